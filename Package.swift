@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module tree (bottom to top):
+//   CHDF5, COpenBLAS, CNcursesw        system libraries behind small shim headers
+//   Signals                            filters, resampling, peaks, quality, hand-crafted features
+//   Store                              the HDF5 paired-record store
+//   Synth, Importers                   where records come from (generator; WFDB, CSV, EDF)
+//   Engine                             flat-buffer layers, forward and backward, BLAS
+//   Model                              M2AE, its config and safetensors checkpoints
+//   Training                           objective, AdamW, trainer
+//   Analytics                          neighbours, projections, probes, metrics, evaluation
+//   TerminalUI                         cells, buffers, layout, braille canvas, ncurses backend
+//   Workbench                          the TUI app: state, update, render
+//   m2ae                               the command line
+let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "M2AEWorkbench",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "m2ae", targets: ["m2ae"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+                       providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncurses-dev"])]),
+
+        .target(name: "Signals", swiftSettings: optimise),
+        .target(name: "Store", dependencies: ["CHDF5", "Signals"], swiftSettings: optimise),
+        .target(name: "Synth", dependencies: ["Signals", "Store"], swiftSettings: optimise),
+        .target(name: "Importers", dependencies: ["Signals", "Store"], swiftSettings: optimise),
+        .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: optimise),
+        .target(name: "Model", dependencies: ["Engine", "Signals", "Store"], swiftSettings: optimise),
+        .target(name: "Training", dependencies: ["Model", "Store", "Synth"], swiftSettings: optimise),
+        .target(name: "Analytics", dependencies: ["COpenBLAS", "Signals", "Store", "Model"], swiftSettings: optimise),
+        .target(name: "TerminalUI", dependencies: ["CNcursesw"], swiftSettings: optimise),
+        .target(name: "Workbench", dependencies: ["TerminalUI", "Store", "Signals", "Model", "Analytics"], swiftSettings: optimise),
+        .executableTarget(name: "m2ae", dependencies: [
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Signals", "Store", "Synth", "Importers", "Engine", "Model", "Training", "Analytics", "Workbench",
+        ], swiftSettings: optimise),
+
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SignalsTests", dependencies: ["Signals", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "SynthTests", dependencies: ["Synth", "Signals", "Store", "TestSupport"]),
+        .testTarget(name: "ImportersTests", dependencies: ["Importers", "Store", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Engine", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "TestSupport"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "TestSupport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TerminalUI", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

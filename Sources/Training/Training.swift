@@ -1,0 +1,5 @@
+/// The `Training` module. See docs/architecture.md for where it sits in the module tree.
+public enum TrainingModule {
+    /// The module's name, for diagnostics.
+    public static let name = "Training"
+}

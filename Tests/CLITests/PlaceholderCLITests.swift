@@ -1,0 +1,3 @@
+import Testing
+
+@Test func CLIPlaceholderCompiles() { #expect(Bool(true)) }

@@ -1,0 +1,3 @@
+import Testing
+
+@Test func ModelPlaceholderCompiles() { #expect(Bool(true)) }
