@@ -1,8 +1,8 @@
-import Signals
+@_exported import Signals
 
-/// One of the two modalities of a paired record.
-public enum Modality: String, Sendable, CaseIterable, Codable {
-    case ecg, ppg
+/// Which fingerprint: from both modalities, ECG alone or PPG alone (design doc, "fingerprint").
+public enum FingerprintMode: String, Sendable, CaseIterable, Codable {
+    case both = "ecg+ppg", ecg, ppg
 }
 
 /// Fixed facts of every segment in a store: the model's input format (design doc, "Input").
