@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Store
+
+@Suite struct AtomicReplaceTests {
+    @Test func failedWriteLeavesPreviousFileIntact() throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("a.bin")
+        try AtomicReplace.write(Data("old".utf8), to: url)
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try AtomicReplace.write(to: url) { tmp in
+                try Data("half".utf8).write(to: tmp)
+                throw Boom()
+            }
+        }
+        #expect(try String(contentsOf: url, encoding: .utf8) == "old")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["a.bin"])
+    }
+
+    @Test func copyStartsFromPreviousContents() throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("s.bin")
+        try AtomicReplace.write(Data("abc".utf8), to: url)
+        try AtomicReplace.write(to: url, startFromCopy: true) { tmp in
+            let h = try FileHandle(forUpdating: tmp)
+            try h.seekToEnd(); try h.write(contentsOf: Data("def".utf8)); try h.close()
+        }
+        #expect(try String(contentsOf: url, encoding: .utf8) == "abcdef")
+    }
+}
