@@ -20,7 +20,7 @@ public final class RecordStore: @unchecked Sendable {
     public let modelIDs: [String]
 
     let file: H5File
-    private let signalSets: [Modality: H5Dataset]
+    let signalSets: [Modality: H5Dataset]
     private let columns: SegmentColumns
 
     // MARK: - Opening

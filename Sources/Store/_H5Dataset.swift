@@ -8,6 +8,10 @@ final class H5Dataset: @unchecked Sendable {
     let handle: H5Handle
     /// The dataset's absolute path in the file, for error messages.
     let path: String
+    /// Rows read and read calls made through this handle (changed under the HDF5 lock);
+    /// lets tests check that a read touches only the rows asked for.
+    private(set) var rowsRead = 0
+    private(set) var readCalls = 0
 
     private init(context: H5Context, handle: H5Handle, path: String) {
         self.context = context; self.handle = handle; self.path = path
@@ -153,7 +157,9 @@ final class H5Dataset: @unchecked Sendable {
     func read<T: BitwiseCopyable>(_ rows: Range<Int>, as type: hid_t, _: T.Type = T.self) throws -> [T] {
         if rows.isEmpty { _ = try withRows(rows) { _, _, _ in 0 }; return [] }
         return try withRows(rows) { mem, file, n in
-            try [T](unsafeUninitializedCapacity: n) { buffer, count in
+            rowsRead += rows.count
+            readCalls += 1
+            return try [T](unsafeUninitializedCapacity: n) { buffer, count in
                 let status = H5Dread(handle.id, type, mem, file, m2ae_H5P_DEFAULT(), buffer.baseAddress)
                 try context.check(status, "could not read rows \(rows.lowerBound)..<\(rows.upperBound) of \(path)")
                 count = n
