@@ -19,15 +19,17 @@ public enum Segmenter {
     ///   - file: the path named in errors.
     ///   - picker: how to choose the channels.
     ///   - subjectIndex: the subject every segment belongs to.
-    /// - Returns: the segments and notes about parts that were skipped.
+    /// - Returns: the segments, the names of the channels used (per modality, in part order)
+    ///   and notes about parts that were skipped.
     /// - Throws: `ImportError` for a recording without ECG and PPG, with a NaN-only or flat
     ///   channel, or shorter than one segment.
     public static func segments(of recording: Recording, file: String, picker: ChannelPicker,
-                                subjectIndex: Int32) throws -> (segments: [Segment], notes: [String]) {
+                                subjectIndex: Int32) throws -> (segments: [Segment], channels: [Modality: [String]], notes: [String]) {
         let n = SegmentFormat.samples, rate = SegmentFormat.sampleRate
         var segments: [Segment] = []
         var notes: [String] = []
         var seen: [Modality: (finite: Bool, lo: Double, hi: Double)] = [:]
+        var used: [Modality: [String]] = [:]
         var longest = 0.0
         for part in recording.parts {
             let names = part.channels.map(\.name)
@@ -40,6 +42,7 @@ public enum Segmenter {
                 continue
             }
             for (m, c) in picked {
+                if used[m]?.contains(c.name) != true { used[m, default: []].append(c.name) }
                 var s = seen[m] ?? (false, .infinity, -.infinity)
                 for v in c.samples where v.isFinite { s.finite = true; s.lo = min(s.lo, v); s.hi = max(s.hi, v) }
                 seen[m] = s
@@ -85,6 +88,6 @@ public enum Segmenter {
         guard !segments.isEmpty else {
             throw ImportError(file, String(format: "too short: the longest stretch with ECG or PPG is %.1f s, a segment needs %.0f s", longest, SegmentFormat.seconds))
         }
-        return (segments, notes)
+        return (segments, used, notes)
     }
 }
