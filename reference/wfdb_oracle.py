@@ -168,6 +168,18 @@ def fixtures(directory):
     with open(os.path.join(directory, "twofile.hea"), "w") as f:
         f.write("twofile 3 100 80\n" + a[1] + "\n" + b[1] + "\n" + b[2] + "\n")
     made.append({"record": "twofile"})
+    # A skewed signal (lagging 2 frames, NaN past the end of the file; wfdb 4.3 mis-slices
+    # skews below the largest one and skews of multi-sample frames, so neither is used) and a
+    # header without a length (taken from the file size).
+    _write_bytes_record(directory, "skew", "16", [1, 1, 1], 64, rng, skew=[0, 2, 0])
+    made.append({"record": "skew"})
+    _write_bytes_record(directory, "nolength", "212", [1, 1], 33, rng)
+    with open(os.path.join(directory, "nolength.hea")) as f:
+        lines = f.read().splitlines()
+    lines[0] = "nolength 2 100"
+    with open(os.path.join(directory, "nolength.hea"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    made.append({"record": "nolength"})
     # A multi-segment record: layout, two segments, a gap, a segment whose files are missing.
     for seg, n in [("ms_0001", 120), ("ms_0002", 90)]:
         _write_bytes_record(directory, seg, "16", [1, 1], n, rng)
