@@ -194,6 +194,7 @@ def fixtures(directory):
 def timing(records, repeats):
     out = {}
     for r in records:
+        wfdb.rdrecord(r, smooth_frames=False)  # warm-up (imports, file cache)
         times = []
         for _ in range(repeats):
             t = time.perf_counter()

@@ -65,66 +65,46 @@ public enum WFDBFormat: String, Sendable, CaseIterable, Equatable {
 
     // MARK: - Decoding
 
-    /// Decodes `n` stored samples from `bytes` into `out` (digital values; format 8 yields the
-    /// raw differences, which the reader integrates per signal).
-    ///
-    /// - Parameters:
-    ///   - out: (n,) destination.
-    ///   - bytes: at least `byteCount(samples: n)` bytes (a short final 212/310/311 block is
-    ///     read as if padded with zero bytes, like the wfdb package).
-    public func decode(into out: UnsafeMutableBufferPointer<Int32>, from bytes: UnsafeRawBufferPointer, count n: Int) {
-        let b = bytes.bindMemory(to: UInt8.self)
-        @inline(__always) func byte(_ i: Int) -> Int32 { i < b.count ? Int32(b[i]) : 0 }
+    /// The stored value of sample `i` of the interleaved sample stream in `b` (format 8:
+    /// the raw difference). Bytes past the end of `b` read as zero, like the wfdb package's
+    /// padding of a short final 212/310/311 block.
+    @inline(__always)
+    public func sample(_ i: Int, in b: UnsafeBufferPointer<UInt8>) -> Int32 {
+        @inline(__always) func byte(_ k: Int) -> Int32 { k < b.count ? Int32(b[k]) : 0 }
         switch self {
-        case .diff8:
-            for i in 0..<n { out[i] = Int32(Int8(bitPattern: b[i])) }
-        case .offset8:
-            for i in 0..<n { out[i] = Int32(b[i]) - 128 }
-        case .int16:
-            for i in 0..<n { out[i] = Int32(Int16(bitPattern: UInt16(b[2 * i]) | UInt16(b[2 * i + 1]) << 8)) }
-        case .int16BigEndian:
-            for i in 0..<n { out[i] = Int32(Int16(bitPattern: UInt16(b[2 * i]) << 8 | UInt16(b[2 * i + 1]))) }
-        case .offset16:
-            for i in 0..<n { out[i] = Int32(UInt16(b[2 * i]) | UInt16(b[2 * i + 1]) << 8) - 32768 }
+        case .diff8: return Int32(Int8(bitPattern: b[i]))
+        case .offset8: return Int32(b[i]) - 128
+        case .int16: return Int32(Int16(bitPattern: UInt16(b[2 * i]) | UInt16(b[2 * i + 1]) << 8))
+        case .int16BigEndian: return Int32(Int16(bitPattern: UInt16(b[2 * i]) << 8 | UInt16(b[2 * i + 1])))
+        case .offset16: return Int32(UInt16(b[2 * i]) | UInt16(b[2 * i + 1]) << 8) - 32768
         case .int24:
-            for i in 0..<n {
-                let u = UInt32(b[3 * i]) | UInt32(b[3 * i + 1]) << 8 | UInt32(b[3 * i + 2]) << 16
-                out[i] = Int32(bitPattern: u << 8) >> 8
-            }
+            let u = UInt32(b[3 * i]) | UInt32(b[3 * i + 1]) << 8 | UInt32(b[3 * i + 2]) << 16
+            return Int32(bitPattern: u << 8) >> 8
         case .int32:
-            for i in 0..<n {
-                out[i] = Int32(bitPattern: UInt32(b[4 * i]) | UInt32(b[4 * i + 1]) << 8
-                               | UInt32(b[4 * i + 2]) << 16 | UInt32(b[4 * i + 3]) << 24)
-            }
+            return Int32(bitPattern: UInt32(b[4 * i]) | UInt32(b[4 * i + 1]) << 8
+                         | UInt32(b[4 * i + 2]) << 16 | UInt32(b[4 * i + 3]) << 24)
         case .packed212:
-            for i in 0..<n {
-                let k = 3 * (i / 2)
-                let v = i % 2 == 0 ? byte(k) + 256 * (byte(k + 1) & 0x0F)
-                                   : byte(k + 2) + 256 * ((byte(k + 1) >> 4) & 0x0F)
-                out[i] = v > 2047 ? v - 4096 : v
-            }
+            let k = 3 * (i >> 1)
+            let v = i & 1 == 0 ? byte(k) + 256 * (byte(k + 1) & 0x0F) : byte(k + 2) + 256 * ((byte(k + 1) >> 4) & 0x0F)
+            return v > 2047 ? v - 4096 : v
         case .packed310:
-            for i in 0..<n {
-                let k = 4 * (i / 3)
-                let v: Int32
-                switch i % 3 {
-                case 0: v = (byte(k) >> 1) + 128 * (byte(k + 1) & 0x07)
-                case 1: v = (byte(k + 2) >> 1) + 128 * (byte(k + 3) & 0x07)
-                default: v = ((byte(k + 1) >> 3) & 0x1F) + 32 * ((byte(k + 3) >> 3) & 0x1F)
-                }
-                out[i] = v > 511 ? v - 1024 : v
+            let k = 4 * (i / 3)
+            let v: Int32
+            switch i % 3 {
+            case 0: v = (byte(k) >> 1) + 128 * (byte(k + 1) & 0x07)
+            case 1: v = (byte(k + 2) >> 1) + 128 * (byte(k + 3) & 0x07)
+            default: v = ((byte(k + 1) >> 3) & 0x1F) + 32 * ((byte(k + 3) >> 3) & 0x1F)
             }
+            return v > 511 ? v - 1024 : v
         case .packed311:
-            for i in 0..<n {
-                let k = 4 * (i / 3)
-                let v: Int32
-                switch i % 3 {
-                case 0: v = byte(k) + 256 * (byte(k + 1) & 0x03)
-                case 1: v = (byte(k + 1) >> 2) + 64 * (byte(k + 2) & 0x0F)
-                default: v = (byte(k + 2) >> 4) + 16 * (byte(k + 3) & 0x7F)
-                }
-                out[i] = v > 511 ? v - 1024 : v
+            let k = 4 * (i / 3)
+            let v: Int32
+            switch i % 3 {
+            case 0: v = byte(k) + 256 * (byte(k + 1) & 0x03)
+            case 1: v = (byte(k + 1) >> 2) + 64 * (byte(k + 2) & 0x0F)
+            default: v = (byte(k + 2) >> 4) + 16 * (byte(k + 3) & 0x7F)
             }
+            return v > 511 ? v - 1024 : v
         }
     }
 }

@@ -93,37 +93,43 @@ public enum WFDBReader {
         let framesRead = min(frames + maxSkew, framesInFile)
         let sampleCount = framesRead * frameSize
         let byteCount = min(format.byteCount(samples: sampleCount), fileSize - offset)
-        try handle.seek(toOffset: UInt64(offset))
-        let data = try handle.read(upToCount: byteCount) ?? Data()
-        guard data.count == byteCount else { throw ImportError(url, "short read: \(data.count) of \(byteCount) bytes") }
-
-        var digital = [Int32](repeating: 0, count: sampleCount)      // (framesRead, frameSize)
-        data.withUnsafeBytes { raw in
-            digital.withUnsafeMutableBufferPointer { format.decode(into: $0, from: raw, count: sampleCount) }
+        // The raw bytes, read once without zero-filling first: (byteCount,)
+        let raw = try [UInt8](unsafeUninitializedCapacity: byteCount) { buffer, initialised in
+            var done = 0
+            while done < byteCount {
+                let n = pread(handle.fileDescriptor, buffer.baseAddress! + done, byteCount - done, off_t(offset + done))
+                if n <= 0 { break }
+                done += n
+            }
+            initialised = done
+            guard done == byteCount else { throw ImportError(url, "short read: \(done) of \(byteCount) bytes") }
         }
 
         var channels: [Channel] = []
         var position = 0                                              // first sample of the signal in a frame
         for spec in specs {
             let spf = spec.samplesPerFrame
-            // The signal's stored samples over every frame read: (framesRead * spf,)
-            var stored = [Int32](repeating: 0, count: framesRead * spf)
-            for f in 0..<framesRead {
-                let frame = f * frameSize + position
-                for k in 0..<spf { stored[f * spf + k] = digital[frame + k] }
-            }
-            if format == .diff8 {                                     // differences → absolute values
-                var value = Int32(truncatingIfNeeded: spec.initialValue)
-                for i in stored.indices { value &+= stored[i]; stored[i] = value }
-            }
-            let invalid = format.invalidSample
+            let invalid = format.invalidSample ?? Int32.min, hasInvalid = format.invalidSample != nil
             let baseline = Double(spec.baseline), gain = spec.gain
-            var physical = [Double](repeating: .nan, count: frames * spf)
+            let count = frames * spf
+            // Stored samples of this signal, in order, skipping `skew` frames: (count,)
             let first = spec.skew * spf
-            let available = max(0, min(frames * spf, stored.count - first))
-            for i in 0..<available {
-                let d = stored[first + i]
-                physical[i] = d == invalid ? .nan : (Double(d) - baseline) / gain
+            let available = max(0, min(count, framesRead * spf - first))
+            let physical = raw.withUnsafeBufferPointer { d in
+                [Double](unsafeUninitializedCapacity: count) { out, initialised in
+                    var value = Int32(truncatingIfNeeded: spec.initialValue)
+                    if format == .diff8 {                             // differences → absolute values
+                        for i in 0..<first { value &+= format.sample((i / spf) * frameSize + position + i % spf, in: d) }
+                    }
+                    for i in 0..<available {
+                        let j = first + i
+                        let stored = format.sample(spf == 1 ? j * frameSize + position : (j / spf) * frameSize + position + j % spf, in: d)
+                        if format == .diff8 { value &+= stored; out[i] = (Double(value) - baseline) / gain; continue }
+                        out[i] = hasInvalid && stored == invalid ? .nan : (Double(stored) - baseline) / gain
+                    }
+                    for i in available..<count { out[i] = .nan }
+                    initialised = count
+                }
             }
             channels.append(Channel(name: spec.name, units: spec.units, rate: frequency * Double(spf), samples: physical))
             position += spf

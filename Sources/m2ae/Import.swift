@@ -43,6 +43,7 @@ extension M2AE {
         }
 
         func run() throws {
+            AllocatorPolicy.retainFreedMemory()
             var options = Importer.Options()
             options.picker = ChannelPicker(ecg: ecg, ppg: ppg)
             options.csvRate = rate

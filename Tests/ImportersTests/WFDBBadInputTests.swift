@@ -81,3 +81,11 @@ private func writeRecord(_ folder: URL, name: String, header: String? = nil, dat
     #expect(text.contains("record r · WFDB 16 · 1 part\n"))
     #expect(text.contains("sample  II (mV)  PLETH\n     0      0.1    3.0\n     1    -0.25       \n… 2 more rows\n"))
 }
+
+/// The allocator policy applies on glibc (the benchmark and `m2ae import` rely on it).
+@Test func allocatorPolicyApplies() {
+    #if canImport(Glibc)
+    #expect(AllocatorPolicy.retainFreedMemory())
+    #expect(AllocatorPolicy.tunables == "glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=268435456")
+    #endif
+}
