@@ -30,7 +30,12 @@ import TestSupport
             #expect(WFDBOracle.firstDifference(c.samples, expected) == nil, "\(file) \(o.label)")
         }
     }
-    #expect(try RecordingReader.read(folder.appendingPathComponent("edf_plus.edf")).format == "EDF+C")
+    let edfPlus = try RecordingReader.read(folder.appendingPathComponent("edf_plus.edf"))
+    #expect(edfPlus.format == "EDF+C")
+    // 12 s of "ECG II" at 256 Hz and "Pleth" at 128 Hz: one paired segment.
+    let cut = try Segmenter.segments(of: edfPlus, file: "edf_plus.edf", picker: ChannelPicker(), subjectIndex: 0)
+    #expect(cut.segments.count == 1 && cut.channels[.ecg] == ["ECG II"] && cut.channels[.ppg] == ["Pleth"])
+    #expect(cut.segments[0].meta.ecgOriginalRate == 256 && cut.segments[0].meta.ppgOriginalRate == 128)
     #expect(try RecordingReader.read(folder.appendingPathComponent("bio.bdf")).format == "BDF+C")
 }
 
