@@ -22,7 +22,8 @@ public enum CSVReader {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw ImportError(url, FileManager.default.fileExists(atPath: url.path) ? "cannot read the file" : "no such file")
         }
-        let text = String(decoding: data, as: UTF8.self)
+        var text = String(decoding: data, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }          // a byte-order mark (spreadsheet exports)
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline })
         while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == "\t" }) { lines.removeLast() }
         guard let headerLine = lines.first, !headerLine.isEmpty else { throw ImportError(url, "empty CSV file") }

@@ -20,7 +20,7 @@ private func write(_ text: String, _ name: String, in folder: URL) throws -> URL
     #expect(channels[0].samples[0...1] == [1.5, -1e-3] && channels[0].samples[2].isNaN)
     #expect(channels[1].samples[1].isNaN && channels[1].samples[2] == 3.25)
     // milliseconds, semicolons, and --rate ignored when a time column exists
-    let ms = try write("time_ms;PLETH\n0;1\n8;2\n16;3\n", "b.csv", in: folder)
+    let ms = try write("\u{FEFF}time_ms;PLETH\n0;1\n8;2\n16;3\n", "b.csv", in: folder)
     #expect(try CSVReader.read(ms, rate: 50).parts[0].channels[0].rate == 125)
 }
 
