@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian machine, skipping what is there:
 # the C libraries (HDF5, OpenBLAS, ncursesw) and tmux through apt, and the Python oracles
-# the tests compare against (PyTorch CPU, safetensors, h5py, wfdb, scikit-learn) through pip.
+# the tests compare against (PyTorch CPU, safetensors, h5py, wfdb, pyedflib, scikit-learn) through pip.
 # With --bench it also installs the benchmark peers (faiss-cpu, onnxruntime, umap-learn).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,8 +19,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python=${PYTHON:-python3}
-pip_packages=("torch==2.13.0+cpu" safetensors h5py wfdb scikit-learn numpy)
-modules=(torch safetensors h5py wfdb sklearn numpy)
+pip_packages=("torch==2.13.0+cpu" safetensors h5py wfdb pyedflib scikit-learn numpy)
+modules=(torch safetensors h5py wfdb pyedflib sklearn numpy)
 if [ "${1:-}" = "--bench" ]; then
   pip_packages+=(faiss-cpu onnxruntime onnx umap-learn)
   modules+=(faiss onnxruntime onnx umap)

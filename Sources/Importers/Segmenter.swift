@@ -1,0 +1,93 @@
+import Foundation
+import Signals
+import Store
+
+/// Turns a recording into the store's 10-s paired segments: picks the ECG and PPG channels,
+/// resamples them to 125 Hz, cuts back-to-back 10-s windows inside each part and runs the
+/// quality check on every window (on the samples as read, at the original rate, where
+/// clipping and wrap-around are exact).
+///
+/// A part with only one of the two modalities gives segments whose other modality is all NaN
+/// and flagged `.absent`. A modality that is NaN everywhere or constant everywhere in the
+/// recording is bad input, not an absent one.
+public enum Segmenter {
+    // MARK: - API
+
+    /// The segments of `recording`, in time order.
+    ///
+    /// - Parameters:
+    ///   - file: the path named in errors.
+    ///   - picker: how to choose the channels.
+    ///   - subjectIndex: the subject every segment belongs to.
+    /// - Returns: the segments, the names of the channels used (per modality, in part order)
+    ///   and notes about parts that were skipped.
+    /// - Throws: `ImportError` for a recording without ECG and PPG, with a NaN-only or flat
+    ///   channel, or shorter than one segment.
+    public static func segments(of recording: Recording, file: String, picker: ChannelPicker,
+                                subjectIndex: Int32) throws -> (segments: [Segment], channels: [Modality: [String]], notes: [String]) {
+        let n = SegmentFormat.samples, rate = SegmentFormat.sampleRate
+        var segments: [Segment] = []
+        var notes: [String] = []
+        var seen: [Modality: (finite: Bool, lo: Double, hi: Double)] = [:]
+        var used: [Modality: [String]] = [:]
+        var longest = 0.0
+        for part in recording.parts {
+            let names = part.channels.map(\.name)
+            var picked: [Modality: Channel] = [:]
+            for m in Modality.allCases {
+                if let i = try picker.pick(m, among: names, file: file) { picked[m] = part.channels[i] }
+            }
+            guard !picked.isEmpty else {
+                notes.append("\(part.label): no ECG or PPG channel among \(names.joined(separator: ", ")); skipped")
+                continue
+            }
+            for (m, c) in picked {
+                if used[m]?.contains(c.name) != true { used[m, default: []].append(c.name) }
+                var s = seen[m] ?? (false, .infinity, -.infinity)
+                for v in c.samples where v.isFinite { s.finite = true; s.lo = min(s.lo, v); s.hi = max(s.hi, v) }
+                seen[m] = s
+            }
+            let duration = picked.values.map(\.duration).min()!
+            longest = max(longest, duration)
+            let windows = Int((duration / SegmentFormat.seconds + 1e-9).rounded(.down))
+            guard windows > 0 else { continue }
+            // (samples at 125 Hz) per present modality
+            var resampled: [Modality: [Float]] = [:]
+            for (m, c) in picked { resampled[m] = Resampler.resample(c.samples.map(Float.init), from: c.rate, to: rate) }
+            for k in 0..<windows {
+                var signal: [Modality: [Float]] = [:]
+                var quality: [Modality: QualityFlags] = [:]
+                for m in Modality.allCases {
+                    guard let c = picked[m], let y = resampled[m] else {
+                        signal[m] = [Float](repeating: .nan, count: n); quality[m] = .absent; continue
+                    }
+                    var window = Array(y[min(k * n, y.count)..<min((k + 1) * n, y.count)])
+                    if window.count < n { window += [Float](repeating: .nan, count: n - window.count) }
+                    signal[m] = window
+                    let from = Int((Double(k) * SegmentFormat.seconds * c.rate).rounded())
+                    let to = min(c.samples.count, Int((Double(k + 1) * SegmentFormat.seconds * c.rate).rounded()))
+                    quality[m] = QualityCheck.assess(c.samples[from..<to].map(Float.init), rate: c.rate, modality: m)
+                }
+                let meta = SegmentMeta(subjectIndex: subjectIndex, record: recording.name,
+                                       start: part.start + Double(k) * SegmentFormat.seconds,
+                                       ecgOriginalRate: picked[.ecg]?.rate ?? 0, ppgOriginalRate: picked[.ppg]?.rate ?? 0,
+                                       ecgQuality: quality[.ecg]!, ppgQuality: quality[.ppg]!)
+                segments.append(Segment(meta: meta, ecg: signal[.ecg]!, ppg: signal[.ppg]!))
+            }
+        }
+        guard !seen.isEmpty else {
+            let names = Set(recording.parts.flatMap { $0.channels.map(\.name) }).sorted()
+            throw ImportError(file, "no ECG or PPG channel (channels: \(names.joined(separator: ", "))); name them with --ecg/--ppg")
+        }
+        for m in Modality.allCases {
+            guard let s = seen[m] else { continue }
+            let label = m.rawValue.uppercased()
+            guard s.finite else { throw ImportError(file, "the \(label) channel holds no valid sample (all NaN)") }
+            guard s.hi > s.lo else { throw ImportError(file, "the \(label) channel is flat (every sample is \(s.lo))") }
+        }
+        guard !segments.isEmpty else {
+            throw ImportError(file, String(format: "too short: the longest stretch with ECG or PPG is %.1f s, a segment needs %.0f s", longest, SegmentFormat.seconds))
+        }
+        return (segments, used, notes)
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+
+/// Reads WFDB records (single- and multi-segment) into physical values, the way
+/// `wfdb.rdrecord(…, smooth_frames=False)` does: `(stored − baseline) / gain` in Double,
+/// NaN for the format's invalid-sample value, every sample of a multi-rate signal kept.
+public enum WFDBReader {
+    // MARK: - API
+
+    /// Reads the record whose header is `url` (`name.hea`, or the record path without extension).
+    ///
+    /// A multi-segment record becomes one part per run of present segments with the same
+    /// channels; `~` gaps and segment files that are absent split it and are listed in `notes`.
+    /// - Throws: `ImportError` naming the file: a malformed header, a missing or truncated
+    ///   signal file, an unsupported format.
+    public static func read(_ url: URL) throws -> Recording {
+        let headerURL = url.pathExtension == "hea" ? url : url.appendingPathExtension("hea")
+        let header = try WFDBHeader.read(headerURL)
+        let folder = headerURL.deletingLastPathComponent()
+        let name = headerURL.deletingPathExtension().lastPathComponent
+        guard let segments = header.segments else {
+            let channels = try readSignals(header, folder: folder, headerURL: headerURL)
+            return Recording(name: name, format: formatName(header.signals), parts: [RecordingPart(start: 0, label: name, channels: channels)],
+                             comments: header.comments)
+        }
+        return try readMultiSegment(header, segments: segments, folder: folder, name: name)
+    }
+
+    /// Reads every signal of a single-segment record.
+    ///
+    /// - Returns: one channel per signal line, in header order, each with
+    ///   `length × samplesPerFrame` samples at `frequency × samplesPerFrame` Hz.
+    public static func readSignals(_ header: WFDBHeader, folder: URL, headerURL: URL) throws -> [Channel] {
+        guard header.signalCount > 0 else { throw ImportError(headerURL, "the record has no signals") }
+        var channels = [Channel?](repeating: nil, count: header.signals.count)
+        var length = header.length
+        // Group the signals by file, in order of first appearance (as the wfdb package does).
+        var files: [String] = []
+        var members: [String: [Int]] = [:]
+        for (i, s) in header.signals.enumerated() {
+            if members[s.fileName] == nil { files.append(s.fileName) }
+            members[s.fileName, default: []].append(i)
+        }
+        for file in files {
+            let indices = members[file]!
+            let specs = indices.map { header.signals[$0] }
+            guard let format = specs[0].format else {
+                throw ImportError(headerURL, "signal \(specs[0].name) has format 0 (no stored samples)")
+            }
+            if let other = specs.first(where: { $0.format != format }) {
+                throw ImportError(headerURL, "signals in \(file) mix formats \(format.rawValue) and \(other.format?.rawValue ?? "0")")
+            }
+            let fileURL = folder.appendingPathComponent(file)
+            let values = try readFile(fileURL, format: format, specs: specs, frequency: header.frequency, length: &length)
+            for (k, i) in indices.enumerated() { channels[i] = values[k] }
+        }
+        return channels.map { $0! }
+    }
+
+    // MARK: - Internal API
+
+    /// The format label of a record: `WFDB 212`, or `WFDB 16+212` when files differ.
+    static func formatName(_ signals: [WFDBSignalSpec]) -> String {
+        var seen: [String] = []
+        for s in signals { if let f = s.format?.rawValue, !seen.contains(f) { seen.append(f) } }
+        return "WFDB " + seen.joined(separator: "+")
+    }
+
+    /// Reads the signals `specs` stored together in one file.
+    ///
+    /// - Parameter length: the record length in frames; when nil it is set from the file size.
+    static func readFile(_ url: URL, format: WFDBFormat, specs: [WFDBSignalSpec], frequency: Double,
+                         length: inout Int?) throws -> [Channel] {
+        let offset = specs[0].byteOffset
+        let frameSize = specs.reduce(0) { $0 + $1.samplesPerFrame }        // samples per frame
+        let maxSkew = specs.map(\.skew).max() ?? 0
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw ImportError(url, FileManager.default.fileExists(atPath: url.path)
+                              ? "cannot open the signal file" : "signal file missing")
+        }
+        defer { try? handle.close() }
+        let fileSize = (try? handle.seekToEnd()).map(Int.init) ?? 0
+        guard fileSize >= offset else {
+            throw ImportError(url, "truncated: \(fileSize) bytes, shorter than the byte offset \(offset)")
+        }
+        let framesInFile = format.sampleCount(bytes: fileSize - offset) / frameSize
+        let frames = length ?? framesInFile
+        length = frames
+        guard framesInFile >= frames else {
+            let need = format.byteCount(samples: frames * frameSize)
+            throw ImportError(url, "truncated: format \(format.rawValue) needs \(need) bytes after offset \(offset) for \(frames) frames, the file has \(fileSize - offset)")
+        }
+        // Frames beyond the record length are read only when a skewed signal needs them.
+        let framesRead = min(frames + maxSkew, framesInFile)
+        let sampleCount = framesRead * frameSize
+        let byteCount = min(format.byteCount(samples: sampleCount), fileSize - offset)
+        // The raw bytes, read once without zero-filling first: (byteCount,)
+        let raw = try [UInt8](unsafeUninitializedCapacity: byteCount) { buffer, initialised in
+            var done = 0
+            while done < byteCount {
+                let n = pread(handle.fileDescriptor, buffer.baseAddress! + done, byteCount - done, off_t(offset + done))
+                if n <= 0 { break }
+                done += n
+            }
+            initialised = done
+            guard done == byteCount else { throw ImportError(url, "short read: \(done) of \(byteCount) bytes") }
+        }
+
+        var channels: [Channel] = []
+        var position = 0                                              // first sample of the signal in a frame
+        for spec in specs {
+            let spf = spec.samplesPerFrame
+            let invalid = format.invalidSample ?? Int32.min, hasInvalid = format.invalidSample != nil
+            let baseline = Double(spec.baseline), gain = spec.gain
+            let count = frames * spf
+            // Stored samples of this signal, in order, skipping `skew` frames: (count,)
+            let first = spec.skew * spf
+            let available = max(0, min(count, framesRead * spf - first))
+            let physical = raw.withUnsafeBufferPointer { d in
+                [Double](unsafeUninitializedCapacity: count) { out, initialised in
+                    var value = Int32(truncatingIfNeeded: spec.initialValue)
+                    if format == .diff8 {                             // differences → absolute values
+                        for i in 0..<first { value &+= format.sample((i / spf) * frameSize + position + i % spf, in: d) }
+                    }
+                    for i in 0..<available {
+                        let j = first + i
+                        let stored = format.sample(spf == 1 ? j * frameSize + position : (j / spf) * frameSize + position + j % spf, in: d)
+                        if format == .diff8 { value &+= stored; out[i] = (Double(value) - baseline) / gain; continue }
+                        out[i] = hasInvalid && stored == invalid ? .nan : (Double(stored) - baseline) / gain
+                    }
+                    for i in available..<count { out[i] = .nan }
+                    initialised = count
+                }
+            }
+            channels.append(Channel(name: spec.name, units: spec.units, rate: frequency * Double(spf), samples: physical))
+            position += spf
+        }
+        return channels
+    }
+
+    /// Reads a multi-segment record segment by segment.
+    static func readMultiSegment(_ header: WFDBHeader, segments: [WFDBSegmentSpec], folder: URL, name: String) throws -> Recording {
+        var parts: [RecordingPart] = []
+        var notes: [String] = []
+        var formats: [WFDBSignalSpec] = []
+        var comments = header.comments
+        var frame = 0
+        var joinable = false            // the last part ends where this segment starts
+        for segment in segments {
+            defer { frame += segment.length }
+            if segment.isGap {
+                if segment.length > 0 { joinable = false }
+                continue
+            }
+            let segmentURL = folder.appendingPathComponent(segment.name).appendingPathExtension("hea")
+            guard FileManager.default.fileExists(atPath: segmentURL.path) else {
+                notes.append("segment \(segment.name) (\(segment.length) frames at \(Double(frame) / header.frequency) s) is missing")
+                if segment.length > 0 { joinable = false }
+                continue
+            }
+            let sub = try WFDBHeader.read(segmentURL)
+            guard !sub.isMultiSegment else { throw ImportError(segmentURL, "a segment may not itself have segments") }
+            // A layout header (length 0) only names the channels; it holds no samples.
+            if segment.length == 0 { continue }
+            let channels = try readSignals(sub, folder: folder, headerURL: segmentURL)
+            if let want = sub.length, want != segment.length {
+                // The master header is authoritative for the segment's place in time.
+                notes.append("segment \(segment.name) has \(want) frames, the master header says \(segment.length)")
+            }
+            comments += sub.comments
+            formats += sub.signals
+            let start = Double(frame) / header.frequency
+            if joinable, var last = parts.last, Self.sameChannels(last.channels, channels) {
+                for c in channels.indices { last.channels[c].samples += channels[c].samples }
+                last.label += "+" + segment.name
+                parts[parts.count - 1] = last
+            } else {
+                parts.append(RecordingPart(start: start, label: segment.name, channels: channels))
+            }
+            joinable = true
+        }
+        guard !parts.isEmpty else {
+            throw ImportError(folder.appendingPathComponent(name + ".hea"), "none of the \(segments.count) segments could be read" + (notes.isEmpty ? "" : " (\(notes.count) missing)"))
+        }
+        return Recording(name: name, format: formatName(formats) + " multi-segment", parts: parts, comments: comments, notes: notes)
+    }
+
+    /// True when two segments carry the same channels (names, rates and units, in order).
+    static func sameChannels(_ a: [Channel], _ b: [Channel]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0.name == $1.name && $0.rate == $1.rate && $0.units == $1.units }
+    }
+}
