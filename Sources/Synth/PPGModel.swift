@@ -47,6 +47,9 @@ enum PPGModel {
             _Wave.add(&x, t0: 0, rate: rate, centre: peak + 2 * p.reflectionDistance / pwv, sigma: 0.055,
                       amplitude: amp * p.reflectionRatio)
             _Wave.add(&x, t0: 0, rate: rate, centre: peak + p.dicroticDelay, sigma: 0.045, amplitude: amp * p.dicroticRatio)
+            // Diastolic run-off: the slow emptying of the arterial tree after the notch.
+            _Wave.add(&x, t0: 0, rate: rate, centre: peak + p.dicroticDelay, sigmaBefore: 0.1, sigmaAfter: 0.25,
+                      amplitude: amp * 0.22)
         }
         var out = [Float](repeating: 0, count: count)
         let noise = p.ppgNoise * p.ppgGain * c.noiseScale
