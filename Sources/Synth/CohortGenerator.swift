@@ -24,6 +24,11 @@ public struct CohortGenerator: Sendable {
         self.seed = seed; self.config = config
     }
 
+    /// ADC resolution of the output: 2⁻¹⁰ mV (≈1 µV) for ECG, 2⁻¹² a.u. for PPG. Powers of two
+    /// leave the low mantissa bits zero, which the store's shuffle + deflate compresses well.
+    public static let ecgStep: Float = 0x1p-10
+    public static let ppgStep: Float = 0x1p-12
+
     // MARK: - API
 
     /// The id of subject `i` (`S00042`).
@@ -45,8 +50,8 @@ public struct CohortGenerator: Sendable {
     /// Segment `j` of a subject, with its ground truth.
     ///
     /// The segment belongs to record `<id>_r0` and starts at `j·spacing + u·spacing·2/3` s
-    /// (u uniform), so start times grow along the record. Its quality flags are left empty;
-    /// the caller sets them (`Signals.QualityCheck.assess`).
+    /// (u uniform), so start times grow along the record. Samples are quantised to the ADC
+    /// steps and the quality flags set by `Signals.QualityCheck.assess`.
     /// - Complexity: O(samples); about 0.1 ms.
     public func segment(_ s: SynthSubject, index j: Int) -> SynthSegment {
         var rng = SynthRandom(seed: seed, streams: [UInt64(s.index), UInt64(j) &+ 1])
@@ -63,10 +68,22 @@ public struct CohortGenerator: Sendable {
         if rng.bernoulli(config.defectRate) {
             defects.append(Defect.inject(ecg: &ecg, ppg: &ppg, &rng, rate: rate))
         }
+        Self.quantise(&ecg, step: Self.ecgStep)
+        Self.quantise(&ppg, step: Self.ppgStep)
         let meta = SegmentMeta(subjectIndex: Int32(s.index), record: s.subject.id + "_r0", start: start.rounded(),
-                               ecgOriginalRate: rate, ppgOriginalRate: rate)
+                               ecgOriginalRate: rate, ppgOriginalRate: rate,
+                               ecgQuality: QualityCheck.assess(ecg, rate: rate, modality: .ecg),
+                               ppgQuality: QualityCheck.assess(ppg, rate: rate, modality: .ppg))
         return SynthSegment(segment: Segment(meta: meta, ecg: ecg, ppg: ppg),
                             beats: beats.filter { $0.time >= 0 && $0.time < duration },
                             arrivalTimes: pulse.arrivalTimes, systolic: c.systolic, defects: defects)
+    }
+
+    // MARK: - Internal
+
+    /// Rounds every finite sample to a multiple of `step` (NaN stays NaN).
+    private static func quantise(_ x: inout [Float], step: Float) {
+        let inv = 1 / step
+        for i in x.indices { x[i] = (x[i] * inv).rounded() * step }
     }
 }
