@@ -3,7 +3,7 @@ import Foundation
 /// The finger PPG: one pulse per beat, arriving `PAT = PEP + PTT` after its R peak.
 ///
 /// Pulse transit time is `PTT = L / PWV` with PWV rising exponentially with systolic pressure
-/// (`PWV = PWV₁₂₀·e^{0.012·(SBP−120)}`, the Moens–Korteweg/Hughes relation), so PAT falls as
+/// (`PWV = PWV₁₂₀·e^{0.010·(SBP−120)}`, the Moens–Korteweg/Hughes relation), so PAT falls as
 /// pressure rises; pressure swings a little with breathing and from beat to beat. Each pulse
 /// is a forward wave (asymmetric Gaussian: rise to the systolic peak, slower fall), a
 /// reflected wave returning `2·d/PWV` after the systolic peak (earlier in stiff, old or
@@ -31,7 +31,7 @@ enum PPGModel {
         for b in beats {
             defer { previousKind = b.kind }
             let sbp = c.systolic - 3 * c.respiration.value(at: b.time) + rng.normal(0, 1.5)
-            let pwv = p.pwvReference * exp(0.012 * (sbp - 120))
+            let pwv = p.pwvReference * exp(0.010 * (sbp - 120))
             let pep = p.pep + (b.kind == .ventricular ? 0.03 : 0)
             let pat = pep + p.pathLength / pwv
             let onset = b.time + pat

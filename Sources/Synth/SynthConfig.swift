@@ -15,7 +15,7 @@ public struct SynthConfig: Sendable, Hashable, Codable {
 
     /// The documented defaults.
     public init(defectRate: Double = 0.1, ecgClassWeights: [Double] = [0.46, 0.15, 0.13, 0.13, 0.13],
-                atrialEctopyRate: Double = 0.08, segmentSpacing: Double = 60) {
+                atrialEctopyRate: Double = 0.15, segmentSpacing: Double = 60) {
         self.defectRate = defectRate; self.ecgClassWeights = ecgClassWeights
         self.atrialEctopyRate = atrialEctopyRate; self.segmentSpacing = segmentSpacing
     }
