@@ -27,13 +27,14 @@ enum ECGModel {
         // Exact one-step integration of the ECGSYN z equation (relaxation rate 1/s).
         let decay = exp(-1 / rate)
         var out = [Float](repeating: 0, count: count)
-        var z0Prev = p.ecgRespBaseline * c.respiration.value(at: t0)
+        let resp = c.respiration.trace(from: t0, count: total, rate: rate)
+        var z0Prev = p.ecgRespBaseline * resp[0]
         var z = z0Prev + g[0]
         let noise = p.ecgNoise * c.noiseScale
         let (phi1, phi2) = c.fWavePhases
         for i in 1..<total {
             let t = t0 + Double(i) / rate
-            let z0 = p.ecgRespBaseline * c.respiration.value(at: t)
+            let z0 = p.ecgRespBaseline * resp[i]
             z = z0 + decay * (z - z0Prev) + g[i] - g[i - 1]
             z0Prev = z0
             guard i >= skip else { continue }

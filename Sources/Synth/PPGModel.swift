@@ -53,11 +53,15 @@ enum PPGModel {
         }
         var out = [Float](repeating: 0, count: count)
         let noise = p.ppgNoise * p.ppgGain * c.noiseScale
+        // Breathing leads the PPG baseline by 0.5 s; vasomotion (0.05 Hz) is advanced by rotation.
+        let resp = c.respiration.trace(from: 0.5, count: count, rate: rate)
+        let step = 2 * Double.pi * 0.05 / rate
+        let cd = cos(step), sd = sin(step)
+        var vs = sin(c.vasomotorPhase), vc = cos(c.vasomotorPhase)
         for i in 0..<count {
-            let t = Double(i) / rate
-            let baseline = p.ppgOffset + p.ppgGain * (p.ppgRespBaseline * c.respiration.value(at: t + 0.5)
-                + 0.05 * sin(2 * .pi * 0.05 * t + c.vasomotorPhase))
+            let baseline = p.ppgOffset + p.ppgGain * (p.ppgRespBaseline * resp[i] + 0.05 * vs)
             out[i] = Float(x[i] + baseline + noise * rng.normal())
+            (vs, vc) = (vs * cd + vc * sd, vc * cd - vs * sd)
         }
         return Output(samples: out, onsets: onsets, arrivalTimes: arrivals)
     }

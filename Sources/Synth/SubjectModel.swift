@@ -90,7 +90,7 @@ public enum SubjectModel {
         // MARK: Pulse arrival and PPG morphology
         p.pep = rng.normal(0.085 + (bbb ? 0.018 : 0) + (mi ? 0.01 : 0), 0.018, in: 0.045...0.16)
         p.pathLength = rng.normal(male ? 0.78 : 0.72, 0.06, in: 0.55...0.95)
-        p.pwvReference = rng.normal(4.6 + 0.045 * (p.age - 20), 0.9, in: 3...11)
+        p.pwvReference = rng.normal(4.6 + 0.05 * (p.age - 20), 0.6, in: 3...11)
         p.riseTime = rng.normal(0.11 + 0.0008 * (p.age - 20) + (hypertensive ? 0.01 : 0), 0.015, in: 0.07...0.2)
         p.fallWidth = rng.normal(0.13, 0.015, in: 0.09...0.18)
         p.reflectionDistance = rng.normal(male ? 0.55 : 0.5, 0.04)

@@ -48,13 +48,18 @@ public struct SynthRandom: RandomNumberGenerator, Sendable {
     /// True with probability `p`.
     public mutating func bernoulli(_ p: Double) -> Bool { uniform() < p }
 
-    /// A standard normal draw (Box–Muller; the second value of each pair is kept for the next call).
+    /// A standard normal draw (Marsaglia's polar method: no trigonometry; the second value of
+    /// each pair is kept for the next call).
     public mutating func normal() -> Double {
         if let z = spare { spare = nil; return z }
-        let u1 = max(uniform(), 1e-300), u2 = uniform()
-        let r = (-2 * log(u1)).squareRoot()
-        spare = r * sin(2 * .pi * u2)
-        return r * cos(2 * .pi * u2)
+        while true {
+            let u = 2 * uniform() - 1, v = 2 * uniform() - 1
+            let s = u * u + v * v
+            guard s > 0, s < 1 else { continue }
+            let f = (-2 * log(s) / s).squareRoot()
+            spare = v * f
+            return u * f
+        }
     }
 
     /// A normal draw with mean `mean` and standard deviation `sd`.
