@@ -6,7 +6,7 @@ numpy/scipy (heart rate, HRV, QRS width, ECG wave amplitudes and intervals from 
 beat, pulse arrival time, PPG morphology), and fits scikit-learn linear probes with a
 subject-level split (5-fold GroupKFold: no subject's segments straddle train and test).
 
-usage: scripts/synth_baseline.py STORE [--json] [--folds 5] [--seed 0]
+usage: scripts/synth_baseline.py STORE [--json] [--folds 5] [--C 0.2]
 """
 import argparse
 import json
@@ -171,13 +171,14 @@ def main():
     ap.add_argument("store")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--json", action="store_true", help="print the table as JSON")
+    ap.add_argument("--C", type=float, default=0.2, help="inverse L2 strength of the logistic probes")
     args = ap.parse_args()
     X, subj, L = load(args.store)
     X = np.nan_to_num(X, nan=np.nan, posinf=np.nan, neginf=np.nan)
 
     def logistic():
         return make_pipeline(SimpleImputer(strategy="median"), StandardScaler(),
-                             LogisticRegression(max_iter=3000, C=0.5))
+                             LogisticRegression(max_iter=3000, C=args.C))
 
     def ridge():
         return make_pipeline(SimpleImputer(strategy="median"), StandardScaler(), Ridge(alpha=1.0))

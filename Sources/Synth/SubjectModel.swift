@@ -31,8 +31,8 @@ public enum SubjectModel {
         p.ppgClass = af ? .atrialFibrillation : (pvc || pac) ? .ectopic : .normal
 
         // MARK: Mortality: logistic risk of age, disease and pressure
-        var logit = -2.9 + 0.065 * a60 + 0.015 * (p.systolic - 130) + (male ? 0.25 : 0)
-        logit += [0, 0.8, 0.4, 1.0, 0.5][Int(p.ecgClass.rawValue)]
+        var logit = -2.9 + 0.08 * a60 + 0.015 * (p.systolic - 130) + (male ? 0.25 : 0)
+        logit += [0, 1.0, 0.5, 1.2, 0.6][Int(p.ecgClass.rawValue)]
         p.mortality = rng.bernoulli(1 / (1 + exp(-logit)))
 
         // MARK: Rhythm
