@@ -1,3 +1,5 @@
+import Store
+
 /// Knobs of the synthetic cohort generator (docs/synth.md, "Parameters").
 public struct SynthConfig: Sendable, Hashable, Codable {
     /// Share of segments that carry one recording defect (motion artefact, baseline wander,
@@ -13,9 +15,11 @@ public struct SynthConfig: Sendable, Hashable, Codable {
     /// starts somewhere in the first 2/3 of its slot).
     public var segmentSpacing: Double
 
-    /// The documented defaults.
+    /// The documented defaults. `ecgClassWeights` must hold five non-negative weights.
     public init(defectRate: Double = 0.1, ecgClassWeights: [Double] = [0.46, 0.15, 0.13, 0.13, 0.13],
                 atrialEctopyRate: Double = 0.15, segmentSpacing: Double = 60) {
+        precondition(ecgClassWeights.count == ECGClass.allCases.count && ecgClassWeights.allSatisfy { $0 >= 0 },
+                     "SynthConfig.ecgClassWeights needs \(ECGClass.allCases.count) non-negative weights")
         self.defectRate = defectRate; self.ecgClassWeights = ecgClassWeights
         self.atrialEctopyRate = atrialEctopyRate; self.segmentSpacing = segmentSpacing
     }
