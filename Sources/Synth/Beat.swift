@@ -12,6 +12,7 @@ public struct Beat: Sendable, Hashable {
     }
     /// R-peak time, s from the segment start (negative before it).
     public var time: Double
+    /// Sinus, ventricular or atrial.
     public var kind: Kind
     /// Interval from the previous beat, s.
     public var rrBefore: Double

@@ -13,7 +13,9 @@ import Store
 /// let segs = cohort.segments(subject: 3, count: 4)  // 4 × (1,250 ECG mV, 1,250 PPG a.u.)
 /// ```
 public struct CohortGenerator: Sendable {
+    /// The cohort seed.
     public let seed: UInt64
+    /// The generator knobs.
     public let config: SynthConfig
     /// Output rate (Hz) and samples per modality: the store's segment format.
     public static let rate = SegmentFormat.sampleRate

@@ -14,6 +14,7 @@ public struct Defect: Sendable, Hashable {
         /// A run of missing samples (NaN): lost packets or a loose contact.
         case missing
     }
+    /// The kind of defect.
     public var kind: Kind
     /// The modalities it affects.
     public var modalities: [Modality]

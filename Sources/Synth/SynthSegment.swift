@@ -3,6 +3,7 @@ import Store
 /// One generated segment with the ground truth behind it (for tests and analyses; only
 /// `segment` is stored).
 public struct SynthSegment: Sendable {
+    /// What is stored: metadata and samples.
     public var segment: Segment
     /// R-peak times (s from the segment start) of the beats inside the segment, with their kinds.
     public var beats: [Beat]

@@ -7,5 +7,6 @@ public struct SynthSubject: Sendable, Hashable {
     public var index: Int
     /// The stored subject: id `S00042` and its labels.
     public var subject: Subject
+    /// The parameters its segments are rendered from.
     public var physiology: Physiology
 }
