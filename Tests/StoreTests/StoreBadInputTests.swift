@@ -140,6 +140,25 @@ import TestSupport
         #expect(storeError { try w.append([StoreFixtures.segment(1)]) } != nil)
     }
 
+    @Test func writerIntoAMissingFolderNamesTheTarget() throws {
+        let (dir, _) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("no/such/folder/s.h5")
+        let e = try #require(storeError { _ = try StoreWriter(url: url, subjects: [], attributes: [:]) })
+        #expect(e.description == "\(url.path): cannot create the store: folder \(dir.path)/no/such/folder does not exist")
+        // A folder that exists but cannot be written: HDF5's failure, reported against the target.
+        let locked = dir.appendingPathComponent("locked")
+        try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: false)
+        try FileManager.default.setAttributes([.posixPermissions: 0o500], ofItemAtPath: locked.path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: locked.path) }
+        if access(locked.path, W_OK) != 0 {   // root can write anywhere: then there is nothing to check
+            let target = locked.appendingPathComponent("s.h5")
+            let e2 = try #require(storeError { _ = try StoreWriter(url: target, subjects: [], attributes: [:]) })
+            #expect(e2.path == target.path)
+            #expect(e2.problem.hasPrefix("could not create the file"))
+        }
+    }
+
     @Test func editsCannotTouchTheRecordLayout() throws {
         let (dir, url) = try StoreFixtures.folder()
         defer { try? FileManager.default.removeItem(at: dir) }
