@@ -25,13 +25,13 @@ private let hdf5Silenced: Void = m2ae_H5_silence_errors()
 func hdf5ErrorMessage() -> String {
     final class Collector { var messages: [String] = [] }
     let collector = Collector()
-    withExtendedLifetime(collector) {
+    withHDF5 {
         _ = H5Ewalk2(0 /* H5E_DEFAULT */, H5E_WALK_DOWNWARD, { _, err, data in
             guard let err, let data, let desc = err.pointee.desc else { return 0 }
             Unmanaged<Collector>.fromOpaque(data).takeUnretainedValue().messages.append(String(cString: desc))
             return 0
         }, Unmanaged.passUnretained(collector).toOpaque())
+        H5Eclear2(0)
     }
-    H5Eclear2(0)
-    return collector.messages.last ?? ""
+    return withExtendedLifetime(collector) { collector.messages.last ?? "" }
 }
