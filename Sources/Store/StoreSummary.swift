@@ -18,7 +18,7 @@ public struct StoreSummary: Sendable, Equatable, Codable {
     public var labels: [LabelSummary]
     /// Per modality ("ecg", "ppg").
     public var quality: [String: QualitySummary]
-    /// Every group under /models, in name order.
+    /// Every group under /models, in name order (anything else there is ignored).
     public var models: [ModelSummary]
 
     enum CodingKeys: String, CodingKey {
@@ -126,7 +126,9 @@ extension StoreSummary {
             }))
         })
         labels = Self.labelSummaries(store.subjects, segmentsPerSubject: perSubject)
-        models = try store.children(StoreLayout.models).map { try Self.modelSummary(store, id: $0) }
+        models = try store.children(StoreLayout.models)
+            .filter { store.file.kind(StoreLayout.model($0)) == H5I_GROUP }
+            .map { try Self.modelSummary(store, id: $0) }
     }
 
     /// Coverage and class counts of every label field.

@@ -16,6 +16,7 @@ import TestSupport
             try e.createMatrix("/models/m1/knn/indices", rows: 70, cols: 10)
             try e.setAttributes("/models/m1", ["checkpoint_sha256": "beef"])
             try e.setAttributes("/models/m0", ["note": "not embedded yet"])
+            try e.createMatrix("/models/stray", rows: 1, cols: 1)   // a dataset, not a model group
         }
         return try RecordStore(url: url)
     }
