@@ -29,7 +29,15 @@ public final class StoreWriter {
         for key in attributes.keys where StoreLayout.reservedAttributes.contains(key) {
             throw StoreError(url, "root attribute '\(key)' is reserved by the store layout")
         }
-        let created = try H5File(temporary, mode: .create)
+        let folder = url.deletingLastPathComponent()
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw StoreError(url, "cannot create the store: folder \(folder.path) does not exist")
+        }
+        let created: H5File
+        do { created = try H5File(temporary, mode: .create) } catch {
+            throw Self.renamed(error, from: temporary, to: url)
+        }
         file = created
         do {
             let root = H5Attributes(context: created.context, object: try created.object("/"), path: "/")

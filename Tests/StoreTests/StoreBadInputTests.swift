@@ -80,6 +80,15 @@ import TestSupport
         try withFile(url) { f in try H5Dataset.open(f, "/segments/ppg_quality").setRows(2) }
         let e2 = try #require(storeError { _ = try RecordStore(url: url) })
         #expect(e2.problem == "/segments/ppg_quality has shape [2], expected [3] (one row per segment)")
+
+        try StoreFixtures.write(url, count: 3)
+        try withFile(url) { f in
+            try f.unlink("/segments/record")
+            _ = try H5Dataset.create(f, "/segments/record", type: H5Type.int32, dims: [3], chunkRows: 4,
+                                     compression: .none, fill: Int32(0))
+        }
+        let e3 = try #require(storeError { _ = try RecordStore(url: url) })
+        #expect(e3.problem == "/segments/record holds numbers, expected strings")
     }
 
     @Test func invalidLabelCode() throws {
@@ -129,6 +138,25 @@ import TestSupport
         try w.commit()
         #expect(try RecordStore(url: url).segmentCount == 1)
         #expect(storeError { try w.append([StoreFixtures.segment(1)]) } != nil)
+    }
+
+    @Test func writerIntoAMissingFolderNamesTheTarget() throws {
+        let (dir, _) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("no/such/folder/s.h5")
+        let e = try #require(storeError { _ = try StoreWriter(url: url, subjects: [], attributes: [:]) })
+        #expect(e.description == "\(url.path): cannot create the store: folder \(dir.path)/no/such/folder does not exist")
+        // A folder that exists but cannot be written: HDF5's failure, reported against the target.
+        let locked = dir.appendingPathComponent("locked")
+        try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: false)
+        try FileManager.default.setAttributes([.posixPermissions: 0o500], ofItemAtPath: locked.path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: locked.path) }
+        if access(locked.path, W_OK) != 0 {   // root can write anywhere: then there is nothing to check
+            let target = locked.appendingPathComponent("s.h5")
+            let e2 = try #require(storeError { _ = try StoreWriter(url: target, subjects: [], attributes: [:]) })
+            #expect(e2.path == target.path)
+            #expect(e2.problem.hasPrefix("could not create the file"))
+        }
     }
 
     @Test func editsCannotTouchTheRecordLayout() throws {
