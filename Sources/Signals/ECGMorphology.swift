@@ -8,7 +8,8 @@ import Foundation
 /// - QRS onset and offset: where the sample-to-sample step stays below
 ///   ``slopeFraction`` of its QRS maximum for ``quietSeconds``, searching out from the R-peak;
 /// - baseline: the level at QRS onset (the PR segment);
-/// - T peak: the largest deviation from baseline from 80 ms after QRS offset to the window's end;
+/// - T peak: the earliest local maximum of the deviation from baseline reaching 70 % of the
+///   largest one, from 80 ms after QRS offset to min(0.45 s, 0.6 RR) after R;
 /// - T end: the tangent at the steepest return slope after the T peak meets the baseline;
 /// - ST level: the level 60 ms after the J point (QRS offset), minus baseline.
 /// Every value is NaN when it cannot be measured (no beat, no clear wave, out of range).
@@ -33,6 +34,8 @@ public struct ECGMorphology: Sendable, Equatable {
     public static let quietSeconds = 0.016
     /// Plausible QRS durations, seconds (outside: NaN).
     public static let plausibleQRS = 0.03...0.25
+    /// A T-wave candidate must reach this fraction of the largest deviation in its window.
+    public static let majorPeakFraction = 0.7
     /// Plausible QT intervals, seconds (outside: NaN).
     public static let plausibleQT = 0.18...0.7
 
@@ -59,12 +62,21 @@ public struct ECGMorphology: Sendable, Equatable {
         let before = Int((min(0.25, 0.45 * medianRR) * rate).rounded())
         let after = Int((min(0.6, 0.95 * medianRR) * rate).rounded())
         guard let beat = BeatTemplate(x, anchors: rPeaks, before: before, after: after) else { return .unmeasurable }
-        return delineate(beat, rate: rate)
+        return delineate(beat, rate: rate, rr: medianRR)
     }
 
     // MARK: - Internal API
 
-    static func delineate(_ beat: BeatTemplate, rate: Double) -> ECGMorphology {
+    /// The earliest local maximum of `x` in `range` reaching ``majorPeakFraction`` of the
+    /// range's maximum (so a later, slightly larger wobble does not beat the T wave).
+    static func firstMajorPeak(_ x: [Double], in range: Range<Int>) -> Int? {
+        let r = range.clamped(to: 1..<max(1, x.count - 1))
+        guard let top = SignalMath.argmax(x, in: r) else { return nil }
+        let bar = majorPeakFraction * x[top]
+        return r.first { x[$0] >= bar && x[$0] >= x[$0 - 1] && x[$0] >= x[$0 + 1] } ?? top
+    }
+
+    static func delineate(_ beat: BeatTemplate, rate: Double, rr: Double) -> ECGMorphology {
         var y = beat.samples
         let r = beat.before
         // Make R upright: compare the anchor with the level around it.
@@ -104,7 +116,8 @@ public struct ECGMorphology: Sendable, Equatable {
         let tStart = off + Int((0.08 * rate).rounded())
         if tStart < y.count - 2, amplitude > 0 {
             let deviation = y.map { abs($0 - baseline) }
-            if let tPeak = SignalMath.argmax(deviation, in: tStart..<(y.count - 1)), tPeak > tStart {
+            let tLast = min(y.count - 1, r + Int((min(0.45, 0.6 * rr) * rate).rounded()))
+            if let tPeak = firstMajorPeak(deviation, in: tStart..<tLast), tPeak > tStart {
                 tAmp = (y[tPeak] - baseline) / amplitude
                 // Steepest slope back towards baseline after the T peak.
                 let d = SignalMath.derivative(y)

@@ -8,8 +8,9 @@ import Foundation
 /// measured:
 /// - rise time: median over pulses of foot → systolic peak;
 /// - diastolic point: the first local maximum after the dicrotic notch in the median pulse,
-///   from 0.05 s after the systolic peak on, or, where none shows (stiff arteries, fast rates),
-///   the inflection point: the least negative slope after the steepest descent;
+///   between 0.05 s after the systolic peak and the pulse's trough, or, where none shows (stiff
+///   arteries, fast rates), the shoulder: the first local maximum of the slope after the
+///   steepest descent;
 /// - reflection index: diastolic height / systolic height (both above the foot); the finger-PPG
 ///   "augmentation index" (late over early systolic height) is this same ratio, so one is kept;
 /// - second-derivative ratio b/a (Takazawa's ageing index): `a` the first maximum of the second
@@ -93,20 +94,20 @@ public struct PulseMorphology: Sendable, Equatable {
         while up > 0 && y[up] > half { up -= 1 }
         while down < y.count - 1 && y[down] > half { down += 1 }
         if up > 0 && down < y.count - 1 { out.halfWidth = Double(down - up) / rate }
-        // Diastolic point: a local maximum after the notch, else the inflection.
+        // Diastolic point, between 0.05 s after the systolic peak and the trough that ends the
+        // pulse: a local maximum after the notch, else the shoulder (first local maximum of the
+        // slope after the steepest descent).
         let d1 = SignalMath.derivative(y)
         let start = peak + max(1, Int((0.05 * rate).rounded()))
-        let end = y.count - 1
-        if start < end {
+        if start < y.count - 2, let trough = SignalMath.argmin(y, in: start..<(y.count - 1)), trough > start + 1 {
             var diastolic: Int?
             var sawNotch = false
-            for i in start..<end {
+            for i in start..<trough {
                 if d1[i - 1] < 0 && d1[i] >= 0 { sawNotch = true }
                 if sawNotch && d1[i - 1] > 0 && d1[i] <= 0 { diastolic = i; break }
             }
-            if diastolic == nil, let steep = SignalMath.argmin(d1, in: start..<end),
-               let flat = SignalMath.argmax(d1, in: (steep + 1)..<end) {
-                diastolic = flat
+            if diastolic == nil, let steep = SignalMath.argmin(d1, in: start..<trough) {
+                diastolic = ((steep + 1)..<trough).first { d1[$0] >= d1[$0 - 1] && d1[$0] > d1[$0 + 1] }
             }
             if let dia = diastolic, y[dia] > base {
                 out.reflectionIndex = (y[dia] - base) / height
