@@ -5,6 +5,7 @@ Raw arrays travel as little-endian float32 (inputs) and float64 (outputs), no he
 
   signals_oracle.py bandpass IN.f32 OUT.f64 RATE LOW HIGH ORDER
         scipy.signal.butter(ORDER, [LOW, HIGH], 'bandpass', fs=RATE, output='sos') + sosfiltfilt
+        (LOW <= 0: a low-pass at HIGH; HIGH >= RATE/2: a high-pass at LOW)
   signals_oracle.py sos OUT.f64 RATE LOW HIGH ORDER
         the sections themselves, (n_sections, 6) row-major
   signals_oracle.py resample IN.f32 OUT.f64 UP DOWN
@@ -29,7 +30,13 @@ import numpy as np
 
 
 def _bandpass_sos(rate, low, high, order):
+    """The band-pass, or (as Filters.bandpass does) a low-pass for LOW <= 0 and a high-pass
+    for HIGH >= Nyquist."""
     from scipy import signal
+    if low <= 0:
+        return signal.butter(order, high, btype="lowpass", fs=rate, output="sos")
+    if high >= rate / 2:
+        return signal.butter(order, low, btype="highpass", fs=rate, output="sos")
     return signal.butter(order, [low, high], btype="bandpass", fs=rate, output="sos")
 
 

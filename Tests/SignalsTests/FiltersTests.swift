@@ -6,9 +6,10 @@ import TestSupport
 // MARK: - Butterworth band-pass against scipy
 
 @Suite struct FiltersTests {
-    /// (rate, low, high, order) cases checked against scipy.
+    /// (rate, low, high, order) cases checked against scipy (the last two: low-pass, high-pass).
     static let cases: [(Double, Double, Double, Int)] = [
         (125, 0.5, 40, 2), (125, 0.5, 8, 2), (100, 0.5, 40, 3), (250, 1, 30, 4), (360, 0.5, 40, 1),
+        (125, 0, 5, 2), (125, 0.5, 62.5, 3),          // low-pass and high-pass fall-backs
     ]
 
     @Test func matchesScipySosfiltfilt() throws {
