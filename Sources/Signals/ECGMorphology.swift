@@ -54,7 +54,7 @@ public struct ECGMorphology: Sendable, Equatable {
     ///   - rPeaks: R-peak indices from ``RPeakDetector``.
     ///   - rate: sampling rate in Hz.
     public static func measure(_ ecg: [Float], rPeaks: [Int], rate: Double) -> ECGMorphology {
-        guard rate > 0, !rPeaks.isEmpty, let filled = SignalMath.fillGaps(ecg.map(Double.init)) else { return .unmeasurable }
+        guard SignalMath.isValidRate(rate), !rPeaks.isEmpty, let filled = SignalMath.fillGaps(ecg.map(Double.init)) else { return .unmeasurable }
         let sections = Filters.butterworth(rate: rate, low: 0.5, high: min(40, 0.45 * rate), order: 2)
         let x = sections.isEmpty ? filled : Filters.filtfilt(sections, filled)
         let rr = HeartRate.intervals(peaks: rPeaks, rate: rate)
@@ -74,6 +74,11 @@ public struct ECGMorphology: Sendable, Equatable {
         guard let top = SignalMath.argmax(x, in: r) else { return nil }
         let bar = majorPeakFraction * x[top]
         return r.first { x[$0] >= bar && x[$0] >= x[$0 - 1] && x[$0] >= x[$0 + 1] } ?? top
+    }
+
+    /// End (exclusive) of the T-peak search: R + min(0.45 s, 0.6 RR), inside the beat.
+    static func tLastIndex(r: Int, rr: Double, rate: Double, count: Int) -> Int {
+        min(count - 1, r + Int((min(0.45, 0.6 * rr) * rate).rounded()))
     }
 
     static func delineate(_ beat: BeatTemplate, rate: Double, rr: Double) -> ECGMorphology {
@@ -114,9 +119,9 @@ public struct ECGMorphology: Sendable, Equatable {
         let st = stIndex < y.count && amplitude > 0 ? (y[stIndex] - baseline) / amplitude : .nan
         var qt = Double.nan, tAmp = Double.nan
         let tStart = off + Int((0.08 * rate).rounded())
-        if tStart < y.count - 2, amplitude > 0 {
+        if tStart < y.count - 2, amplitude > 0, tLastIndex(r: r, rr: rr, rate: rate, count: y.count) > tStart + 1 {
             let deviation = y.map { abs($0 - baseline) }
-            let tLast = min(y.count - 1, r + Int((min(0.45, 0.6 * rr) * rate).rounded()))
+            let tLast = tLastIndex(r: r, rr: rr, rate: rate, count: y.count)
             if let tPeak = firstMajorPeak(deviation, in: tStart..<tLast), tPeak > tStart {
                 tAmp = (y[tPeak] - baseline) / amplitude
                 // Steepest slope back towards baseline after the T peak.

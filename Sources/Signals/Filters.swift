@@ -35,7 +35,7 @@ public enum Filters {
         let nyquist = rate / 2
         let hasLow = low > 0 && low < nyquist
         let hasHigh = high > 0 && high < nyquist && (!hasLow || high > low)
-        guard order >= 1, rate > 0, hasLow || hasHigh else { return [] }
+        guard order >= 1, order <= 32, SignalMath.isValidRate(rate), hasLow || hasHigh else { return [] }
         // Pre-warp the band edges (scipy normalises to fs = 2, so 2·fs = 4).
         let warp = { (f: Double) in 4 * tan(Double.pi * f / rate) }
         // Analog low-pass prototype: poles on the left unit half-circle, no zeros, gain 1.

@@ -17,7 +17,7 @@ public enum HeartRate {
 
     /// The plausible beat-to-beat intervals in seconds, in order.
     public static func intervals(peaks: [Int], rate: Double) -> [Double] {
-        guard rate > 0 else { return [] }
+        guard SignalMath.isValidRate(rate) else { return [] }
         return zip(peaks.dropFirst(), peaks).map { Double($0 - $1) / rate }.filter { plausibleInterval.contains($0) }
     }
 }

@@ -20,7 +20,7 @@ public enum PulseArrival {
     /// - Returns: one delay in seconds per matched R-peak.
     public static func seconds(rPeaks: [Int], pulse: PulseFiducials, rate: Double,
                                point: PulseFiducials.Point = .peak) -> [Double] {
-        guard rate > 0 else { return [] }
+        guard SignalMath.isValidRate(rate) else { return [] }
         let targets = pulse.indices(point)
         var delays: [Double] = []
         var j = 0

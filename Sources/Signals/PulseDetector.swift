@@ -32,7 +32,7 @@ public enum PulseDetector {
     ///   - rate: sampling rate in Hz.
     /// - Returns: aligned peaks and onsets; empty for a flat or missing signal.
     public static func detect(_ ppg: [Float], rate: Double) -> PulseFiducials {
-        guard rate > 0, let x = SignalMath.fillGaps(ppg.map(Double.init)), x.count > Int(rate) else { return .empty }
+        guard SignalMath.isValidRate(rate), let x = SignalMath.fillGaps(ppg.map(Double.init)), x.count > Int(rate) else { return .empty }
         let sections = Filters.butterworth(rate: rate, low: 0.5, high: min(8, 0.45 * rate), order: 2)
         let f = Filters.filtfilt(sections, x)
         guard !SignalMath.isFlat(f, reference: x) else { return .empty }

@@ -56,13 +56,15 @@ public struct PulseMorphology: Sendable, Equatable {
     ///   - pulse: fiducials from ``PulseDetector``.
     ///   - rate: sampling rate in Hz.
     public static func measure(_ ppg: [Float], pulse: PulseFiducials, rate: Double) -> PulseMorphology {
-        guard rate > 0, !pulse.peaks.isEmpty, let filled = SignalMath.fillGaps(ppg.map(Double.init)) else { return .unmeasurable }
+        guard SignalMath.isValidRate(rate), !pulse.peaks.isEmpty, let filled = SignalMath.fillGaps(ppg.map(Double.init)) else { return .unmeasurable }
         let sections = Filters.butterworth(rate: rate, low: 0.5, high: min(8, 0.45 * rate), order: 2)
         let x = sections.isEmpty ? filled : Filters.filtfilt(sections, filled)
-        let rises = zip(pulse.peaks, pulse.onsets).map { Double($0 - $1) / rate }.filter { $0 > 0 }
+        // Only pulses whose foot precedes their peak inside the signal are measured.
+        let pairs = zip(pulse.peaks, pulse.onsets).filter { p, o in 0 <= o && o < p && p < x.count }
+        let rises = pairs.map { Double($0 - $1) / rate }
         // Height: systolic peak over the trough before it (within 0.25 s before the foot).
         let reach = Int(0.25 * rate)
-        let heights = zip(pulse.peaks, pulse.onsets).compactMap { p, o -> Double? in
+        let heights = pairs.compactMap { p, o -> Double? in
             SignalMath.argmin(x, in: max(0, o - reach)..<(p + 1)).map { x[p] - x[$0] }
         }.filter { $0 > 0 }
         let meanHeight = SignalMath.mean(heights)
@@ -71,7 +73,7 @@ public struct PulseMorphology: Sendable, Equatable {
         let period = pp.isEmpty ? 1.0 : SignalMath.median(pp)
         let before = Int((0.1 * rate).rounded())
         let after = Int((min(1.2, 0.9 * period) * rate).rounded())
-        guard let beat = BeatTemplate(x, anchors: pulse.onsets, before: before, after: after) else { return .unmeasurable }
+        guard let beat = BeatTemplate(x, anchors: pairs.map(\.1), before: before, after: after) else { return .unmeasurable }
         var m = shape(beat, rate: rate)
         m.riseTime = rises.isEmpty ? .nan : SignalMath.median(rises)
         m.amplitudeVariation = variation

@@ -123,6 +123,7 @@ public enum QualityCheck {
     /// Beats cannot be found reliably: too few or too many for a heart, too much power above
     /// the band, or beats too unlike each other.
     static func isNoisy(_ v: [Double], rate: Double, modality: Modality) -> Bool {
+        guard SignalMath.isValidRate(rate) else { return false }
         let seconds = Double(v.count) / rate
         guard seconds >= minimumNoiseSeconds else { return false }
         let x = v.map(Float.init)

@@ -31,7 +31,7 @@ public enum RPeakDetector {
     ///   - rate: sampling rate in Hz.
     /// - Returns: sample indices of the R-peaks, ascending; empty for a flat or missing lead.
     public static func detect(_ ecg: [Float], rate: Double) -> [Int] {
-        guard rate > 0, let x = SignalMath.fillGaps(ecg.map(Double.init)), x.count > Int(rate) else { return [] }
+        guard SignalMath.isValidRate(rate), let x = SignalMath.fillGaps(ecg.map(Double.init)), x.count > Int(rate) else { return [] }
         let qrsBand = Filters.butterworth(rate: rate, low: 5, high: min(15, 0.45 * rate), order: 2)
         let band = Filters.filtfilt(qrsBand, x)
         guard !SignalMath.isFlat(band, reference: x) else { return [] }
@@ -89,7 +89,7 @@ public enum RPeakDetector {
         var out: [Int] = []
         for (a, b) in zip(peaks, peaks.dropFirst()) {
             out.append(a)
-            guard Double(b - a) > limit else { continue }
+            guard Double(b - a) > limit, b - a > 2 * refractory else { continue }
             let found = pickPeaks(mwi, threshold: half, refractory: refractory, range: (a + refractory)..<(b - refractory + 1))
             out += found
         }

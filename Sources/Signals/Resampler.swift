@@ -24,7 +24,7 @@ public enum Resampler {
     /// - Parameter x: samples `(n)` at `from` Hz.
     /// - Returns: `ceil(n · up / down)` samples at `to` Hz; the input when the rates are equal.
     public static func resample(_ x: [Float], from: Double, to: Double) -> [Float] {
-        guard from > 0, to > 0, !x.isEmpty else { return x }
+        guard SignalMath.isValidRate(from), SignalMath.isValidRate(to), !x.isEmpty else { return x }
         let (up, down) = ratio(from: from, to: to)
         if up == down { return x }
         let input = x.map(Double.init)

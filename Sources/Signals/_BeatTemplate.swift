@@ -15,9 +15,10 @@ struct BeatTemplate {
     ///
     /// - Returns: nil when no anchor has its whole window inside the signal.
     init?(_ x: [Double], anchors: [Int], before: Int, after: Int) {
+        guard before >= 0, after >= 0 else { return nil }
         let beats = anchors.filter { $0 - before >= 0 && $0 + after < x.count }
             .map { Array(x[($0 - before)...($0 + after)]) }
-        guard !beats.isEmpty, before >= 0, after >= 0 else { return nil }
+        guard !beats.isEmpty else { return nil }
         let width = before + after + 1
         self.before = before
         self.samples = (0..<width).map { i in SignalMath.median(beats.map { $0[i] }) }

@@ -29,6 +29,11 @@ enum SignalMath {
         return y
     }
 
+    /// True for a usable sampling rate: finite, positive, at most 1 MHz (larger rates would
+    /// overflow the sample-count arithmetic); every public function returns its empty result
+    /// for any other rate.
+    static func isValidRate(_ rate: Double) -> Bool { rate > 0 && rate <= 1e6 }
+
     /// Mean of the samples (0 for an empty array).
     static func mean(_ x: [Double]) -> Double {
         x.isEmpty ? 0 : x.reduce(0, +) / Double(x.count)

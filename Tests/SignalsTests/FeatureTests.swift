@@ -105,3 +105,50 @@ import Testing
         #expect(f.values.allSatisfy { !$0.isInfinite })
     }
 }
+
+// MARK: - Hostile arguments
+
+@Suite struct HostileInputTests {
+    static let rates: [Double] = [0, -125, .nan, .infinity, 1e300]
+
+    @Test(arguments: HostileInputTests.rates)
+    func nonsenseRatesNeverTrap(rate: Double) {
+        let beats = SyntheticBeats()
+        let ecg = beats.ecg(), ppg = beats.ppg()
+        #expect(Filters.bandpass(ecg, rate: rate, low: 0.5, high: 40) == ecg)
+        #expect(Resampler.resample(ecg, from: rate, to: 125) == ecg)
+        #expect(Resampler.resample(ecg, from: 125, to: rate) == ecg)
+        #expect(Preprocessing.prepare(ecg, modality: .ecg, rate: rate).count == ecg.count)
+        #expect(RPeakDetector.detect(ecg, rate: rate).isEmpty)
+        #expect(PulseDetector.detect(ppg, rate: rate) == .empty)
+        #expect(HeartRate.bpm(peaks: [0, 100, 200], rate: rate) == nil)
+        #expect(PulseArrival.seconds(rPeaks: [0, 100], pulse: PulseFiducials(peaks: [40], onsets: [30]), rate: rate).isEmpty)
+        _ = QualityCheck.assess(ecg, rate: rate, modality: .ecg)
+        #expect(HandcraftedFeatures.compute(ecg: ecg, ppg: ppg, rate: rate).values.allSatisfy { $0.isNaN })
+    }
+
+    @Test func fiducialsOutsideTheSignalAreIgnored() {
+        let beats = SyntheticBeats()
+        let wild = PulseFiducials(peaks: [-5, 3, 400, 9_000, 20_000], onsets: [-9, 10, 380, 8_990, 5])
+        let m = PulseMorphology.measure(beats.ppg(), pulse: wild, rate: 125)
+        #expect(!m.riseTime.isInfinite)
+        let e = ECGMorphology.measure(beats.ecg(), rPeaks: [-100, 5, 99_999], rate: 125)
+        #expect(!e.qrs.isInfinite)
+    }
+
+    @Test func fastRhythmsAndShortSegmentsNeverTrap() {
+        // 200 bpm beats over 2 s, and every length from 0 to 300 samples.
+        var fast = SyntheticBeats()
+        fast.seconds = 2
+        fast.rPeaks = stride(from: 0.1, to: 2, by: 0.3).map { $0 }
+        fast.qt = 0.25
+        _ = HandcraftedFeatures.compute(ecg: fast.ecg(), ppg: fast.ppg(), rate: 125)
+        let long = SyntheticBeats()
+        let ecg = long.ecg(), ppg = long.ppg()
+        for n in stride(from: 0, through: 300, by: 7) {
+            let f = HandcraftedFeatures.compute(ecg: Array(ecg.prefix(n)), ppg: Array(ppg.prefix(n)), rate: 125)
+            #expect(f.values.count == HandcraftedFeatures.names.count)
+            _ = QualityCheck.assess(Array(ecg.prefix(n)), rate: 125, modality: .ecg)
+        }
+    }
+}
