@@ -10,7 +10,9 @@ import Foundation
 /// - baseline: the level at QRS onset (the PR segment);
 /// - T peak: the earliest local maximum of the deviation from baseline reaching 70 % of the
 ///   largest one, from 80 ms after QRS offset to min(0.45 s, 0.6 RR) after R;
-/// - T end: the tangent at the steepest return slope after the T peak meets the baseline;
+/// - T end: the tangent at the steepest return slope on the T wave's descent (from the T peak
+///   until the deviation, once below half the T height, stops falling; at most 0.2 s) meets
+///   the baseline;
 /// - ST level: the level 60 ms after the J point (QRS offset), minus baseline.
 /// Every value is NaN when it cannot be measured (no beat, no clear wave, out of range).
 public struct ECGMorphology: Sendable, Equatable {
@@ -124,10 +126,17 @@ public struct ECGMorphology: Sendable, Equatable {
             let tLast = tLastIndex(r: r, rr: rr, rate: rate, count: y.count)
             if let tPeak = firstMajorPeak(deviation, in: tStart..<tLast), tPeak > tStart {
                 tAmp = (y[tPeak] - baseline) / amplitude
-                // Steepest slope back towards baseline after the T peak.
+                // Steepest slope back towards baseline on the T wave's own descent: from the
+                // T peak until the deviation, once below half the T height, stops falling (at
+                // most 0.2 s; wiggles higher up are ridden over), so the next beat's
+                // P wave (close behind at fast rates) is never taken for the end of T.
                 let d = SignalMath.derivative(y)
                 let sign: Double = y[tPeak] > baseline ? -1 : 1
-                if let k = SignalMath.argmax(d.map { $0 * sign }, in: tPeak..<y.count), d[k] * sign > 0 {
+                let limit = min(y.count - 1, tPeak + Int((0.2 * rate).rounded()))
+                var descentEnd = tPeak + 1
+                while descentEnd < limit && (deviation[descentEnd + 1] < deviation[descentEnd]
+                                             || deviation[descentEnd] > 0.5 * deviation[tPeak]) { descentEnd += 1 }
+                if let k = SignalMath.argmax(d.map { $0 * sign }, in: tPeak..<(descentEnd + 1)), d[k] * sign > 0 {
                     let tEnd = Double(k) - (y[k] - baseline) / d[k]
                     if tEnd > Double(tPeak) && tEnd < Double(y.count) + 0.05 * rate { qt = (tEnd - Double(on)) / rate }
                 }

@@ -74,4 +74,20 @@ import TestSupport
         #expect(median["t_amplitude_rel"]! > 0)
         #expect((50...250).contains(median["ppg_rise_ms"]!))
     }
+
+    @Test func fastICURecordKeepsTheTWaveApartFromTheNextPWave() throws {
+        // a103l at 127 bpm: the next P wave follows the T wave within 0.1 s.
+        if let reason = RealRecording.skipReason(needsWFDB: true) { print(reason); return }
+        let rec = try RealRecording.wfdb("a103l")
+        let ecg = Resampler.resample(rec.channel("II"), from: rec.rate, to: 125)
+        let rows = stride(from: 0, to: ecg.count - 1250, by: 1250).map {
+            HandcraftedFeatures.compute(ecg: Array(ecg[$0..<($0 + 1250)]), ppg: [], rate: 125)
+        }
+        let qtc = rows.compactMap { $0["qtc_ms"] }.map(Double.init).filter(\.isFinite)
+        let hr = rows.compactMap { $0["hr_ecg_bpm"] }.map(Double.init).filter(\.isFinite)
+        print("a103l at 125 Hz: HR \(SignalMath.median(hr)) bpm, QTc \(SignalMath.median(qtc)) ms over \(qtc.count) of \(rows.count) segments")
+        #expect(abs(SignalMath.median(hr) - 127) <= 2)
+        #expect(qtc.count >= rows.count * 9 / 10)
+        #expect((360...460).contains(SignalMath.median(qtc)))
+    }
 }
