@@ -19,8 +19,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python=${PYTHON:-python3}
-pip_packages=("torch==2.13.0+cpu" safetensors h5py wfdb scikit-learn numpy scipy)
-modules=(torch safetensors h5py wfdb sklearn numpy scipy)
+pip_packages=("torch==2.13.0+cpu" safetensors h5py wfdb scikit-learn numpy)
+modules=(torch safetensors h5py wfdb sklearn numpy)
 if [ "${1:-}" = "--bench" ]; then
   pip_packages+=(faiss-cpu onnxruntime onnx umap-learn)
   modules+=(faiss onnxruntime onnx umap)
