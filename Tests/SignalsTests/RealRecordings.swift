@@ -13,9 +13,9 @@ struct RealRecording: Sendable {
     /// Why the real-data tests cannot run, or nil when they can.
     static func skipReason(needsWFDB: Bool) -> String? {
         guard TestSupport.realDataFolder != nil else { return "skipped: ../shared/data/real is absent" }
-        guard needsWFDB else { return nil }
+        // With M2AE_REQUIRE_PYTHON=1 a missing package is not a skip: the oracle call fails.
+        guard needsWFDB, !Python.required else { return nil }
         guard let absent = Python.missing(["numpy", "wfdb"]) else { return nil }
-        if Python.required { fatalError("M2AE_REQUIRE_PYTHON=1 but Python lacks \(absent)") }
         return "skipped: Python lacks \(absent.joined(separator: ", "))"
     }
 
