@@ -29,6 +29,11 @@ enum SignalMath {
         return y
     }
 
+    /// True for a usable sampling rate: finite, positive, at most 1 MHz (larger rates would
+    /// overflow the sample-count arithmetic); every public function returns its empty result
+    /// for any other rate.
+    static func isValidRate(_ rate: Double) -> Bool { rate > 0 && rate <= 1e6 }
+
     /// Mean of the samples (0 for an empty array).
     static func mean(_ x: [Double]) -> Double {
         x.isEmpty ? 0 : x.reduce(0, +) / Double(x.count)
@@ -89,6 +94,14 @@ enum SignalMath {
         var best = r.lowerBound
         for i in r where x[i] < x[best] { best = i }
         return best
+    }
+
+    /// True when the filtered signal `y` carries no variation beyond rounding of the input `x`
+    /// (peak-to-peak of `y` at most 1e-7 of the largest magnitude of `x`).
+    static func isFlat(_ y: [Double], reference x: [Double]) -> Bool {
+        guard let lo = y.min(), let hi = y.max() else { return true }
+        let scale = x.reduce(0) { max($0, abs($1)) }
+        return !(hi - lo > 1e-7 * scale) || !(hi - lo > 0)
     }
 
     /// Central-difference derivative per sample (one-sided at the ends).
