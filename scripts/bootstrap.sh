@@ -19,8 +19,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python=${PYTHON:-python3}
-pip_packages=("torch==2.13.0+cpu" safetensors h5py wfdb pyedflib scikit-learn numpy)
-modules=(torch safetensors h5py wfdb pyedflib sklearn numpy)
+pip_packages=("torch==2.13.0+cpu" safetensors h5py wfdb pyedflib scikit-learn scipy numpy)
+modules=(torch safetensors h5py wfdb pyedflib sklearn scipy numpy)
 if [ "${1:-}" = "--bench" ]; then
   pip_packages+=(faiss-cpu onnxruntime onnx umap-learn)
   modules+=(faiss onnxruntime onnx umap)
