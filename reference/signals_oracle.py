@@ -11,7 +11,8 @@ Raw arrays travel as little-endian float32 (inputs) and float64 (outputs), no he
         scipy.signal.resample_poly(x, UP, DOWN)
   signals_oracle.py wfdb RECORD_PATH OUT_DIR
         wfdb.rdrecord(RECORD_PATH): each channel as OUT_DIR/<index>.f32 (NaN where invalid)
-        and OUT_DIR/meta.json {"fs": ..., "sig_name": [...], "n": ...}
+        and OUT_DIR/meta.json {"fs": ..., "sig_name": [...], "n": ..., "wrap_period": [...]}
+        (wrap_period: the ADC span 2^bits / gain in physical units, per channel)
 """
 import json
 import os
@@ -46,8 +47,12 @@ def main(argv):
         sig = rec.p_signal
         for i in range(sig.shape[1]):
             sig[:, i].astype("<f4").tofile(os.path.join(argv[3], f"{i}.f32"))
+        bits = {"8": 8, "80": 8, "16": 16, "61": 16, "160": 16, "212": 12, "310": 10, "311": 10,
+                "24": 24, "32": 32}
+        periods = [2.0 ** bits.get(str(fmt), 16) / float(gain) for fmt, gain in zip(rec.fmt, rec.adc_gain)]
         with open(os.path.join(argv[3], "meta.json"), "w") as f:
-            json.dump({"fs": float(rec.fs), "sig_name": list(rec.sig_name), "n": int(sig.shape[0])}, f)
+            json.dump({"fs": float(rec.fs), "sig_name": list(rec.sig_name), "n": int(sig.shape[0]),
+                       "wrap_period": periods}, f)
     else:
         sys.exit(f"signals_oracle.py: unknown mode {mode!r}")
 
