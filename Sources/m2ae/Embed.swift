@@ -70,9 +70,9 @@ extension M2AE {
             guard M2AEConfig.preset(config) != nil else { throw ValidationError("--config must be small or tiny, not '\(config)'") }
         }
 
-        /// Loads the checkpoint; with `--init random` creates it first (or reuses an identical one,
-        /// so a rerun resumes).
-        func load() throws -> M2AEModel {
+        /// Loads the checkpoint; with `--init random` creates the model and, when `write` is
+        /// true, writes it to --model (an identical existing file is reused, so a rerun resumes).
+        func load(write: Bool = true) throws -> M2AEModel {
             let url = URL(fileURLWithPath: checkpoint)
             guard initMethod == .random else {
                 do { return try M2AEModel(checkpoint: url) } catch { throw CLIError(String(describing: error)) }
@@ -85,7 +85,7 @@ extension M2AE {
                 }
                 return fresh
             }
-            try fresh.save(to: url)
+            if write { try fresh.save(to: url) }
             return fresh
         }
     }
