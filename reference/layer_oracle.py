@@ -13,9 +13,14 @@ Tests/EngineTests reads:
 
 Tensor names are "<layer>/<what>", e.g. "layernorm/dinp". Usage:
     python3 reference/layer_oracle.py OUT.bin
+    python3 reference/layer_oracle.py --bench BATCH REPEATS THREADS
+The second form is the PyTorch peer of `m2ae bench layers`: it times the same layers at the
+same sizes in float32 on THREADS threads and prints one JSON object {case: median seconds}.
 """
+import json
 import struct
 import sys
+import time
 
 import torch
 import torch.nn.functional as F
@@ -245,9 +250,69 @@ def adamw(fx):
     fx.add("adamw/settings", torch.tensor([3e-2, 0.9, 0.95, 1e-8, 0.05, 1.0]))
 
 
+def bench(batch, repeats, threads):
+    """Median thread-CPU seconds of each layer case, float32 (names match m2ae bench layers)."""
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    results = {}
+
+    def timed(name, fn):
+        fn()  # warm-up
+        times = []
+        for _ in range(repeats):
+            t = time.thread_time() if threads == 1 else time.perf_counter()
+            fn()
+            times.append((time.thread_time() if threads == 1 else time.perf_counter()) - t)
+        times.sort()
+        results[name] = times[len(times) // 2]
+
+    for label, L, C, NH in (("encoder", 25, 128, 4), ("bottleneck", 50, 128, 4), ("decoder", 100, 64, 2)):
+        hs = C // NH
+        q, k, v = (torch.randn(batch, NH, L, hs, requires_grad=True) for _ in range(3))
+        dout = torch.randn(batch, NH, L, hs)
+        holder = {}
+
+        def fwd():
+            holder["out"] = F.scaled_dot_product_attention(q, k, v)
+
+        def bwd():
+            q.grad = k.grad = v.grad = None
+            holder["out"].backward(dout, retain_graph=True)
+
+        timed(f"attention {label} fwd", fwd)
+        fwd()
+        timed(f"attention {label} bwd", bwd)
+
+    N, C = batch * 50, 128
+    x = torch.randn(N, C, requires_grad=True)
+    ln = torch.nn.LayerNorm(C)
+    dy = torch.randn(N, C)
+    holder = {}
+    timed("layernorm fwd", lambda: holder.__setitem__("y", ln(x)))
+    holder["y"] = ln(x)
+    timed("layernorm bwd", lambda: holder["y"].backward(dy, retain_graph=True))
+    h = torch.randn(N, 4 * C, requires_grad=True)
+    dh = torch.randn(N, 4 * C)
+    timed("gelu fwd", lambda: holder.__setitem__("g", F.gelu(h, approximate="tanh")))
+    holder["g"] = F.gelu(h, approximate="tanh")
+    timed("gelu bwd", lambda: holder["g"].backward(dh, retain_graph=True))
+    lin = torch.nn.Linear(C, 4 * C)
+    timed("matmul fwd", lambda: holder.__setitem__("m", lin(x)))
+    holder["m"] = lin(x)
+    timed("matmul bwd", lambda: holder["m"].backward(dh, retain_graph=True))
+    params = torch.randn(1_000_000, requires_grad=True)
+    params.grad = torch.randn(1_000_000)
+    opt = torch.optim.AdamW([params], lr=1e-3, betas=(0.9, 0.95), weight_decay=0.05, foreach=False)
+    timed("adamw 1M", opt.step)
+    print(json.dumps(results))
+
+
 def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "--bench":
+        bench(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+        return
     if len(sys.argv) != 2:
-        sys.exit("usage: layer_oracle.py OUT.bin")
+        sys.exit("usage: layer_oracle.py OUT.bin | --bench BATCH REPEATS THREADS")
     torch.manual_seed(0)
     fx = Fixture()
     for case in (matmul, layernorm, gelu, residual, softmax, attention, position_embedding,

@@ -70,12 +70,27 @@ public func layerNormBackward(dinp: UnsafeMutablePointer<Float>,    // (N, C)
         }
         dnormMean = dnormMean * invC
         dnormNormMean = dnormNormMean * invC
-        for i in 0..<C {
+        // explicit lanes: three written and three read buffers are more overlap checks than
+        // the auto-vectoriser allows
+        let am = SIMD8<Float>(repeating: dnormMean), an = SIMD8<Float>(repeating: dnormNormMean)
+        i = 0
+        while i &+ 8 <= C {
+            let g = load8(dy + i)
+            let norm = (load8(x + i) - mv) * sv
+            let dnorm = load8(weight + i) * g
+            store8(load8(dbias + i) + g, dbias + i)
+            store8(load8(dweight + i) + norm * g, dweight + i)
+            let delta: SIMD8<Float> = (dnorm - am - norm * an) * sv
+            store8(load8(dx + i) + delta, dx + i)
+            i = i &+ 8
+        }
+        while i < C {
             let norm = (x[i] - m) * s
             let dnorm = weight[i] * dy[i]
             dbias[i] += dy[i]
             dweight[i] += norm * dy[i]
             dx[i] += (dnorm - dnormMean - norm * dnormNormMean) * s
+            i = i &+ 1
         }
     }
 }
