@@ -27,8 +27,9 @@ public struct Embedder {
 
     /// - Parameters:
     ///   - model: the model whose fingerprints are written.
-    ///   - batchSize: segments per forward pass (64 keeps the workspace near 100 MB for `small`).
-    public init(model: M2AEModel, batchSize: Int = 64) {
+    ///   - batchSize: segments per forward pass and per progress-file append (16 = one tile of
+    ///     `fingerprintsAllModes`; the workspace then holds about 65 MB for `small`).
+    public init(model: M2AEModel, batchSize: Int = 16) {
         self.model = model
         self.batchSize = max(1, batchSize)
     }

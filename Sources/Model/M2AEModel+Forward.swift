@@ -43,8 +43,8 @@ extension M2AEModel {
             ws.bottleneckOffsets[b + 1] = Int32(nb)
         }
         for m in 0..<2 where N[m] > 0 {
-            let out = encode(m, inputs[m], N: N[m], B: B, ws: ws)
-            scatterRowsForward(out: ws.bottleneckIn, inp: out, index: ws.toBottleneck[m], M: N[m], C: config.dModel)
+            let y = encode(m, inputs[m], N: N[m], B: B, ws: ws)
+            scatterRowsForward(out: ws.bottleneckIn, inp: y, index: ws.toBottleneck[m], M: N[m], C: config.dModel)
         }
         bottleneck(S: B, Nb: nb, ws: ws)
         decode(masks, counts: counts, N: N, B: B, Nb: nb, ws: ws)
@@ -66,8 +66,25 @@ extension M2AEModel {
     ///   holding a non-finite sample.
     public func fingerprintsAllModes(ecg: UnsafePointer<Float>, ppg: UnsafePointer<Float>,
                                      present: [(ecg: Bool, ppg: Bool)], workspace ws: Workspace) throws {
+        let B = present.count, S = config.segmentSamples, f = config.fingerprintDim
+        try check(ws, B: B, T: config.numPatches)
+        // Cache blocking: the batch runs in tiles of `allModesTile` segments, so each tile's
+        // activations stay in cache (measured: 16 segments per tile is the fastest on one core,
+        // a whole 256-segment batch at once is 25 % slower).
+        for lo in stride(from: 0, to: B, by: Self.allModesTile) {
+            let hi = min(lo + Self.allModesTile, B)
+            try allModes(ecg: ecg + lo * S, ppg: ppg + lo * S, present: present[lo..<hi],
+                         out: ws.fingerprints + 3 * lo * f, ws: ws)
+        }
+    }
+
+    /// Segments per tile of `fingerprintsAllModes`.
+    public static let allModesTile = 16
+
+    /// One tile of `fingerprintsAllModes`; fingerprints (3·B_tile, f) go to `out`.
+    private func allModes(ecg: UnsafePointer<Float>, ppg: UnsafePointer<Float>, present: ArraySlice<(ecg: Bool, ppg: Bool)>,
+                          out: UnsafeMutablePointer<Float>, ws: Workspace) throws {
         let B = present.count, T = config.numPatches
-        try check(ws, B: B, T: T)
         let inputs = [ecg, ppg]
         var masks = [[Bool]](repeating: [], count: 2)
         for m in 0..<2 {
@@ -93,15 +110,15 @@ extension M2AEModel {
             ws.bottleneckOffsets[3 * b + 3] = off
         }
         for m in 0..<2 where N[m] > 0 {
-            let out = encode(m, inputs[m], N: N[m], B: B, ws: ws)
-            scatterRowsForward(out: ws.bottleneckIn, inp: out, index: ws.toBottleneck[m], M: N[m], C: config.dModel)
-            scatterRowsForward(out: ws.bottleneckIn, inp: out, index: ws.toBottleneck2[m], M: N[m], C: config.dModel)
+            let y = encode(m, inputs[m], N: N[m], B: B, ws: ws)
+            scatterRowsForward(out: ws.bottleneckIn, inp: y, index: ws.toBottleneck[m], M: N[m], C: config.dModel)
+            scatterRowsForward(out: ws.bottleneckIn, inp: y, index: ws.toBottleneck2[m], M: N[m], C: config.dModel)
         }
-        bottleneck(S: 3 * B, Nb: Int(off), ws: ws)
+        bottleneck(S: 3 * B, Nb: Int(off), ws: ws, out: out)
         // A mode whose sequence is empty has no fingerprint.
         let f = config.fingerprintDim
         for s in 0..<(3 * B) where ws.bottleneckOffsets[s] == ws.bottleneckOffsets[s + 1] {
-            (ws.fingerprints + s * f).update(repeating: .nan, count: f)
+            (out + s * f).update(repeating: .nan, count: f)
         }
     }
 
@@ -157,8 +174,9 @@ extension M2AEModel {
                             NH: c.encoderHeads)
     }
 
-    /// Shared blocks, LayerNorm, projection to f, mean pool and L2 norm over S sequences.
-    private func bottleneck(S: Int, Nb: Int, ws: Workspace) {
+    /// Shared blocks, LayerNorm, projection to f, mean pool and L2 norm over S sequences;
+    /// the fingerprints (S, f) go to `out` (default: the workspace's fingerprint rows).
+    private func bottleneck(S: Int, Nb: Int, ws: Workspace, out: UnsafeMutablePointer<Float>? = nil) {
         let c = config, w = layout.bottleneck, p = UnsafePointer(params.base)
         let y = stackForward(ws.bottleneckSlots, inp: ws.bottleneckIn, blocks: w.blocks, params: p,
                              offsets: ws.bottleneckOffsets, S: S, N: Nb, C: c.dModel, H: c.mlpRatio * c.dModel,
@@ -168,7 +186,7 @@ extension M2AEModel {
         matmulForward(out: ws.bottleneckTokens, inp: ws.bottleneckNorm, weight: p + w.projw, bias: p + w.projb,
                       N: Nb, C: c.dModel, OC: c.fingerprintDim)
         meanPoolForward(out: ws.pooled, inp: ws.bottleneckTokens, offsets: ws.bottleneckOffsets, B: S, C: c.fingerprintDim)
-        l2NormForward(out: ws.fingerprints, norm: ws.fingerprintNorm, inp: ws.pooled, B: S, C: c.fingerprintDim)
+        l2NormForward(out: out ?? ws.fingerprints, norm: ws.fingerprintNorm, inp: ws.pooled, B: S, C: c.fingerprintDim)
     }
 
     /// Both decoders: context = every bottleneck token of the segment, then the T tokens of

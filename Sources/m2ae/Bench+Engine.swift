@@ -28,6 +28,12 @@ extension M2AE.Bench {
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
         @Flag(help: "Skip the PyTorch side.")
         var noTorch = false
+        /// What a measurement times.
+        enum Clock: String, ExpressibleByArgument, CaseIterable { case wall, cpu }
+        @Option(help: "wall: elapsed time; cpu: CPU time of the whole process (all threads), robust on a shared machine.")
+        var clock: Clock = .wall
+        @Option(help: "Seconds torch.compile may take to compile before its row reads n/a.")
+        var compileTimeout: Int = 300
         @Option(help: "The PyTorch benchmark script.")
         var torchScript: String = "reference/bench_torch.py"
 
@@ -54,11 +60,11 @@ extension M2AE.Bench {
             for B in sizes {
                 let ws = Workspace(config: cfg, maxSegments: B)
                 let present = Array(repeating: (ecg: true, ppg: true), count: B)
-                swift[B] = try Self.median(repeats) {
+                swift[B] = try Self.median(repeats, clock) {
                     try model.fingerprintsAllModes(ecg: ecg, ppg: ppg, present: present, workspace: ws)
                 }
             }
-            let peak = Self.sgemmPeak(repeats: repeats)
+            let peak = Self.sgemmPeak(repeats: repeats, clock)
 
             // PyTorch, same weights and inputs through files.
             var torch: [String: [Int: Double]] = [:]
@@ -76,12 +82,13 @@ extension M2AE.Bench {
                     }
                 }
                 (torch, notes) = try Self.runTorch(script: torchScript, checkpoint: ckpt, inputs: inputs,
-                                                   batches: batches, threads: threads, repeats: repeats)
+                                                   batches: batches, threads: threads, repeats: repeats,
+                                                   compileTimeout: compileTimeout, clock: clock)
             }
 
             // Table.
             let flops = Self.flopsPerSegment(cfg)
-            print("m2ae bench engine — config \(cfg.name), \(threads) thread(s), median of \(repeats) runs, unit = 1 segment × 3 fingerprint modes")
+            print("m2ae bench engine — config \(cfg.name), \(threads) thread(s), median of \(repeats) runs (\(clock.rawValue) clock), unit = 1 segment × 3 fingerprint modes")
             print("BLAS: \(blasConfiguration())")
             print(String(format: "cblas_sgemm 1024³ peak: %.1f GFLOP/s; model: %.1f MFLOP per segment", peak, flops / 1e6))
             let backends = ["torch eager", "torch.compile", "onnxruntime"]
@@ -121,25 +128,32 @@ extension M2AE.Bench {
             return x
         }
 
-        /// Median wall time of `repeats` runs of `body` after one warm-up run.
-        static func median(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+        /// Seconds on `clock` (wall: monotonic; cpu: this process's CPU time, all threads).
+        static func now(_ clock: Clock) -> Double {
+            var ts = timespec()
+            clock_gettime(clock == .cpu ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &ts)
+            return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        }
+
+        /// Median time of `repeats` runs of `body` after one warm-up run.
+        static func median(_ repeats: Int, _ clock: Clock, _ body: () throws -> Void) rethrows -> Double {
             try body()
             var times: [Double] = []
             for _ in 0..<repeats {
-                let t0 = DispatchTime.now().uptimeNanoseconds
+                let t0 = now(clock)
                 try body()
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+                times.append(now(clock) - t0)
             }
             times.sort()
             return times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
         }
 
         /// GFLOP/s of a 1024³ sgemm through the engine's single BLAS entry point.
-        static func sgemmPeak(repeats: Int) -> Double {
+        static func sgemmPeak(repeats: Int, _ clock: Clock) -> Double {
             let n = 1024
             let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
             var c = [Float](repeating: 0, count: n * n)
-            let t = median(repeats) {
+            let t = median(repeats, clock) {
                 sgemm(transA: false, transB: true, M: n, N: n, K: n, alpha: 1, A: a, lda: n, B: b, ldb: n, beta: 0, C: &c, ldc: n)
             }
             return 2 * Double(n * n * n) / t / 1e9
@@ -160,11 +174,12 @@ extension M2AE.Bench {
         /// Runs the PyTorch script; returns backend → batch → median seconds, plus notes for
         /// backends that failed.
         static func runTorch(script: String, checkpoint: URL, inputs: URL, batches: String, threads: Int,
-                             repeats: Int) throws -> ([String: [Int: Double]], [String]) {
+                             repeats: Int, compileTimeout: Int, clock: Clock) throws -> ([String: [Int: Double]], [String]) {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             p.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", script, "--checkpoint", checkpoint.path,
-                           "--inputs", inputs.path, "--batches", batches, "--threads", String(threads), "--repeats", String(repeats)]
+                           "--inputs", inputs.path, "--batches", batches, "--threads", String(threads), "--repeats", String(repeats),
+                           "--compile-timeout", String(compileTimeout), "--clock", clock.rawValue]
             var env = ProcessInfo.processInfo.environment
             env["OMP_NUM_THREADS"] = String(threads)
             p.environment = env

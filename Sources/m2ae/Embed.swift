@@ -19,8 +19,8 @@ extension M2AE {
         @Argument(help: "The record store (.h5).")
         var store: String
         @OptionGroup var modelOptions: ModelOptions
-        @Option(help: "Segments per forward pass.")
-        var batch: Int = 64
+        @Option(help: "Segments per forward pass (memory grows with it; 16 is the fastest tile).")
+        var batch: Int = 16
         @Flag(help: "Recompute even when the store already has this model's fingerprints.")
         var force = false
 

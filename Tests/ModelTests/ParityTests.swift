@@ -17,7 +17,7 @@ import TestSupport
         }
         let dir = try TestSupport.temporaryFolder("m2ae-parity")
         defer { try? FileManager.default.removeItem(at: dir) }
-        _ = try Python.script("reference/model_oracle.py", ["--config", config, "--seed", "7", "--batch", "9", "--out", dir.path])
+        _ = try Python.script("reference/model_oracle.py", ["--config", config, "--seed", "7", "--batch", "20", "--out", dir.path])
         let model = try M2AEModel(checkpoint: dir.appendingPathComponent("model.safetensors"))
         let c = try SafetensorsFile(url: dir.appendingPathComponent("case.safetensors"))
         let B = c.tensors["ecg"]!.shape[0], T = model.config.numPatches, S = model.config.segmentSamples

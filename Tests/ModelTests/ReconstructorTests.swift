@@ -70,3 +70,32 @@ import TestSupport
         }
     }
 }
+
+/// The tiled three-mode pass equals the general forward pass, mode by mode, across tiles.
+@Suite struct AllModesTests {
+    @Test func tiledAllModesEqualsTheGeneralForward() throws {
+        let model = try M2AEModel.random(config: .tiny, seed: 21)
+        let B = 2 * M2AEModel.allModesTile + 5, S = 1250, f = 16
+        var rng = SeededGenerator(seed: 2)
+        let ecg = (0..<(B * S)).map { _ in rng.nextGaussian() }, ppg = (0..<(B * S)).map { _ in rng.nextGaussian() }
+        var present = Array(repeating: (ecg: true, ppg: true), count: B)
+        present[3].ppg = false
+        present[20].ecg = false
+        let ws = Workspace(config: model.config, maxSegments: B)
+        try model.fingerprintsAllModes(ecg: ecg, ppg: ppg, present: present, workspace: ws)
+        let all = ws.fingerprintRows(3 * B)
+        let one = Workspace(config: model.config, maxSegments: 1)
+        for b in [0, 3, 15, 16, 20, B - 1] {
+            let e = Array(ecg[(b * S)..<((b + 1) * S)]), p = Array(ppg[(b * S)..<((b + 1) * S)])
+            for (k, vis) in [(0, Visibility.full(segments: 1, patches: 50, ecg: present[b].ecg, ppg: present[b].ppg)),
+                             (1, .full(segments: 1, patches: 50, ppg: false)), (2, .full(segments: 1, patches: 50, ecg: false))] {
+                let row = Array(all[((3 * b + k) * f)..<((3 * b + k + 1) * f)])
+                let possible = k == 0 || (k == 1 ? present[b].ecg : present[b].ppg)
+                guard possible else { #expect(row.allSatisfy { $0.isNaN }, "segment \(b) mode \(k)"); continue }
+                try model.forward(ecg: e, ppg: p, visibility: vis, workspace: one)
+                let direct = one.fingerprintRows(1)
+                #expect(zip(row, direct).allSatisfy { abs($0 - $1) < 1e-5 }, "segment \(b) mode \(k)")
+            }
+        }
+    }
+}
