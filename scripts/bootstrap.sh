@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian machine, skipping what is there:
 # the C libraries (HDF5, OpenBLAS, ncursesw) and tmux through apt, and the Python oracles
+<<<<<<< HEAD
 # the tests compare against (PyTorch CPU, safetensors, h5py, wfdb, pyedflib, scikit-learn) through pip.
 # With --bench it also installs the benchmark peers (faiss-cpu, onnxruntime, umap-learn).
+=======
+# the tests compare against (PyTorch CPU, safetensors, h5py, wfdb, scikit-learn) through pip.
+# With --bench it also installs the benchmark peers (faiss-cpu, onnxruntime + onnx + onnxscript for the ONNX export, umap-learn).
+>>>>>>> model
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +27,8 @@ python=${PYTHON:-python3}
 pip_packages=("torch==2.13.0+cpu" safetensors h5py wfdb pyedflib scikit-learn scipy numpy)
 modules=(torch safetensors h5py wfdb pyedflib sklearn scipy numpy)
 if [ "${1:-}" = "--bench" ]; then
-  pip_packages+=(faiss-cpu onnxruntime onnx umap-learn)
-  modules+=(faiss onnxruntime onnx umap)
+  pip_packages+=(faiss-cpu onnxruntime onnx onnxscript umap-learn)
+  modules+=(faiss onnxruntime onnx onnxscript umap)
 fi
 need=0
 for m in "${modules[@]}"; do "$python" -c "import $m" 2>/dev/null || need=1; done
