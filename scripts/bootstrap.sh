@@ -1,13 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian machine, skipping what is there:
 # the C libraries (HDF5, OpenBLAS, ncursesw) and tmux through apt, and the Python oracles
-<<<<<<< HEAD
-# the tests compare against (PyTorch CPU, safetensors, h5py, wfdb, pyedflib, scikit-learn) through pip.
-# With --bench it also installs the benchmark peers (faiss-cpu, onnxruntime, umap-learn).
-=======
-# the tests compare against (PyTorch CPU, safetensors, h5py, wfdb, scikit-learn) through pip.
-# With --bench it also installs the benchmark peers (faiss-cpu, onnxruntime + onnx + onnxscript for the ONNX export, umap-learn).
->>>>>>> model
+# the tests compare against (PyTorch CPU, safetensors, h5py, wfdb, pyedflib, scikit-learn, scipy)
+# through pip. With --bench it also installs the benchmark peers (faiss-cpu, onnxruntime + onnx +
+# onnxscript for the ONNX export, umap-learn).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
