@@ -13,7 +13,11 @@ import Testing
         let data = Fixtures.clustered(n: 120, dim: 8, groups: 6, noise: 0.6)
         var rng = SeededRandom(seed: 1)
         // A projection that keeps some structure: the first column plus noise, and the second.
-        let y = (0..<120).flatMap { i in [data.rows[i * 8] + 0.3 * Fixtures.gaussian(&rng), data.rows[i * 8 + 1]] }
+        var y = [Float]()
+        for i in 0..<120 {
+            let jitter: Float = 0.3 * Fixtures.gaussian(&rng)
+            y.append(data.rows[i * 8] + jitter); y.append(data.rows[i * 8 + 1])
+        }
         return (data.rows, y)
     }
 
