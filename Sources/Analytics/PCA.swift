@@ -12,28 +12,39 @@ public struct PCA: Sendable, Codable {
 
     // MARK: - Fitting
 
-    /// Fits the top `components` principal axes of `rows`.
-    /// - Parameters: rows: (n, dim), n ≥ 2; components ≤ dim.
+    /// Fits the top `components` principal axes of `rows`; rows holding a NaN (a fingerprint
+    /// of an absent modality) are left out.
+    /// - Parameters: rows: (n, dim), at least 2 finite rows; components ≤ dim.
     public static func fit<S: RowSource>(_ rows: S, components: Int = 2, blockRows: Int = 8192) throws -> PCA {
-        let n = rows.rowCount, d = rows.dim
-        precondition(n >= 2 && components <= d, "PCA: needs ≥ 2 rows and ≤ \(d) components")
+        let total = rows.rowCount, d = rows.dim
+        var count = 0
+        precondition(components <= d, "PCA: at most \(d) components")
         var sum = [Double](repeating: 0, count: d)
         var gram = [Double](repeating: 0, count: d * d)   // (d, d) Σ xᵀx
-        var block = [Double](repeating: 0, count: min(blockRows, n) * d)
+        var block = [Double](repeating: 0, count: max(1, min(blockRows, total)) * d)
         var start = 0
-        while start < n {
-            let m = min(blockRows, n - start)
+        while start < total {
+            let m = min(blockRows, total - start)
+            var kept = 0
             try rows.withRows(start ..< start + m) { r in
-                for i in 0..<(m * d) { block[i] = Double(r[i]) }
-            }
-            for i in 0..<m { for j in 0..<d { sum[j] += block[i * d + j] } }
-            block.withUnsafeBufferPointer { b in
-                gram.withUnsafeMutableBufferPointer { g in
-                    dgemm(g.baseAddress!, b.baseAddress!, b.baseAddress!, m: d, n: d, k: m, transA: true, beta: 1)
+                for i in 0..<m where (0..<d).allSatisfy({ r[i * d + $0].isFinite }) {
+                    for j in 0..<d { block[kept * d + j] = Double(r[i * d + j]) }
+                    kept += 1
                 }
             }
+            for i in 0..<kept { for j in 0..<d { sum[j] += block[i * d + j] } }
+            if kept > 0 {
+                block.withUnsafeBufferPointer { b in
+                    gram.withUnsafeMutableBufferPointer { g in
+                        dgemm(g.baseAddress!, b.baseAddress!, b.baseAddress!, m: d, n: d, k: kept, transA: true, beta: 1)
+                    }
+                }
+            }
+            count += kept
             start += m
         }
+        guard count >= 2 else { throw AnalyticsError("PCA: needs at least 2 rows without NaN, got \(count)") }
+        let n = count
         let mean = sum.map { $0 / Double(n) }
         var cov = gram
         for i in 0..<d { for j in 0..<d { cov[i * d + j] = (gram[i * d + j] - Double(n) * mean[i] * mean[j]) / Double(n - 1) } }
