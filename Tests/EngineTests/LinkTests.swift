@@ -2,5 +2,5 @@ import Testing
 @testable import Engine
 
 @Test func linksAgainstOpenBLAS() {
-    #expect(EngineModule.blasConfig.contains("OpenBLAS"))
+    #expect(blasConfiguration().contains("OpenBLAS"))
 }

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func ModelPlaceholderCompiles() { #expect(Bool(true)) }
