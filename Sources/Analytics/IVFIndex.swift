@@ -28,8 +28,8 @@ public struct IVFIndex: Sendable {
         self.nprobe = nprobe; self.measuredRecall = measuredRecall
     }
 
-    /// The default list count for n rows: about 4·√n, at least 1.
-    public static func defaultLists(rows n: Int) -> Int { max(1, min(n, Int(4 * Double(n).squareRoot()))) }
+    /// The default list count for n rows: about √n (1,000 lists of ~1,000 rows at 1M), at least 1.
+    public static func defaultLists(rows n: Int) -> Int { max(1, min(n, Int(Double(n).squareRoot().rounded()))) }
 
     // MARK: - Building
 
@@ -37,11 +37,11 @@ public struct IVFIndex: Sendable {
     /// - Parameters:
     ///   - base: the rows (n, dim), read block by block.
     ///   - lists: number of lists (default `defaultLists`).
-    ///   - trainingRows: sample size for k-means (default 64 per list).
+    ///   - trainingRows: sample size for k-means (default 32 per list).
     public static func build<S: RowSource>(base: S, lists: Int? = nil, trainingRows: Int? = nil, seed: UInt64 = 1) throws -> IVFIndex {
         let n = base.rowCount, dim = base.dim
         let nl = min(lists ?? defaultLists(rows: n), n)
-        let sampleCount = min(n, max(trainingRows ?? nl * 64, nl))
+        let sampleCount = min(n, max(trainingRows ?? nl * 32, nl))
         let stride = max(1, n / sampleCount)
         var sample: [Float] = []
         sample.reserveCapacity(sampleCount * dim)
@@ -151,29 +151,77 @@ public struct IVFIndex: Sendable {
                 }
             }
         }
-        if listOrdered.concurrentReads {
-            let failure = FirstError()
-            parallelChunks(nq) { range in
-                do { try work(range) } catch { failure.record(error) }
-            }
-            if let error = failure.error { throw error }
-        } else {
-            try work(0 ..< nq)
+        if listOrdered.concurrentReads && nq > 1 {
+            return try searchByList(queries: q, coarse: coarse, listOrdered: listOrdered, k: k, exclusion: exclusion)
         }
+        try work(0 ..< nq)
         return lists.results()
     }
 
+    /// The batched scan: each worker takes a share of the lists, multiplies every list
+    /// against all queries that probe it (one sgemm per list) into its own top-k lists, and
+    /// the workers' lists are merged at the end.
+    func searchByList<S: RowSource>(queries q: [Float], coarse: [[Neighbour]], listOrdered: S, k: Int,
+                                    exclusion: Exclusion) throws -> [[Neighbour]] {
+        let nq = q.count / dim
+        var inverted = [[Int]](repeating: [], count: listCount)   // list → queries probing it
+        for (qi, hits) in coarse.enumerated() { for h in hits { inverted[h.index].append(qi) } }
+        let probing = inverted
+        let workers = max(1, min(activeProcessors, listCount))
+        let partial = (0..<workers).map { _ in TopKLists(queries: nq, k: k) }
+        defer { partial.forEach { $0.deallocate() } }
+        let failure = FirstError()
+        let maxList = (0..<listCount).map { offsets[$0 + 1] - offsets[$0] }.max() ?? 0
+        let maxProbing = probing.map(\.count).max() ?? 0
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let lists = partial[w]
+            var gathered = [Float](repeating: 0, count: max(1, maxProbing * dim))      // (|Q_l|, dim)
+            var scores = [Float](repeating: 0, count: max(1, maxProbing * maxList))   // (|Q_l|, L)
+            var l = w
+            while l < listCount {
+                defer { l += workers }
+                let qs = probing[l], lo = offsets[l], hi = offsets[l + 1]
+                guard !qs.isEmpty, hi > lo else { continue }
+                for (r, qi) in qs.enumerated() { for j in 0..<dim { gathered[r * dim + j] = q[qi * dim + j] } }
+                do {
+                    try listOrdered.withRows(lo ..< hi) { rows in
+                        gathered.withUnsafeBufferPointer { g in
+                            scores.withUnsafeMutableBufferPointer { s in
+                                sgemm(s.baseAddress!, g.baseAddress!, rows.baseAddress!, m: qs.count, n: hi - lo, k: dim, transB: true)
+                            }
+                        }
+                    }
+                } catch { failure.record(error); return }
+                scores.withUnsafeBufferPointer { s in
+                    order.withUnsafeBufferPointer { op in
+                        for (r, qi) in qs.enumerated() {
+                            lists.offer(query: qi, scores: s.baseAddress! + r * (hi - lo), m: hi - lo, rowMap: op.baseAddress! + lo, exclusion: exclusion)
+                        }
+                    }
+                }
+            }
+        }
+        if let error = failure.error { throw error }
+        // Merge: each worker's list is sorted; offer them all to the first.
+        let merged = partial[0]
+        for w in 1..<workers {
+            for qi in 0..<nq {
+                merged.offer(query: qi, scores: partial[w].scores + qi * k, m: k, rowMap: partial[w].rows + qi * k)
+            }
+        }
+        return merged.results()
+    }
+
     /// Picks the smallest nprobe in 1, 2, 4, … whose recall@k against exact search, over
-    /// up to `sampleQueries` evenly strided base rows (each excluding itself), reaches
+    /// up to `sampleQueries` seeded random base rows (each excluding itself), reaches
     /// `target`; stores it and the recall it measured.
     /// - Returns: the measured (nprobe, recall) pairs, in order tried.
     @discardableResult
     public mutating func calibrate<B: RowSource, L: RowSource>(base: B, listOrdered: L, k: Int = 10, target: Double = 0.95,
                                                                sampleQueries: Int = 200) throws -> [(nprobe: Int, recall: Double)] {
         let n = base.rowCount
-        let count = min(sampleQueries, n)
-        let stride = max(1, n / max(count, 1))
-        let picks = (0..<count).map { $0 * stride }
+        var rng = SeededRandom(seed: 77)
+        let picks = Array(Set((0..<min(sampleQueries, n)).map { _ in rng.below(n) })).sorted()
         var queries: [Float] = []
         for r in picks { try base.withRows(r ..< r + 1) { queries.append(contentsOf: $0) } }
         let exclusion = Exclusion(queryRows: picks)

@@ -79,6 +79,16 @@ struct TopKLists: @unchecked Sendable {
         }
     }
 
+    /// Merges another list's (k) entries for query q: rows (k, Int, -1 = empty), already filtered.
+    func offer(query q: Int, scores s: UnsafePointer<Float>, m: Int, rowMap: UnsafePointer<Int>) {
+        let top = scores + q * k, idx = rows + q * k
+        for j in 0..<m where rowMap[j] >= 0 && s[j] > top[k - 1] {
+            var p = k - 1
+            while p > 0 && top[p - 1] < s[j] { top[p] = top[p - 1]; idx[p] = idx[p - 1]; p -= 1 }
+            top[p] = s[j]; idx[p] = rowMap[j]
+        }
+    }
+
     /// The lists as neighbour arrays, empty slots dropped.
     func results() -> [[Neighbour]] {
         (0..<count).map { q in
