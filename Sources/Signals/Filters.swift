@@ -138,16 +138,29 @@ public enum Filters {
     }
 
     /// Runs the cascade over `x` in place from initial states `state` (transposed direct form II).
+    ///
+    /// All sections advance together sample by sample, so their recursions (each a serial
+    /// dependency chain) overlap in the CPU instead of running one after another.
     static func run(_ sos: [[Double]], _ x: inout [Double], state: [[Double]]) {
-        for (k, s) in sos.enumerated() {
-            let (b0, b1, b2, a1, a2) = (s[0], s[1], s[2], s[4], s[5])
-            var z0 = state[k][0], z1 = state[k][1]
-            for i in 0..<x.count {
-                let xi = x[i]
-                let y = b0 * xi + z0
-                z0 = b1 * xi - a1 * y + z1
-                z1 = b2 * xi - a2 * y
-                x[i] = y
+        let k = sos.count
+        // coefficients (k, 5) = b0 b1 b2 a1 a2 per section; states (k, 2) = z0 z1 per section.
+        var coefficients = sos.flatMap { [$0[0], $0[1], $0[2], $0[4], $0[5]] }
+        var states = state.flatMap { [$0[0], $0[1]] }
+        coefficients.withUnsafeMutableBufferPointer { c in
+            states.withUnsafeMutableBufferPointer { z in
+                x.withUnsafeMutableBufferPointer { xp in
+                    for i in 0..<xp.count {
+                        var v = xp[i]
+                        for s in 0..<k {
+                            let cs = 5 * s, zs = 2 * s
+                            let y = c[cs] * v + z[zs]
+                            z[zs] = c[cs + 1] * v - c[cs + 3] * y + z[zs + 1]
+                            z[zs + 1] = c[cs + 2] * v - c[cs + 4] * y
+                            v = y
+                        }
+                        xp[i] = v
+                    }
+                }
             }
         }
     }

@@ -84,32 +84,51 @@ public enum Resampler {
     // MARK: - Internal API
 
     /// Polyphase up-filter-down with scipy's alignment: output m sits at input time m·down/up.
+    ///
+    /// Output m needs `Σ_k x[k]·h[t − k·up]`, `t = m·down + half`. Writing `t = q·up + p`, the
+    /// taps used are phase p's sub-filter `h[p + j·up]` at `j = q − k`; each sub-filter is stored
+    /// reversed, so the sum is a contiguous dot product of x with that reversed sub-filter.
     static func polyphase(_ x: [Double], up: Int, down: Int) -> [Double] {
         let h = lowpass(up: up, down: down)
         let half = (h.count - 1) / 2
+        // phases[p] = h[p], h[p + up], h[p + 2·up], … reversed; lengths[p] its tap count.
+        let lengths = (0..<up).map { p in p < h.count ? (h.count - p + up - 1) / up : 0 }
+        let phases: [[Double]] = (0..<up).map { p in
+            (0..<lengths[p]).map { i in h[p + (lengths[p] - 1 - i) * up] }
+        }
         let n = x.count
         let outCount = (n * up + down - 1) / down
         var y = [Double](repeating: 0, count: outCount)
-        h.withUnsafeBufferPointer { hp in
-            x.withUnsafeBufferPointer { xp in
-                for m in 0..<outCount {
-                    // y[m] = Σ_k x[k] · h[t − k·up], t = m·down + half, 0 ≤ t − k·up < len(h)
-                    let t = m * down + half
-                    let kHi = min(n - 1, t / up)
-                    let lowNumerator = t - h.count + 1
-                    let kLo = max(0, lowNumerator <= 0 ? 0 : (lowNumerator + up - 1) / up)
-                    guard kLo <= kHi else { continue }
-                    var acc = 0.0
-                    var tap = t - kLo * up
-                    for k in kLo...kHi {
-                        acc += xp[k] * hp[tap]
-                        tap -= up
-                    }
-                    y[m] = acc
+        x.withUnsafeBufferPointer { xp in
+            for m in 0..<outCount {
+                let t = m * down + half
+                let q = t / up, p = t % up
+                let len = lengths[p]
+                // k = q − j for j in 0..<len, clamped to the input.
+                let kLo = max(0, q - len + 1), kHi = min(n - 1, q)
+                guard kLo <= kHi else { continue }
+                // phases[p][i] = h[p + (len − 1 − i)·up] pairs with k = q − (len − 1 − i).
+                let offset = kLo - (q - len + 1)
+                y[m] = phases[p].withUnsafeBufferPointer { g in
+                    dot(xp.baseAddress! + kLo, g.baseAddress! + offset, kHi - kLo + 1)
                 }
             }
         }
         return y
+    }
+
+    /// `Σ a[i]·b[i]` over `count` elements with four accumulators (independent add chains).
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var i = 0
+        while i + 4 <= count {
+            s0 += a[i] * b[i]; s1 += a[i + 1] * b[i + 1]
+            s2 += a[i + 2] * b[i + 2]; s3 += a[i + 3] * b[i + 3]
+            i += 4
+        }
+        while i < count { s0 += a[i] * b[i]; i += 1 }
+        return (s0 + s1) + (s2 + s3)
     }
 
     /// True for each output sample whose neighbourhood in the input held a NaN.
