@@ -14,9 +14,8 @@ public struct EvaluationRunner {
     public var randomSeed: UInt64 = 0
     /// Include the randomly initialised model (embeds the stores with it when they lack its fingerprints).
     public var randomBaseline = true
-    /// Extra baseline feature matrices, per store path: name → (N, dim) for every segment of
-    /// that store (the hand-crafted features; see docs/analytics.md).
-    public var extraBaselines: [(name: String, dim: Int, features: (URL) throws -> [Float])] = []
+    /// Include the hand-crafted-feature baseline (`HandcraftedMatrix`, computed from the signals).
+    public var handcraftedBaseline = true
 
     public init(train: URL, test: URL?, checkpoint: URL) { self.train = train; self.test = test; self.checkpoint = checkpoint }
 
@@ -70,11 +69,14 @@ public struct EvaluationRunner {
             let a = try matrix(trainStore, model.id, mode, trainRows), b = try matrix(testSource, model.id, mode, testRows)
             reps.append(Representation(name: names[mode]!, dim: a.dim, train: a.values, test: b.values, mode: mode))
         }
-        for extra in extraBaselines {
-            log("computing \(extra.name) features")
-            let a = try extra.features(train), b = try extra.features(testSource.url)
-            reps.append(Representation(name: extra.name, dim: extra.dim, train: LinearProbe.rows(a, dim: extra.dim, trainRows),
-                                       test: LinearProbe.rows(b, dim: extra.dim, testRows)))
+        if handcraftedBaseline {
+            log("computing hand-crafted features of \(train.path)")
+            let d = HandcraftedMatrix.dim
+            let a = try HandcraftedMatrix.compute(trainStore)
+            let b = testStore == nil ? a : try HandcraftedMatrix.compute(testSource)
+            var tr = LinearProbe.rows(a, dim: d, trainRows), te = LinearProbe.rows(b, dim: d, testRows)
+            HandcraftedMatrix.impute(train: &tr, test: &te, dim: d)
+            reps.append(Representation(name: "hand-crafted", dim: d, train: tr, test: te))
         }
         if randomBaseline {
             let random = try M2AEModel.random(config: model.config, seed: randomSeed)

@@ -29,6 +29,8 @@ extension M2AE {
         var seed: UInt64 = 2024
         @Flag(help: "Leave out the randomly initialised model (which embeds the stores when they lack its fingerprints).")
         var noRandomBaseline = false
+        @Flag(help: "Leave out the hand-crafted-feature baseline.")
+        var noHandcrafted = false
         @Option(help: "Also write the table as Markdown to this file.")
         var report: String?
         @Flag(help: "Print JSON (schema in docs/analytics.md).")
@@ -43,6 +45,7 @@ extension M2AE {
                 var runner = EvaluationRunner(train: URL(fileURLWithPath: train), test: test.map { URL(fileURLWithPath: $0) },
                                               checkpoint: URL(fileURLWithPath: checkpoint))
                 runner.replicates = bootstrap; runner.seed = seed; runner.randomBaseline = !noRandomBaseline
+                runner.handcraftedBaseline = !noHandcrafted
                 let result = try runner.run { FileHandle.standardError.write(Data(("evaluate: " + $0 + "\n").utf8)) }
                 if let report { try AtomicReplace.write(Data(result.markdown().utf8), to: URL(fileURLWithPath: report)) }
                 if json { try printJSON(result) } else { print(result.table()) }

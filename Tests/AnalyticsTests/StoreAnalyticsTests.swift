@@ -26,14 +26,19 @@ import TestSupport
         var segments: [Segment] = []
         for s in 0..<24 {
             for j in 0..<6 {
-                var signal = [Float](repeating: 0, count: SegmentFormat.samples)
-                let rate: Float = 0.05 * Float(1 + s % 4)
-                for t in signal.indices {
-                    let noise: Float = 0.1 * Fixtures.gaussian(&rng)
-                    signal[t] = sin(Float(t) * rate) + noise
+                // An ECG-like train: narrow R spikes and a broad T wave every beat (0.7–1.0 s,
+                // by subject), plus noise; the PPG is a smooth pulse 0.2 s later.
+                var ecg = [Float](repeating: 0, count: SegmentFormat.samples), ppg = ecg
+                let period = Float(88 + 10 * (s % 4))
+                for t in ecg.indices {
+                    let phase = Float(t).truncatingRemainder(dividingBy: period)
+                    let r = exp(-pow((phase - 20) / 2, 2)), tw = 0.3 * exp(-pow((phase - 50) / 8, 2))
+                    let pulse = exp(-pow((phase - 45) / 12, 2))
+                    let noise: Float = 0.02 * Fixtures.gaussian(&rng)
+                    ecg[t] = r + tw + noise; ppg[t] = pulse + noise
                 }
                 segments.append(Segment(meta: SegmentMeta(subjectIndex: Int32(s), record: "r\(s)", start: Double(j) * 10,
-                                                          ecgOriginalRate: 125, ppgOriginalRate: 125), ecg: signal, ppg: signal))
+                                                          ecgOriginalRate: 125, ppgOriginalRate: 125), ecg: ecg, ppg: ppg))
             }
         }
         try writer.append(segments)
@@ -144,8 +149,8 @@ import TestSupport
         _ = try Embedder(model: model).run(store: url)
         runner.randomBaseline = false
         let report = try runner.run()
+        #expect(report.representations == ["ECG+PPG", "ECG", "PPG", "hand-crafted"])
         #expect(report.split.kind == "fixed-subject-split" && report.split.testSubjects == 5 && report.split.trainSubjects == 19)
-        #expect(report.representations == ["ECG+PPG", "ECG", "PPG"])
         #expect(report.notes.contains { $0.hasPrefix("mortality: skipped") })
         #expect(report.retrieval.count == 4)
         #expect(report.markdown().contains("| sex | AUROC |"))
