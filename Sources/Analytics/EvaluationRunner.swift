@@ -78,8 +78,12 @@ public struct EvaluationRunner {
             HandcraftedMatrix.impute(train: &tr, test: &te, dim: d)
             reps.append(Representation(name: "hand-crafted", dim: d, train: tr, test: te))
         }
+        var extraNotes: [String] = []
         if randomBaseline {
             let random = try M2AEModel.random(config: model.config, seed: randomSeed)
+            if random.id == model.id {
+                extraNotes.append("random init: the evaluated checkpoint is itself the seed-\(randomSeed) random initialisation, so the two columns agree")
+            }
             for s in [trainStore] + (testStore.map { [$0] } ?? []) where !s.modelIDs.contains(random.id) {
                 log("embedding \(s.url.path) with the randomly initialised model \(random.id) (seed \(randomSeed))")
                 _ = try Embedder(model: random).run(store: s.url)
@@ -105,7 +109,7 @@ public struct EvaluationRunner {
             probesPath = url.path
         }
         return EvaluationReport(model: model.id, split: split, representations: reps.map(\.name), rows: rows, retrieval: retrieval,
-                                notes: notes, bootstrapReplicates: replicates, probesFile: probesPath,
+                                notes: extraNotes + notes, bootstrapReplicates: replicates, probesFile: probesPath,
                                 seconds: Date().timeIntervalSince(started))
     }
 

@@ -143,6 +143,10 @@ extension M2AE.Bench {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", "reference/bench_faiss.py",
                                  b.path, q.path, String(dim), String(k), String(repeats), ids.path]
+            // faiss' OpenMP threads otherwise spin-wait, which on a shared machine slows it many-fold.
+            var env = ProcessInfo.processInfo.environment
+            if env["OMP_WAIT_POLICY"] == nil { env["OMP_WAIT_POLICY"] = "PASSIVE" }
+            process.environment = env
             let out = Pipe()
             process.standardOutput = out
             try process.run()
