@@ -58,3 +58,20 @@ import Testing
         #expect(IVFIndex.recall(all, exact) == 1)
     }
 }
+
+@Suite struct MissingValueTests {
+    @Test func nanRowsNeverEnterATopKList() throws {
+        // Row 1 is an absent modality's fingerprint (all NaN).
+        let rows: [Float] = [1, 0, .nan, .nan, 0.9, 0.1, 0, 1]
+        let got = try ExactSearch().search(queries: [1, 0], base: InMemoryRows(rows, dim: 2), k: 4)
+        #expect(got[0].map(\.index) == [0, 2, 3])
+    }
+
+    @Test func handcraftedImputationUsesTrainingMeans() {
+        var train: [Float] = [1, .nan, 3, 4, .nan, .nan]   // (3, 2)
+        var test: [Float] = [.nan, .nan]
+        HandcraftedMatrix.impute(train: &train, test: &test, dim: 2)
+        #expect(train == [1, 4, 3, 4, 2, 4])
+        #expect(test == [2, 4])
+    }
+}
