@@ -1,5 +1,0 @@
-/// The `Analytics` module. See docs/architecture.md for where it sits in the module tree.
-public enum AnalyticsModule {
-    /// The module's name, for diagnostics.
-    public static let name = "Analytics"
-}

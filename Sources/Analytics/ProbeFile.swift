@@ -1,0 +1,59 @@
+import Foundation
+import Store
+
+/// The probe heads fitted by `m2ae evaluate`, saved beside the checkpoint as
+/// `<checkpoint>.probes.json` so that `m2ae predict` can apply them (schema in docs/analytics.md).
+public struct ProbeFile: Sendable, Codable, Equatable {
+    /// This file's format name and version; readers check both.
+    public static let format = "m2ae-probes"
+    public static let version = 1
+
+    public var format: String = ProbeFile.format
+    public var version: Int = ProbeFile.version
+    /// The model whose fingerprints the heads read (the checkpoint's id).
+    public var modelID: String
+    /// Fingerprint width the heads expect.
+    public var dim: Int
+    /// The store the heads were fitted on, and its training subjects.
+    public var trainedOn: String
+    public var trainSubjects: Int
+    /// task (DownstreamTask raw value) → fingerprint mode (raw value) → head.
+    public var heads: [String: [String: ProbeHead]]
+
+    public init(modelID: String, dim: Int, trainedOn: String, trainSubjects: Int, heads: [String: [String: ProbeHead]]) {
+        self.modelID = modelID; self.dim = dim; self.trainedOn = trainedOn; self.trainSubjects = trainSubjects; self.heads = heads
+    }
+
+    /// `<checkpoint>.probes.json`.
+    public static func location(checkpoint: URL) -> URL { URL(fileURLWithPath: checkpoint.path + ".probes.json") }
+
+    // MARK: - Reading and writing
+
+    /// Writes the file atomically (temporary sibling, then rename).
+    public func save(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicReplace.write(try encoder.encode(self), to: url)
+    }
+
+    /// Reads and checks a probes file.
+    public static func load(_ url: URL) throws -> ProbeFile {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw AnalyticsError("\(url.path): no probe heads (run `m2ae evaluate --train STORE --model CKPT` first)")
+        }
+        let file: ProbeFile
+        do { file = try JSONDecoder().decode(ProbeFile.self, from: data) } catch {
+            throw AnalyticsError("\(url.path): not a probes file (\(error.localizedDescription)); rerun `m2ae evaluate`")
+        }
+        guard file.format == format, file.version == version else {
+            throw AnalyticsError("\(url.path): format \(file.format) v\(file.version), expected \(format) v\(version); rerun `m2ae evaluate`")
+        }
+        for (task, byMode) in file.heads {
+            for (mode, head) in byMode where head.dim != file.dim || head.weights.count != head.bias.count * head.dim
+                || head.mean.count != head.dim || head.scale.count != head.dim {
+                throw AnalyticsError("\(url.path): the \(task)/\(mode) head is malformed (shapes disagree)")
+            }
+        }
+        return file
+    }
+}

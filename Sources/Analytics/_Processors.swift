@@ -1,0 +1,4 @@
+import Foundation
+
+/// Processors available to the analytics' worker threads.
+let activeProcessors = ProcessInfo.processInfo.activeProcessorCount
