@@ -1,0 +1,54 @@
+import Foundation
+import TerminalUI
+import Store
+
+/// The Projection pane: every fingerprint as a braille dot coloured by a label, the current
+/// segment (◉), its neighbours (○) and the cursor (+), with the point nearest the cursor named.
+enum ProjectionPane {
+    /// The plot inside a pane's area (border and the legend row removed).
+    static func plotArea(_ area: Rect) -> Rect {
+        let inner = area.inset(1)
+        return Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - 1)
+    }
+
+    static func render(_ s: AppState, _ area: Rect, focused: Bool, into b: inout Buffer) {
+        let frame = Theme.frame(focused)
+        let inner = Block(title: "Projection · \(s.projectionMethod.title) · \(modeTitle(s.mode)) · colour: \(s.colorBy.rawValue)",
+                          style: frame.border, titleStyle: frame.title).render(area, into: &b)
+        guard inner.height >= 3, inner.width >= 10 else { return }
+        guard s.modelName != nil else { ReconstructionPane.noModel(inner, into: &b); return }
+        guard let p = s.projection, s.projectionKey == ProjectionKey(method: s.projectionMethod, mode: s.mode) else {
+            b.setString(x: inner.x, y: inner.y, s.running.contains(.projection) ? "projecting…" : "no \(s.projectionMethod.title) projection in this store", style: .dim, maxWidth: inner.width)
+            return
+        }
+        let plot = plotArea(area)
+        let bx = Double(s.projectionBounds.minX)...Double(s.projectionBounds.maxX)
+        let by = Double(s.projectionBounds.minY)...Double(s.projectionBounds.maxY)
+        var canvas = BrailleCanvas(width: plot.width, height: plot.height)
+        let n = min(p.count / 2, s.records.count)
+        for i in 0..<n where p[2 * i].isFinite && p[2 * i + 1].isFinite {
+            canvas.point(x: Double(p[2 * i]), y: Double(p[2 * i + 1]), xRange: bx, yRange: by, color: Theme.color(s.colorBy, s.records[i]))
+        }
+        canvas.render(into: &b, x: plot.x, y: plot.y)
+        func cellOf(_ i: Int) -> (Int, Int) {
+            let d = canvas.dot(x: Double(p[2 * i]), y: Double(p[2 * i + 1]), xRange: bx, yRange: by)
+            return (plot.x + d.x / 2, plot.y + d.y / 4)
+        }
+        if let c = s.current, s.neighboursKey?.index == c.index {
+            for nb in s.neighbours where nb.index < n { let (x, y) = cellOf(nb.index); b.set(x: x, y: y, Cell("○", style: Style(fg: .white, .bold))) }
+        }
+        if let c = s.current, c.index < n { let (x, y) = cellOf(c.index); b.set(x: x, y: y, Cell("◉", style: Style(fg: .white, .bold))) }
+        let cx = plot.x + min(plot.width - 1, Int(s.cursor.x * Double(plot.width)))
+        let cy = plot.y + min(plot.height - 1, Int((1 - s.cursor.y) * Double(plot.height)))
+        if focused { b.set(x: cx, y: cy, Cell("+", style: Style(fg: .yellow, .bold))) }
+        // Legend, or the point under the cursor when focused.
+        let y = inner.bottom - 1
+        if focused, let i = nearestPoint(s), i < s.records.count {
+            let r = s.records[i]
+            b.setString(x: inner.x, y: y, fit("+ \(r.subject) @\(Int(r.start))s · \(labelSummary(r.labels)) · Enter jumps", inner.width), style: Style(fg: .yellow))
+        } else {
+            var x = inner.x
+            for (color, text) in Theme.legend(s.colorBy) { x = b.setString(x: x, y: y, "● " + text + "  ", style: Style(fg: color), maxWidth: inner.right - x) }
+        }
+    }
+}
