@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import TerminalUI
+import Workbench
+
+extension M2AE.Bench {
+    /// `m2ae bench tui`: time to first frame and per-key latency of the workbench.
+    struct Tui: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "tui",
+            abstract: "Workbench: time to first full frame and p99 of update + render + diff per key.",
+            discussion: "Goals: first frame ≤ 300 ms on the sample store and ≤ 1 s (≤ 300 MB) on 100,000 segments; p99 per key ≤ 8 ms."
+        )
+
+        @Option(help: "Repetitions of the first-frame measurement (the median is reported).")
+        var repeats = 5
+
+        @Option(help: "Keys replayed for the per-key latency.")
+        var keys = 1000
+
+        @Option(help: "Segments of the large synthetic cohort.")
+        var large = 100_000
+
+        @Option(help: "Terminal size as WIDTHxHEIGHT.")
+        var size = "80x24"
+
+        func validate() throws {
+            guard repeats >= 1, keys >= 10, large >= 1 else { throw ValidationError("--repeats ≥ 1, --keys ≥ 10, --large ≥ 1") }
+            guard parsedSize != nil else { throw ValidationError("--size must look like 80x24") }
+        }
+
+        var parsedSize: (Int, Int)? {
+            let p = size.split(separator: "x").compactMap { Int($0) }
+            return p.count == 2 && p[0] > 0 && p[1] > 0 ? (p[0], p[1]) : nil
+        }
+
+        func run() throws {
+            let (w, h) = parsedSize!
+            var rows: [(String, String, String, String)] = []
+            let cases: [(String, any WorkbenchServices)] = [
+                ("synthetic 1,000 seg", SyntheticServices(subjects: 100, segmentsPerSubject: 10)),
+                ("synthetic \(large) seg", SyntheticServices(subjects: (large + 9) / 10, segmentsPerSubject: 10)),
+            ]
+            for (name, services) in cases {
+                let rssBefore = Self.residentMB()
+                var times: [Double] = []
+                for _ in 0..<repeats {
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    let session = HeadlessSession(services: services, width: w, height: h)
+                    _ = session.frame
+                    times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                }
+                let rss = Self.residentMB()
+                rows.append((name, "first full frame", String(format: "%.1f ms", Self.median(times)),
+                             String(format: "RSS %.0f MB (+%.0f)", rss, rss - rssBefore)))
+                let p = Self.keyLatencies(services, width: w, height: h, count: keys)
+                rows.append((name, "update+render+diff per key", String(format: "p50 %.2f ms", p.p50), String(format: "p99 %.2f ms", p.p99)))
+            }
+            print("m2ae bench tui  (\(w)×\(h); first frame: median of \(repeats); keys: \(keys) replayed)")
+            print("| data | measure | value | also |")
+            print("|---|---|---|---|")
+            for r in rows { print("| \(r.0) | \(r.1) | \(r.2) | \(r.3) |") }
+        }
+
+        /// Replays a fixed mix of navigation keys and times update + render + diff of each.
+        static func keyLatencies(_ services: any WorkbenchServices, width: Int, height: Int, count: Int) -> (p50: Double, p99: Double) {
+            var state = HeadlessSession(services: services, width: width, height: height).state
+            var previous = render(state)
+            let mix: [Key] = [.down, .down, .right, .down, .tab, .left, .char("+"), .tab, .down, .char("m"), .tab, .up,
+                              .tab, .char("-"), .tab, .up, .pageDown, .char("z"), .char("z"), .backTab]
+            var times: [Double] = []
+            times.reserveCapacity(count)
+            for i in 0..<count {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                let effects = update(&state, .key(mix[i % mix.count]))
+                let frame = render(state)
+                _ = frame.diff(from: previous)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                previous = frame
+                // Deliver the background results outside the timed region, as the runtime would.
+                for e in effects { if let m = runEffect(e, services) { _ = update(&state, m) } }
+            }
+            times.sort()
+            return (times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.99))])
+        }
+
+        static func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
+
+        /// Resident set size in MB from /proc/self/statm (0 where unavailable).
+        static func residentMB() -> Double {
+            guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+            let pages = text.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0
+            return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+        }
+    }
+}
