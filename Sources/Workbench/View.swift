@@ -1,3 +1,4 @@
+import Foundation
 import TerminalUI
 import Store
 
@@ -79,9 +80,12 @@ private func renderStatus(_ s: AppState, _ area: Rect, into b: inout Buffer) {
     b.fill(area, with: Cell(" ", style: .reverse))
     var left = " \(s.storeName) · \(grouped(s.records.count)) seg · model \(s.modelName ?? "none") · mode \(modeTitle(s.mode))"
     if !s.running.isEmpty { left += " · ⟳ " + s.running.sorted().map(\.rawValue).joined(separator: " ") }
-    let x = b.setString(x: area.x, y: area.y, left, style: .reverse, maxWidth: area.width)
-    if let m = s.message, x + 3 < area.right {
-        b.setString(x: x, y: area.y, " │ " + m, style: Style(fg: .yellow, [.reverse, .bold]), maxWidth: area.right - x)
+    // A message wins over the summary: the summary is cut to leave it room.
+    let message = s.message.map { " │ " + $0 } ?? ""
+    let x = b.setString(x: area.x, y: area.y, fit(left, max(area.width / 3, area.width - message.count)).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression),
+                        style: .reverse, maxWidth: area.width)
+    if !message.isEmpty {
+        b.setString(x: x, y: area.y, message, style: Style(fg: .yellow, [.reverse, .bold]), maxWidth: area.right - x)
     }
 }
 
