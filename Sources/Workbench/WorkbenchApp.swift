@@ -49,7 +49,8 @@ public final class WorkbenchApp {
         var recorded: [(delay: Int, step: KeyScript.Step)] = []
         var lastKeyTime = Date()
         var script = options.script?.steps[...] ?? []
-        var nextStepAt = Date().addingTimeInterval(Double(script.first?.delay ?? 0) / 1000)
+        // The script starts once the records are in, so its first keys are not lost.
+        var nextStepAt = Date.distantFuture
         var frame = render(state)
         terminal.draw(frame)
 
@@ -66,6 +67,9 @@ public final class WorkbenchApp {
                 case .resize(let w, let h): messages.append(.resize(width: w, height: h))
                 case .mouse(let x, let y, let a): messages.append(.mouse(x: x, y: y, a))
                 }
+            }
+            if nextStepAt == .distantFuture, !state.running.contains(.records) {
+                nextStepAt = Date().addingTimeInterval(Double(script.first?.delay ?? 0) / 1000)
             }
             while let step = script.first, Date() >= nextStepAt {
                 script.removeFirst()

@@ -68,7 +68,7 @@ extension M2AE.Tui {
             return SyntheticServices(subjects: (n + per - 1) / per, segmentsPerSubject: per)
         }
         let url = try Self.resolveStore(store)
-        throw CLIError("\(url.path): reading stores is not wired into the workbench yet (use --synthetic N)")
+        do { return try StoreServices(url: url) } catch { throw CLIError("\(error)") }
     }
 
     /// The store path: as given, else `sample-data/cohort.h5` in the current folder or in the
