@@ -26,8 +26,21 @@ enum ProjectionPane {
         let by = Double(s.projectionBounds.minY)...Double(s.projectionBounds.maxY)
         var canvas = BrailleCanvas(width: plot.width, height: plot.height)
         let n = min(p.count / 2, s.records.count)
-        for i in 0..<n where p[2 * i].isFinite && p[2 * i + 1].isFinite {
-            canvas.point(x: Double(p[2 * i]), y: Double(p[2 * i + 1]), xRange: bx, yRange: by, color: Theme.color(s.colorBy, s.records[i]))
+        // The hot loop (100,000 points at every frame): scales hoisted, colours computed once
+        // per run of same-subject rows (every colouring label is a subject label).
+        let bounds = s.projectionBounds
+        let sx = Float(canvas.dotWidth - 1) / (bounds.maxX - bounds.minX), sy = Float(canvas.dotHeight - 1) / (bounds.maxY - bounds.minY)
+        s.records.withUnsafeBufferPointer { rows in
+            p.withUnsafeBufferPointer { pts in
+                var lastSubject = -1
+                var color = Color.default
+                for i in 0..<n {
+                    let x = pts[2 * i], y = pts[2 * i + 1]
+                    guard x.isFinite, y.isFinite else { continue }
+                    if rows[i].subjectIndex != lastSubject { lastSubject = rows[i].subjectIndex; color = Theme.color(s.colorBy, rows[i]) }
+                    canvas.set(x: Int(((x - bounds.minX) * sx).rounded()), y: Int(((bounds.maxY - y) * sy).rounded()), color: color)
+                }
+            }
         }
         canvas.render(into: &b, x: plot.x, y: plot.y)
         func cellOf(_ i: Int) -> (Int, Int) {
