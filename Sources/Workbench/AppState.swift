@@ -76,6 +76,8 @@ public struct AppState: Sendable {
     /// The (method, mode) of `projection`, and its bounding box (minX, maxX, minY, maxY).
     public var projectionKey: ProjectionKey?
     public var projectionBounds: (minX: Float, maxX: Float, minY: Float, maxY: Float) = (0, 1, 0, 1)
+    /// The memo of the drawn map (per session; see `ProjectionPane`).
+    let mapMemo = MapMemo()
     /// The cursor in the map, as fractions of the plot area (0…1, y up).
     public var cursor: (x: Double, y: Double) = (0.5, 0.5)
 
