@@ -1,15 +1,91 @@
 import ArgumentParser
+import Foundation
+import Workbench
 
 extension M2AE {
     /// `m2ae tui`: Open the workbench (TUI) on a store.
     struct Tui: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "tui",
-            abstract: "Open the workbench (TUI) on a store."
+            abstract: "Open the workbench (TUI) on a store.",
+            discussion: "Keys: ? lists them all. The design size is 80×24; the minimum is 60×16."
         )
 
-        func run() throws {
-            throw CLIError("'tui' is not built yet")
+        @Argument(help: "The store to open (default: sample-data/cohort.h5, found from the current folder or the m2ae checkout).")
+        var store: String?
+
+        @Option(name: .customLong("script"), help: "Replay a key script (keys, timing, captions) on start.")
+        var script: String?
+
+        @Option(name: .customLong("record"), help: "Record the keys pressed into this key script file on exit.")
+        var record: String?
+
+        @Flag(name: .customLong("tour"), help: "Play the built-in guided tour.")
+        var tour = false
+
+        @Option(name: .customLong("export-dir"), help: "Folder where x writes the text and SVG snapshots (default: current folder).")
+        var exportDir: String = "."
+
+        @Option(name: .customLong("synthetic"), help: "Open a synthetic in-memory cohort of this many segments instead of a store (demo, no files).")
+        var synthetic: Int?
+
+        @Flag(name: .customLong("no-color"), help: "Draw without colours (also when NO_COLOR is set).")
+        var noColor = false
+
+        func validate() throws {
+            if script != nil && tour { throw ValidationError("--script and --tour both give a demo; pick one") }
+            if let n = synthetic, n < 1 { throw ValidationError("--synthetic needs at least 1 segment") }
+            if synthetic != nil && store != nil { throw ValidationError("give a store or --synthetic, not both") }
         }
+
+        func run() throws {
+            let services = try openServices()
+            let demo: KeyScript?
+            do {
+                demo = try tour ? KeyScript(parsing: Tour.text, source: "tour") : script.map { try KeyScript(contentsOf: URL(fileURLWithPath: $0)) }
+            } catch let e as WorkbenchError { throw CLIError(e.description) }
+            let export = URL(fileURLWithPath: exportDir)
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: export.path, isDirectory: &isDir), isDir.boolValue else {
+                throw CLIError("\(exportDir): export folder does not exist")
+            }
+            let env = ProcessInfo.processInfo.environment
+            let useColor = !noColor && (env["NO_COLOR"] ?? "").isEmpty
+            let options = WorkbenchApp.Options(useColor: useColor, script: demo, recordURL: record.map { URL(fileURLWithPath: $0) }, exportFolder: export)
+            guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+                throw CLIError("m2ae tui needs a terminal (stdin and stdout must be a TTY)")
+            }
+            do { try WorkbenchApp(services: services, options: options).run() } catch let e as WorkbenchError { throw CLIError(e.description) }
+        }
+    }
+}
+
+extension M2AE.Tui {
+    /// The services for the chosen source: a synthetic cohort or a store file.
+    func openServices() throws -> any WorkbenchServices {
+        if let n = synthetic {
+            let per = min(n, 10)
+            return SyntheticServices(subjects: (n + per - 1) / per, segmentsPerSubject: per)
+        }
+        let url = try Self.resolveStore(store)
+        do { return try StoreServices(url: url) } catch { throw CLIError("\(error)") }
+    }
+
+    /// The store path: as given, else `sample-data/cohort.h5` in the current folder or in the
+    /// checkout that holds this executable (`.build/<config>/m2ae` → repo root).
+    static func resolveStore(_ path: String?) throws -> URL {
+        if let path {
+            guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such store") }
+            return URL(fileURLWithPath: path)
+        }
+        let relative = "sample-data/cohort.h5"
+        var candidates = [URL(fileURLWithPath: relative)]
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        while dir.path != "/" {
+            candidates.append(dir.appendingPathComponent(relative))
+            dir.deleteLastPathComponent()
+        }
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) { return found }
+        throw CLIError("\(relative): no store here or beside the m2ae checkout; make one with `m2ae synth \(relative)` or pass a store path")
     }
 }

@@ -1,0 +1,81 @@
+import Store
+
+// MARK: - Results of the model-backed analyses
+
+/// What the Reconstruction pane asks the model to do.
+public enum ReconstructionMode: String, Sendable, CaseIterable, Hashable {
+    /// ECG from PPG alone.
+    case ppgToECG = "PPG → ECG"
+    /// PPG from ECG alone.
+    case ecgToPPG = "ECG → PPG"
+    /// ECG with the masked patches hidden, both modalities otherwise visible.
+    case maskedECG = "masked ECG"
+    /// PPG with the masked patches hidden, both modalities otherwise visible.
+    case maskedPPG = "masked PPG"
+
+    /// The modality the model reconstructs.
+    public var target: Modality { self == .ppgToECG || self == .maskedECG ? .ecg : .ppg }
+    /// True for the modes where the user sets a mask.
+    public var isMasked: Bool { self == .maskedECG || self == .maskedPPG }
+}
+
+/// The model's reconstruction of one modality of one segment.
+public struct Reconstruction: Sendable, Equatable {
+    public var index: Int
+    public var mode: ReconstructionMode
+    /// (1250,) the preprocessed original and the reconstruction, in the same units.
+    public var original: [Float]
+    public var reconstructed: [Float]
+    /// Pearson r and RMSE between them (over the hidden patches in the masked modes).
+    public var pearson: Double
+    public var rmse: Double
+
+    public init(index: Int, mode: ReconstructionMode, original: [Float], reconstructed: [Float], pearson: Double, rmse: Double) {
+        self.index = index; self.mode = mode; self.original = original; self.reconstructed = reconstructed
+        self.pearson = pearson; self.rmse = rmse
+    }
+}
+
+/// One of the k nearest fingerprints.
+public struct Neighbour: Sendable, Equatable {
+    /// The segment's index in the store.
+    public var index: Int
+    /// Cosine similarity of the fingerprints, in [-1, 1].
+    public var similarity: Float
+    public var subject: String
+    /// The subject's labels in short form ("AF · HT · 63 M").
+    public var labels: String
+
+    public init(index: Int, similarity: Float, subject: String, labels: String) {
+        self.index = index; self.similarity = similarity; self.subject = subject; self.labels = labels
+    }
+}
+
+/// Which 2-D map of the fingerprints the Projection pane shows.
+public enum ProjectionMethod: String, Sendable, CaseIterable, Hashable {
+    case pca, umap
+    /// Display name.
+    public var title: String { rawValue.uppercased() }
+}
+
+/// One downstream task's prediction for one segment.
+public struct Prediction: Sendable, Equatable {
+    /// The task's name ("CVD 5-class (ECG)", "hypertension", "age").
+    public var task: String
+    /// Classification: class names with probabilities (sum 1). Regression: empty.
+    public var classes: [(name: String, probability: Float)]
+    /// Regression: the predicted value and its unit.
+    public var value: Float?
+    public var unit: String
+    /// The true label as text, nil when unknown.
+    public var truth: String?
+
+    public init(task: String, classes: [(name: String, probability: Float)] = [], value: Float? = nil, unit: String = "", truth: String?) {
+        self.task = task; self.classes = classes; self.value = value; self.unit = unit; self.truth = truth
+    }
+
+    public static func == (a: Prediction, b: Prediction) -> Bool {
+        a.task == b.task && a.value == b.value && a.unit == b.unit && a.truth == b.truth
+            && a.classes.map(\.name) == b.classes.map(\.name) && a.classes.map(\.probability) == b.classes.map(\.probability)
+    }
+}

@@ -1,0 +1,182 @@
+import Store
+
+// MARK: - State
+
+/// The whole state of the workbench. `update` changes it, `render` draws it; both are pure.
+public struct AppState: Sendable {
+    /// The design size is 80 × 24; below `minimumSize` the screen asks to be enlarged.
+    public static let minimumSize = (width: 60, height: 16)
+
+    // MARK: Screen
+    public var width: Int
+    public var height: Int
+    public var focus: Pane = .records
+    /// The detail pane shown in the dashboard's lower-right slot.
+    public var detail: Pane = .predictions
+    public var zoomed = false
+    public var showHelp = false
+    public var helpScroll = 0
+    public var useColor = true
+    public var quit = false
+
+    // MARK: Status
+    public var storeName: String
+    public var modelName: String?
+    /// Background work in progress, shown in the status line.
+    public var running: Set<Job> = []
+    /// A one-line message (errors, export paths).
+    public var message: String?
+    /// A demo caption shown above the status line.
+    public var caption: String?
+
+    // MARK: Records
+    public var records: [RecordRow] = []
+    /// Positions into `records` after filter and sort, in display order.
+    public var visible: [Int] = []
+    /// Position of the selection in `visible`.
+    public var selected = 0
+    public var sort: SortColumn = .subject
+    public var descending = false
+    public var filter: LabelFilter = .all
+    public var search = ""
+    /// Text being typed after `/`, nil when not searching.
+    public var searchInput: String?
+    /// Predicted risk per segment (store order), nil until computed or without a model.
+    public var risk: [Float]?
+    public var mode: FingerprintMode = .both
+
+    // MARK: Traces
+    public var trace: TraceData?
+    /// Time zoom factor (1, 2, 4, 8) and the first shown sample when zoomed.
+    public var timeZoom = 1
+    public var timeStart = 0
+
+    // MARK: Reconstruction
+    public var reconMode: ReconstructionMode = .ppgToECG
+    /// Fraction of patches hidden in the masked modes (0…0.9).
+    public var maskRatio = 0.5
+    /// T = 50 flags, true where the target's patch is hidden.
+    public var mask: [Bool] = AppState.mask(ratio: 0.5, seed: 0)
+    public var patchCursor = 0
+    public var reconstruction: Reconstruction?
+
+    // MARK: Neighbours
+    public var neighbours: [Neighbour] = []
+    public var neighbourSelected = 0
+    public var includeSameSubject = false
+    public var neighbourCount = 10
+    /// The (segment, mode) the neighbours were found for.
+    public var neighboursKey: NeighboursKey?
+
+    // MARK: Projection
+    public var projectionMethod: ProjectionMethod = .pca
+    public var colorBy: ColorLabel = .rhythm
+    /// (segmentCount, 2) coordinates, nil until computed or without a model.
+    public var projection: [Float]?
+    /// The (method, mode) of `projection`, and its bounding box (minX, maxX, minY, maxY).
+    public var projectionKey: ProjectionKey?
+    public var projectionBounds: (minX: Float, maxX: Float, minY: Float, maxY: Float) = (0, 1, 0, 1)
+    /// The memo of the drawn map (per session; see `ProjectionPane`).
+    let mapMemo = MapMemo()
+    /// The cursor in the map, as fractions of the plot area (0…1, y up).
+    public var cursor: (x: Double, y: Double) = (0.5, 0.5)
+
+    // MARK: Predictions
+    public var predictions: [Prediction] = []
+    /// The (segment, mode) the predictions are for.
+    public var predictionsKey: NeighboursKey?
+
+    /// A fresh state for a terminal of `width` × `height` on store `storeName`.
+    public init(width: Int, height: Int, storeName: String, modelName: String?) {
+        self.width = width; self.height = height; self.storeName = storeName; self.modelName = modelName
+    }
+
+    // MARK: - Derived
+
+    /// The record under the selection, nil when nothing is visible.
+    public var current: RecordRow? {
+        visible.indices.contains(selected) ? records[visible[selected]] : nil
+    }
+
+    /// True when the terminal is big enough to draw the workbench.
+    public var fitsScreen: Bool { width >= Self.minimumSize.width && height >= Self.minimumSize.height }
+
+    /// A reproducible mask hiding ⌊ratio·50⌋ patches (seeded shuffle).
+    public static func mask(ratio: Double, seed: Int) -> [Bool] {
+        let t = 50
+        let hidden = Int((ratio * Double(t)).rounded(.down))
+        var order = Array(0..<t)
+        var s = UInt64(truncatingIfNeeded: seed) &* 6364136223846793005 &+ 1442695040888963407
+        for i in stride(from: t - 1, to: 0, by: -1) {
+            s = s &* 6364136223846793005 &+ 1442695040888963407
+            let j = Int((s >> 33) % UInt64(i + 1))
+            order.swapAt(i, j)
+        }
+        var m = Array(repeating: false, count: t)
+        for i in order.prefix(hidden) { m[i] = true }
+        return m
+    }
+}
+
+/// Background work shown in the status line.
+public enum Job: String, Sendable, Hashable, CaseIterable, Comparable {
+    case records, trace, risk, reconstruction, neighbours, projection, predictions, export
+    public static func < (a: Job, b: Job) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// The Records pane's sortable columns, in display order.
+public enum SortColumn: String, Sendable, CaseIterable, Hashable {
+    case subject, start = "t", rhythm, age, sex, bp = "BP", quality, risk
+}
+
+/// What the Records pane shows.
+public enum LabelFilter: Sendable, Hashable, CustomStringConvertible {
+    case all
+    case rhythm(ECGClass)
+    case hypertension
+    case flagged
+    case clean
+
+    /// Every filter in the order `f` cycles through them.
+    public static let cycle: [LabelFilter] = [.all] + ECGClass.allCases.map { .rhythm($0) } + [.hypertension, .flagged, .clean]
+
+    public var description: String {
+        switch self {
+        case .all: return "all"
+        case .rhythm(let c): return ECGClass.names[Int(c.rawValue)]
+        case .hypertension: return "hypertensive"
+        case .flagged: return "quality-flagged"
+        case .clean: return "clean"
+        }
+    }
+
+    /// True when `row` passes the filter.
+    public func matches(_ row: RecordRow) -> Bool {
+        switch self {
+        case .all: return true
+        case .rhythm(let c): return row.labels.ecgClass == c
+        case .hypertension: return row.labels.hypertension == true
+        case .flagged: return !row.isClean
+        case .clean: return row.isClean
+        }
+    }
+}
+
+/// The label that colours the Projection's points.
+public enum ColorLabel: String, Sendable, CaseIterable, Hashable {
+    case rhythm, hypertension, sex, age, subject
+}
+
+/// Which segment and fingerprint mode a per-segment result belongs to.
+public struct NeighboursKey: Sendable, Hashable {
+    public var index: Int
+    public var mode: FingerprintMode
+    public init(index: Int, mode: FingerprintMode) { self.index = index; self.mode = mode }
+}
+
+/// Which method and fingerprint mode a projection belongs to.
+public struct ProjectionKey: Sendable, Hashable {
+    public var method: ProjectionMethod
+    public var mode: FingerprintMode
+    public init(method: ProjectionMethod, mode: FingerprintMode) { self.method = method; self.mode = mode }
+}

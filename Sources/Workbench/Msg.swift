@@ -1,0 +1,51 @@
+import TerminalUI
+import Store
+
+// MARK: - Messages and effects
+
+/// Everything that can happen to the workbench: input, and results of background work.
+public enum Msg: Sendable {
+    case key(Key)
+    case resize(width: Int, height: Int)
+    case mouse(x: Int, y: Int, MouseAction)
+    /// A demo caption (nil clears it).
+    case caption(String?)
+    case recordsLoaded(Result<[RecordRow], WorkbenchError>)
+    case traceLoaded(Int, Result<TraceData, WorkbenchError>)
+    case riskLoaded(FingerprintMode, Result<[Float]?, WorkbenchError>)
+    case reconstructionLoaded(Int, ReconstructionMode, Result<Reconstruction?, WorkbenchError>)
+    case neighboursLoaded(Int, FingerprintMode, Result<[Neighbour], WorkbenchError>)
+    case projectionLoaded(ProjectionMethod, FingerprintMode, Result<[Float]?, WorkbenchError>)
+    case predictionsLoaded(Int, FingerprintMode, Result<[Prediction], WorkbenchError>)
+    case exported(Result<[String], WorkbenchError>)
+}
+
+/// Work that `update` asks the runtime to do off the input path; each ends in a `Msg`.
+public enum Effect: Sendable, Equatable {
+    case loadRecords
+    case loadTrace(Int)
+    case loadRisk(FingerprintMode)
+    case reconstruct(Int, ReconstructionMode, [Bool])
+    case findNeighbours(Int, FingerprintMode, k: Int, sameSubject: Bool)
+    case project(ProjectionMethod, FingerprintMode)
+    case predict(Int, FingerprintMode)
+    /// Write the current frame as text and SVG.
+    case export
+    /// Forget the previous frame and repaint every cell.
+    case redraw
+
+    /// The status-line job this effect runs as, nil for instant ones.
+    public var job: Job? {
+        switch self {
+        case .loadRecords: return .records
+        case .loadTrace: return .trace
+        case .loadRisk: return .risk
+        case .reconstruct: return .reconstruction
+        case .findNeighbours: return .neighbours
+        case .project: return .projection
+        case .predict: return .predictions
+        case .export: return .export
+        case .redraw: return nil
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import TerminalUI
+import Store
+
+/// The Reconstruction pane: original and reconstructed trace overlaid, with Pearson r and
+/// RMSE; in the masked modes a patch strip shows what is hidden and where the cursor is.
+enum ReconstructionPane {
+    static func render(_ s: AppState, _ area: Rect, focused: Bool, into b: inout Buffer) {
+        let frame = Theme.frame(focused)
+        let inner = Block(title: "Reconstruction · \(s.reconMode.rawValue)", style: frame.border, titleStyle: frame.title).render(area, into: &b)
+        guard inner.height >= 3, inner.width >= 10 else { return }
+        guard s.modelName != nil else { noModel(inner, into: &b); return }
+        guard let c = s.current else { return }
+        guard let r = s.reconstruction, r.index == c.index, r.mode == s.reconMode else {
+            b.setString(x: inner.x, y: inner.y, "reconstructing segment \(c.index)…", style: .dim, maxWidth: inner.width)
+            return
+        }
+        var x = b.setString(x: inner.x, y: inner.y, String(format: "r %.3f  RMSE %.3f  ", r.pearson, r.rmse), style: .bold, maxWidth: inner.width)
+        x = b.setString(x: x, y: inner.y, "━ original ", style: Style(fg: Theme.original), maxWidth: inner.right - x)
+        b.setString(x: x, y: inner.y, "━ model", style: Style(fg: Theme.reconstructed), maxWidth: inner.right - x)
+        let stripRows = s.reconMode.isMasked ? 1 : 0
+        let plot = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 2 - stripRows)
+        let window = SegmentFormat.samples / s.timeZoom
+        let range = s.timeStart..<min(SegmentFormat.samples, s.timeStart + window)
+        guard plot.height >= 1, r.original.count >= range.upperBound, r.reconstructed.count >= range.upperBound else { return }
+        var canvas = BrailleCanvas(width: plot.width, height: plot.height)
+        let values = (r.original[range] + r.reconstructed[range]).filter { $0.isFinite }
+        if let lo = values.min(), let hi = values.max() {
+            let pad = max((hi - lo) * 0.05, 1e-6)
+            canvas.trace(r.original[range], range: (lo - pad)...(hi + pad), color: Theme.original)
+            canvas.trace(r.reconstructed[range], range: (lo - pad)...(hi + pad), color: Theme.reconstructed)
+        }
+        canvas.render(into: &b, x: plot.x, y: plot.y)
+        b.setString(x: plot.x, y: plot.y, s.reconMode.target == .ecg ? "ECG" : "PPG", style: .bold)
+        if s.reconMode.isMasked { drawStrip(s, range: range, y: plot.bottom, x: inner.x, width: inner.width, into: &b) }
+        TracesPane.drawAxis(range: range, y: inner.bottom - 1, x: inner.x, width: inner.width, into: &b)
+    }
+
+    /// One character per column: █ hidden patch, · visible; the cursor's patch reversed.
+    private static func drawStrip(_ s: AppState, range: Range<Int>, y: Int, x: Int, width: Int, into b: inout Buffer) {
+        let patch = SegmentFormat.samples / s.mask.count
+        for col in 0..<width {
+            let sample = range.lowerBound + col * range.count / width
+            let p = min(s.mask.count - 1, sample / patch)
+            let hidden = s.mask[p]
+            var style = Style(fg: hidden ? Theme.reconstructed : .default, hidden ? [] : .dim)
+            if p == s.patchCursor { style.attributes.insert(.reverse) }
+            b.set(x: x + col, y: y, Cell(hidden ? "█" : "·", style: style))
+        }
+        let text = String(format: " %d/%d hidden (%.0f %%) ", s.mask.filter { $0 }.count, s.mask.count, s.maskRatio * 100)
+        if width > text.count + 4 { b.setString(x: x + width - text.count, y: y, text, style: .bold) }
+    }
+
+    /// The note shown by the model panes when the store has no model.
+    static func noModel(_ inner: Rect, into b: inout Buffer) {
+        for (i, line) in wrap("No model in this store. Train one (m2ae train) and embed the store (m2ae embed) to see this pane.", width: inner.width).prefix(inner.height).enumerated() {
+            b.setString(x: inner.x, y: inner.y + i, line, style: .dim)
+        }
+    }
+}

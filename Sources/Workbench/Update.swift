@@ -1,0 +1,457 @@
+import TerminalUI
+import Store
+
+// MARK: - Update
+
+/// Applies one message to the state and returns the background work it asks for.
+/// Pure: no I/O, no clock; the same state and message always give the same result.
+public func update(_ s: inout AppState, _ msg: Msg) -> [Effect] {
+    switch msg {
+    case .key(let key):
+        return handleKey(&s, key)
+    case .resize(let w, let h):
+        s.width = max(0, w); s.height = max(0, h)
+        return [.redraw]
+    case .mouse(let x, let y, let action):
+        return handleMouse(&s, x: x, y: y, action)
+    case .caption(let text):
+        s.caption = text
+        return []
+    case .recordsLoaded(let result):
+        s.running.remove(.records)
+        switch result {
+        case .success(let rows):
+            s.records = rows
+            refreshVisible(&s, keep: nil)
+            s.selected = 0
+            var effects = selectionChanged(&s)
+            if s.modelName != nil { effects += modelWideEffects(&s) }
+            return effects
+        case .failure(let e):
+            s.message = e.description
+            return []
+        }
+    case .traceLoaded(let index, let result):
+        guard index == s.current?.index else { return [] }
+        s.running.remove(.trace)
+        switch result {
+        case .success(let t): s.trace = t
+        case .failure(let e): s.message = e.description
+        }
+        return []
+    case .riskLoaded(let mode, let result):
+        guard mode == s.mode else { return [] }
+        s.running.remove(.risk)
+        switch result {
+        case .success(let r): s.risk = r.flatMap { $0.count == s.records.count ? $0 : nil }
+        case .failure(let e): s.message = e.description
+        }
+        if s.sort == .risk { refreshVisible(&s, keep: s.current?.index) }
+        return []
+    case .reconstructionLoaded(let index, let mode, let result):
+        guard index == s.current?.index, mode == s.reconMode else { return [] }
+        s.running.remove(.reconstruction)
+        switch result {
+        case .success(let r): s.reconstruction = r
+        case .failure(let e): s.message = e.description
+        }
+        return []
+    case .neighboursLoaded(let index, let mode, let result):
+        guard index == s.current?.index, mode == s.mode else { return [] }
+        s.running.remove(.neighbours)
+        switch result {
+        case .success(let n):
+            s.neighbours = n; s.neighbourSelected = 0
+            s.neighboursKey = NeighboursKey(index: index, mode: mode)
+        case .failure(let e): s.message = e.description
+        }
+        return []
+    case .projectionLoaded(let method, let mode, let result):
+        guard method == s.projectionMethod, mode == s.mode else { return [] }
+        s.running.remove(.projection)
+        switch result {
+        case .success(let points):
+            s.projection = points
+            s.projectionKey = ProjectionKey(method: method, mode: mode)
+            if let p = points { s.projectionBounds = bounds(p) }
+        case .failure(let e): s.message = e.description
+        }
+        return []
+    case .predictionsLoaded(let index, let mode, let result):
+        guard index == s.current?.index, mode == s.mode else { return [] }
+        s.running.remove(.predictions)
+        switch result {
+        case .success(let p):
+            s.predictions = p
+            s.predictionsKey = NeighboursKey(index: index, mode: mode)
+        case .failure(let e): s.message = e.description
+        }
+        return []
+    case .exported(let result):
+        s.running.remove(.export)
+        switch result {
+        case .success(let paths): s.message = "exported " + paths.joined(separator: ", ")
+        case .failure(let e): s.message = e.description
+        }
+        return []
+    }
+}
+
+// MARK: - Keys
+
+private func handleKey(_ s: inout AppState, _ key: Key) -> [Effect] {
+    if s.searchInput != nil { return handleSearchInput(&s, key) }
+    if !s.fitsScreen {
+        if KeyMap.command(for: key, in: s.focus) == .quit { s.quit = true }
+        return []
+    }
+    guard let command = KeyMap.command(for: key, in: s.focus) else { return [] }
+    if s.showHelp {
+        switch command {
+        case .help, .cancel: s.showHelp = false
+        case .quit: s.quit = true
+        case .up: s.helpScroll = max(0, s.helpScroll - 1)
+        case .down: s.helpScroll = min(KeyMap.bindings.count, s.helpScroll + 1)
+        case .pageUp: s.helpScroll = max(0, s.helpScroll - 10)
+        case .pageDown: s.helpScroll = min(KeyMap.bindings.count, s.helpScroll + 10)
+        case .top: s.helpScroll = 0
+        case .redraw: return [.redraw]
+        default: break
+        }
+        return []
+    }
+    s.message = nil
+    return perform(&s, command)
+}
+
+private func perform(_ s: inout AppState, _ command: Command) -> [Effect] {
+    switch command {
+    case .help: s.showHelp = true; s.helpScroll = 0
+    case .quit: s.quit = true
+    case .nextPane, .prevPane:
+        let all = Pane.allCases
+        let i = all.firstIndex(of: s.focus)!
+        s.focus = all[(i + (command == .nextPane ? 1 : all.count - 1)) % all.count]
+        if s.focus.isDetail { s.detail = s.focus }
+    case .zoom: s.zoomed.toggle()
+    case .cancel:
+        if s.zoomed { s.zoomed = false } else { s.caption = nil }
+    case .redraw: return [.redraw]
+    case .export:
+        s.running.insert(.export)
+        return [.export]
+    case .cycleMode:
+        let all = FingerprintMode.allCases
+        s.mode = all[(all.firstIndex(of: s.mode)! + 1) % all.count]
+        guard s.modelName != nil else { return [] }
+        return modelWideEffects(&s) + segmentModelEffects(&s)
+    case .up, .down, .pageUp, .pageDown, .top, .bottom:
+        return move(&s, command)
+    case .left, .right:
+        if s.focus == .projection { moveCursor(&s, dx: command == .left ? -0.02 : 0.02, dy: 0); return [] }
+        return stepWithinSubject(&s, forward: command == .right)
+    case .search: s.searchInput = ""
+    case .nextMatch, .prevMatch: return findMatch(&s, forward: command == .nextMatch, includingCurrent: false)
+    case .filter:
+        let i = LabelFilter.cycle.firstIndex(of: s.filter) ?? 0
+        s.filter = LabelFilter.cycle[(i + 1) % LabelFilter.cycle.count]
+        return refreshKeepingSelection(&s)
+    case .sortNext:
+        let all = SortColumn.allCases
+        s.sort = all[(all.firstIndex(of: s.sort)! + 1) % all.count]
+        s.descending = false
+        refreshVisible(&s, keep: s.current?.index)
+    case .sortReverse:
+        s.descending.toggle()
+        refreshVisible(&s, keep: s.current?.index)
+    case .timeZoomIn, .timeZoomOut:
+        let window = SegmentFormatSamples / s.timeZoom
+        let centre = s.timeStart + window / 2
+        s.timeZoom = command == .timeZoomIn ? min(8, s.timeZoom * 2) : max(1, s.timeZoom / 2)
+        let newWindow = SegmentFormatSamples / s.timeZoom
+        s.timeStart = min(max(0, centre - newWindow / 2), SegmentFormatSamples - newWindow)
+    case .panLeft, .panRight:
+        let step = command == .panLeft ? -1 : 1
+        if s.focus == .reconstruction {
+            s.patchCursor = min(49, max(0, s.patchCursor + step))
+        } else {
+            let window = SegmentFormatSamples / s.timeZoom
+            s.timeStart = min(max(0, s.timeStart + step * window / 4), SegmentFormatSamples - window)
+        }
+    case .reconMode:
+        let all = ReconstructionMode.allCases
+        s.reconMode = all[(all.firstIndex(of: s.reconMode)! + 1) % all.count]
+        return reconstructEffects(&s)
+    case .maskLess, .maskMore:
+        guard s.reconMode.isMasked else { s.message = "press r for a masked mode first"; return [] }
+        s.maskRatio = min(0.9, max(0.1, s.maskRatio + (command == .maskMore ? 0.1 : -0.1)))
+        s.maskRatio = (s.maskRatio * 10).rounded() / 10
+        s.mask = AppState.mask(ratio: s.maskRatio, seed: s.current?.index ?? 0)
+        return reconstructEffects(&s)
+    case .togglePatch:
+        guard s.reconMode.isMasked else { s.message = "press r for a masked mode first"; return [] }
+        s.mask[s.patchCursor].toggle()
+        s.maskRatio = Double(s.mask.filter { $0 }.count) / Double(s.mask.count)
+        return reconstructEffects(&s)
+    case .rerun: return reconstructEffects(&s)
+    case .sameSubject:
+        s.includeSameSubject.toggle()
+        guard let c = s.current, s.modelName != nil else { return [] }
+        s.running.insert(.neighbours)
+        return [.findNeighbours(c.index, s.mode, k: s.neighbourCount, sameSubject: s.includeSameSubject)]
+    case .jump:
+        if s.focus == .neighbours, s.neighbours.indices.contains(s.neighbourSelected) {
+            return select(&s, segment: s.neighbours[s.neighbourSelected].index)
+        }
+        if s.focus == .projection, let i = nearestPoint(s) { return select(&s, segment: i) }
+    case .projectionMethod:
+        s.projectionMethod = s.projectionMethod == .pca ? .umap : .pca
+        guard s.modelName != nil else { return [] }
+        s.running.insert(.projection)
+        return [.project(s.projectionMethod, s.mode)]
+    case .colorBy:
+        let all = ColorLabel.allCases
+        s.colorBy = all[(all.firstIndex(of: s.colorBy)! + 1) % all.count]
+    }
+    return []
+}
+
+/// Samples per segment (1,250), as a local constant for the time-zoom arithmetic.
+private let SegmentFormatSamples = SegmentFormat.samples
+
+private func handleSearchInput(_ s: inout AppState, _ key: Key) -> [Effect] {
+    switch key {
+    case .escape: s.searchInput = nil
+    case .enter:
+        s.search = s.searchInput ?? ""
+        s.searchInput = nil
+        return findMatch(&s, forward: true, includingCurrent: true)
+    case .backspace: if s.searchInput?.isEmpty == false { s.searchInput?.removeLast() }
+    case .char(let c): s.searchInput?.append(c)
+    case .ctrl("c"): s.quit = true
+    default: break
+    }
+    return []
+}
+
+// MARK: - Movement
+
+private func move(_ s: inout AppState, _ command: Command) -> [Effect] {
+    let page = max(1, (ScreenLayout(s).panes[s.focus]?.height ?? 10) - 3)
+    switch s.focus {
+    case .neighbours:
+        let n = s.neighbours.count
+        guard n > 0 else { return [] }
+        s.neighbourSelected = clampedMove(s.neighbourSelected, command, count: n, page: page)
+        return []
+    case .projection where command == .up || command == .down:
+        moveCursor(&s, dx: 0, dy: command == .up ? 0.04 : -0.04)
+        return []
+    default:
+        guard !s.visible.isEmpty else { return [] }
+        let old = s.selected
+        s.selected = clampedMove(s.selected, command, count: s.visible.count, page: page)
+        return old == s.selected ? [] : selectionChanged(&s)
+    }
+}
+
+private func clampedMove(_ i: Int, _ command: Command, count: Int, page: Int) -> Int {
+    switch command {
+    case .up: return max(0, i - 1)
+    case .down: return min(count - 1, i + 1)
+    case .pageUp: return max(0, i - page)
+    case .pageDown: return min(count - 1, i + page)
+    case .top: return 0
+    case .bottom: return count - 1
+    default: return i
+    }
+}
+
+private func moveCursor(_ s: inout AppState, dx: Double, dy: Double) {
+    s.cursor = (min(1, max(0, s.cursor.x + dx)), min(1, max(0, s.cursor.y + dy)))
+}
+
+/// Moves to the current subject's previous or next segment (by start time).
+private func stepWithinSubject(_ s: inout AppState, forward: Bool) -> [Effect] {
+    guard let c = s.current else { return [] }
+    var best: RecordRow?
+    for r in s.records where r.subjectIndex == c.subjectIndex && r.index != c.index {
+        let after = r.start > c.start || (r.start == c.start && r.index > c.index)
+        guard after == forward else { continue }
+        if let b = best {
+            let closer = forward ? (r.start, r.index) < (b.start, b.index) : (r.start, r.index) > (b.start, b.index)
+            if closer { best = r }
+        } else { best = r }
+    }
+    guard let target = best else { s.message = "no \(forward ? "later" : "earlier") segment of \(c.subject)"; return [] }
+    return select(&s, segment: target.index)
+}
+
+/// Selects the segment with store index `segment`, clearing the filter if it hides it.
+func select(_ s: inout AppState, segment: Int) -> [Effect] {
+    if let p = s.visible.firstIndex(where: { s.records[$0].index == segment }) {
+        s.selected = p
+    } else {
+        s.filter = .all
+        refreshVisible(&s, keep: segment)
+    }
+    return selectionChanged(&s)
+}
+
+private func findMatch(_ s: inout AppState, forward: Bool, includingCurrent: Bool) -> [Effect] {
+    let needle = s.search.lowercased()
+    guard !needle.isEmpty, !s.visible.isEmpty else { return [] }
+    let n = s.visible.count
+    for step in (includingCurrent ? 0 : 1)...n {
+        let p = ((s.selected + (forward ? step : -step)) % n + n) % n
+        let r = s.records[s.visible[p]]
+        if r.subject.lowercased().contains(needle) || r.record.lowercased().contains(needle) {
+            if p == s.selected { return [] }
+            s.selected = p
+            return selectionChanged(&s)
+        }
+    }
+    s.message = "no match for \"\(s.search)\""
+    return []
+}
+
+// MARK: - Mouse
+
+private func handleMouse(_ s: inout AppState, x: Int, y: Int, _ action: MouseAction) -> [Effect] {
+    guard s.fitsScreen else { return [] }
+    switch action {
+    case .scrollUp: return move(&s, .up)
+    case .scrollDown: return move(&s, .down)
+    case .press: break
+    }
+    let layout = ScreenLayout(s)
+    if layout.tabs.contains(x: x, y: y) {
+        if let stop = ScreenLayout.tabStops(width: s.width).first(where: { x >= $0.x && x < $0.x + $0.width }) {
+            s.focus = stop.pane
+            if stop.pane.isDetail { s.detail = stop.pane }
+        }
+        return []
+    }
+    guard let (pane, area) = layout.panes.first(where: { $0.value.contains(x: x, y: y) }) else { return [] }
+    s.focus = pane
+    switch pane {
+    case .records:
+        let rows = max(0, area.height - 3)
+        let top = RecordsPane.top(selected: s.selected, count: s.visible.count, rows: rows)
+        let p = top + y - ScreenLayout.tableTop(area)
+        if y >= ScreenLayout.tableTop(area), p < s.visible.count, p != s.selected {
+            s.selected = p
+            return selectionChanged(&s)
+        }
+    case .neighbours:
+        let p = y - ScreenLayout.tableTop(area)
+        if p >= 0, p < s.neighbours.count { s.neighbourSelected = p }
+    case .projection:
+        let plot = ProjectionPane.plotArea(area)
+        if plot.contains(x: x, y: y) {
+            s.cursor = ((Double(x - plot.x) + 0.5) / Double(plot.width), 1 - (Double(y - plot.y) + 0.5) / Double(plot.height))
+        }
+    default: break
+    }
+    return []
+}
+
+// MARK: - Derived data and effects
+
+/// Recomputes `visible` from filter and sort; keeps the segment `keep` selected if visible.
+func refreshVisible(_ s: inout AppState, keep: Int?) {
+    var rows = s.records.indices.filter { s.filter.matches(s.records[$0]) }
+    if s.sort != .subject || s.descending {
+        let key = sortKey(s)
+        rows.sort { a, b in
+            let ka = key(s.records[a]), kb = key(s.records[b])
+            if ka != kb { return s.descending ? ka > kb : ka < kb }
+            return a < b
+        }
+    }
+    s.visible = rows
+    if let k = keep, let p = rows.firstIndex(where: { s.records[$0].index == k }) { s.selected = p }
+    s.selected = min(s.selected, max(0, rows.count - 1))
+}
+
+/// A comparable key per row for the sort column (text columns sort by their text).
+private func sortKey(_ s: AppState) -> (RecordRow) -> SortValue {
+    let risk = s.risk
+    switch s.sort {
+    case .subject: return { .text($0.subject + String(format: "%012.3f", $0.start)) }
+    case .start: return { .number($0.start) }
+    case .rhythm: return { .number(Double($0.labels.ecgClass?.rawValue ?? 99)) }
+    case .age: return { .number(Double($0.labels.age ?? .infinity)) }
+    case .sex: return { .number(Double($0.labels.sex?.rawValue ?? 9)) }
+    case .bp: return { .number(Double($0.labels.systolic ?? .infinity)) }
+    case .quality: return { .text($0.qualityText) }
+    case .risk: return { row in .number(risk.map { Double($0[row.index]) } ?? 0) }
+    }
+}
+
+private enum SortValue: Comparable {
+    case number(Double), text(String)
+}
+
+private func refreshKeepingSelection(_ s: inout AppState) -> [Effect] {
+    let before = s.current?.index
+    refreshVisible(&s, keep: before)
+    return s.current?.index == before ? [] : selectionChanged(&s)
+}
+
+/// The effects of a new current segment: its trace, and the model's views of it.
+private func selectionChanged(_ s: inout AppState) -> [Effect] {
+    guard let c = s.current else { return [] }
+    s.mask = AppState.mask(ratio: s.maskRatio, seed: c.index)
+    s.running.insert(.trace)
+    return [.loadTrace(c.index)] + segmentModelEffects(&s)
+}
+
+private func segmentModelEffects(_ s: inout AppState) -> [Effect] {
+    guard let c = s.current, s.modelName != nil else { return [] }
+    s.running.formUnion([.neighbours, .predictions])
+    return reconstructEffects(&s) + [
+        .findNeighbours(c.index, s.mode, k: s.neighbourCount, sameSubject: s.includeSameSubject),
+        .predict(c.index, s.mode),
+    ]
+}
+
+private func reconstructEffects(_ s: inout AppState) -> [Effect] {
+    guard let c = s.current, s.modelName != nil else { return [] }
+    s.running.insert(.reconstruction)
+    return [.reconstruct(c.index, s.reconMode, s.mask)]
+}
+
+private func modelWideEffects(_ s: inout AppState) -> [Effect] {
+    s.running.formUnion([.risk, .projection])
+    return [.loadRisk(s.mode), .project(s.projectionMethod, s.mode)]
+}
+
+/// The bounding box of (n, 2) points.
+private func bounds(_ p: [Float]) -> (minX: Float, maxX: Float, minY: Float, maxY: Float) {
+    var b: (minX: Float, maxX: Float, minY: Float, maxY: Float) = (.infinity, -.infinity, .infinity, -.infinity)
+    for i in stride(from: 0, to: p.count - 1, by: 2) where p[i].isFinite && p[i + 1].isFinite {
+        b.minX = min(b.minX, p[i]); b.maxX = max(b.maxX, p[i])
+        b.minY = min(b.minY, p[i + 1]); b.maxY = max(b.maxY, p[i + 1])
+    }
+    if !b.minX.isFinite { return (0, 1, 0, 1) }
+    if b.maxX == b.minX { b.maxX += 1 }
+    if b.maxY == b.minY { b.maxY += 1 }
+    return b
+}
+
+/// The store index of the projected point nearest the cursor, nil without a projection.
+public func nearestPoint(_ s: AppState) -> Int? {
+    guard let p = s.projection, p.count >= 2 else { return nil }
+    let b = s.projectionBounds
+    let cx = Float(s.cursor.x) * (b.maxX - b.minX) + b.minX
+    let cy = Float(s.cursor.y) * (b.maxY - b.minY) + b.minY
+    let sx = 1 / (b.maxX - b.minX), sy = 1 / (b.maxY - b.minY)
+    var best = -1, bestD = Float.infinity
+    for i in 0..<(p.count / 2) {
+        let dx = (p[2 * i] - cx) * sx, dy = (p[2 * i + 1] - cy) * sy
+        let d = dx * dx + dy * dy
+        if d < bestD { bestD = d; best = i }
+    }
+    return best >= 0 ? best : nil
+}

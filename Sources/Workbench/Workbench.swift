@@ -1,5 +1,0 @@
-/// The `Workbench` module. See docs/architecture.md for where it sits in the module tree.
-public enum WorkbenchModule {
-    /// The module's name, for diagnostics.
-    public static let name = "Workbench"
-}

@@ -1,0 +1,40 @@
+import Store
+
+// MARK: - The data seam
+
+/// Everything the workbench needs from the store, the signal analysis and the model, behind
+/// one protocol so the app can be driven by the real store or by fakes in tests.
+///
+/// Every method may be slow (HDF5 reads, inference, neighbour search): the runtime calls them
+/// off the input path and feeds the results back to `update` as messages. Methods return nil
+/// (or an empty array) when the store has no model or no such analysis; they throw
+/// `WorkbenchError` when something is wrong with the data.
+public protocol WorkbenchServices: Sendable {
+    /// The store's file name, for the status line.
+    var storeName: String { get }
+    /// The model whose fingerprints are shown, or nil when the store has none.
+    var modelName: String? { get }
+    /// One row per segment, in store order (metadata and labels only, never samples).
+    func records() throws -> [RecordRow]
+    /// Samples and beat analysis of one segment.
+    func trace(_ index: Int) throws -> TraceData
+    /// Predicted risk per segment in store order (higher is worse), or nil without a model.
+    func risk(mode: FingerprintMode) throws -> [Float]?
+    /// The model's reconstruction of one modality of a segment, or nil without a model.
+    /// - Parameter mask: T = 50 flags, true where the target modality's patch is hidden
+    ///   (used by the masked modes only).
+    func reconstruct(_ index: Int, mode: ReconstructionMode, mask: [Bool]) throws -> Reconstruction?
+    /// The `k` segments whose fingerprints are most similar to segment `index`'s.
+    /// - Parameter sameSubject: include segments of the same subject (false: other subjects only).
+    func neighbours(_ index: Int, mode: FingerprintMode, k: Int, sameSubject: Bool) throws -> [Neighbour]
+    /// 2-D coordinates of every segment's fingerprint, (segmentCount, 2) row-major, or nil.
+    func projection(_ method: ProjectionMethod, mode: FingerprintMode) throws -> [Float]?
+    /// Every downstream task's prediction for one segment, or empty without a model.
+    func predictions(_ index: Int, mode: FingerprintMode) throws -> [Prediction]
+}
+
+/// A problem the workbench reports in its status line (one line, names the file).
+public struct WorkbenchError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

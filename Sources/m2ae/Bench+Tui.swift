@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import TerminalUI
+import Workbench
+
+extension M2AE.Bench {
+    /// `m2ae bench tui`: time to first frame and per-key latency of the workbench.
+    struct Tui: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "tui",
+            abstract: "Workbench: time to first full frame and p99 of update + render + diff per key.",
+            discussion: "Goals: first frame ≤ 300 ms on the sample store and ≤ 1 s (≤ 300 MB) on 100,000 segments; p99 per key ≤ 8 ms."
+        )
+
+        @Option(help: "Repetitions of the first-frame measurement (the median is reported).")
+        var repeats = 5
+
+        @Option(help: "Keys replayed for the per-key latency.")
+        var keys = 1000
+
+        @Option(help: "Segments of the large synthetic cohort.")
+        var large = 100_000
+
+        @Option(name: .customLong("store"), help: "A store to measure as well (repeatable), e.g. sample-data/cohort.h5.")
+        var stores: [String] = []
+
+        @Option(help: "Terminal size as WIDTHxHEIGHT.")
+        var size = "80x24"
+
+        func validate() throws {
+            guard repeats >= 1, keys >= 10, large >= 1 else { throw ValidationError("--repeats ≥ 1, --keys ≥ 10, --large ≥ 1") }
+            guard parsedSize != nil else { throw ValidationError("--size must look like 80x24") }
+        }
+
+        var parsedSize: (Int, Int)? {
+            let p = size.split(separator: "x").compactMap { Int($0) }
+            return p.count == 2 && p[0] > 0 && p[1] > 0 ? (p[0], p[1]) : nil
+        }
+
+        func run() throws {
+            let (w, h) = parsedSize!
+            var rows: [(String, String, String, String)] = []
+            var cases: [(String, () throws -> any WorkbenchServices)] = stores.map { path in
+                (URL(fileURLWithPath: path).lastPathComponent, { try StoreServices(url: URL(fileURLWithPath: path)) })
+            }
+            cases += [
+                ("synthetic 1,000 seg", { SyntheticServices(subjects: 100, segmentsPerSubject: 10) }),
+                ("synthetic \(large) seg", { SyntheticServices(subjects: (large + 9) / 10, segmentsPerSubject: 10) }),
+            ]
+            for (name, open) in cases {
+                let rssBefore = Self.residentMB()
+                var times: [Double] = []
+                var services: (any WorkbenchServices)!
+                for _ in 0..<repeats {
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    do { services = try open() } catch { throw CLIError("\(error)") }
+                    _ = Self.firstFrame(services, width: w, height: h)
+                    times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                }
+                let rss = Self.residentMB()
+                rows.append((name, "first full frame", String(format: "%.1f ms", Self.median(times)),
+                             String(format: "RSS %.0f MB (+%.0f)", rss, rss - rssBefore)))
+                let runs = (0..<repeats).map { _ in Self.keyLatencies(services, width: w, height: h, count: keys) }
+                rows.append((name, "update+render+diff per key", String(format: "p50 %.2f ms", Self.median(runs.map(\.p50))),
+                             String(format: "p99 %.2f ms", Self.median(runs.map(\.p99)))))
+            }
+            print("m2ae bench tui  (\(w)×\(h); medians of \(repeats) runs; \(keys) keys replayed per run)")
+            print("| data | measure | value | also |")
+            print("|---|---|---|---|")
+            for r in rows { print("| \(r.0) | \(r.1) | \(r.2) | \(r.3) |") }
+        }
+
+        /// Open → records → first segment's trace → render: the frame a user first sees
+        /// (Records and Traces filled; the model panes fill in from the background later).
+        static func firstFrame(_ services: any WorkbenchServices, width: Int, height: Int) -> Buffer {
+            var state = AppState(width: width, height: height, storeName: services.storeName, modelName: services.modelName)
+            let loaded = runEffect(.loadRecords, services)!
+            for effect in update(&state, loaded) {
+                if case .loadTrace = effect, let msg = runEffect(effect, services) { _ = update(&state, msg) }
+            }
+            return render(state)
+        }
+
+        /// Replays a fixed mix of navigation keys and times update + render + diff of each;
+        /// the background work a key asks for runs after the timed region (as in the runtime).
+        static func keyLatencies(_ services: any WorkbenchServices, width: Int, height: Int, count: Int) -> (p50: Double, p99: Double) {
+            var state = HeadlessSession(services: services, width: width, height: height).state
+            var previous = render(state)
+            let mix: [Key] = [.down, .down, .right, .down, .tab, .left, .char("+"), .tab, .down, .char("m"), .tab, .up,
+                              .tab, .char("-"), .tab, .up, .pageDown, .char("z"), .char("z"), .backTab]
+            var times: [Double] = []
+            times.reserveCapacity(count)
+            for i in 0..<count {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                let effects = update(&state, .key(mix[i % mix.count]))
+                let frame = render(state)
+                _ = frame.diff(from: previous)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                previous = frame
+                // Deliver the background results outside the timed region, as the runtime would.
+                for e in effects { if let m = runEffect(e, services) { _ = update(&state, m) } }
+            }
+            times.sort()
+            return (times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.99))])
+        }
+
+        static func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
+
+        /// Resident set size in MB from /proc/self/statm (0 where unavailable).
+        static func residentMB() -> Double {
+            guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+            let pages = text.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0
+            return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+        }
+    }
+}

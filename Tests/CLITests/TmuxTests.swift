@@ -1,0 +1,214 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// End-to-end tests of `m2ae tui`: the real binary in a detached tmux session on a small
+/// store made by `m2ae synth`, driven with send-keys and read with capture-pane.
+/// They skip (with the reason printed) when tmux or the built binary is absent.
+@Suite(.serialized) struct TmuxTests {
+    /// The debug binary built by `swift build` / `swift build --build-tests`.
+    static let binary = TestSupport.projectRoot.appendingPathComponent(".build/debug/m2ae").path
+
+    /// Why these tests cannot run here, or nil when they can.
+    static let skipReason: String? = {
+        if Tmux.which("tmux") == nil { return "tmux is not installed" }
+        if !FileManager.default.isExecutableFile(atPath: binary) { return "\(binary) is not built (run swift build)" }
+        return nil
+    }()
+
+    /// A fresh folder with `cohort.h5` (8 subjects × 4 segments) made by `m2ae synth`.
+    static func makeStore() throws -> URL {
+        let folder = try TestSupport.temporaryFolder("m2ae-tui-e2e")
+        let r = try Tmux.run(binary, ["synth", "--subjects", "8", "--segments", "4", "--seed", "3", "--out", folder.appendingPathComponent("cohort.h5").path])
+        guard r.status == 0 else { throw TmuxError("m2ae synth exited \(r.status): \(r.output)") }
+        return folder
+    }
+
+    @Test func startNavigateHelpResizeAndQuitRestoresTheTerminal() throws {
+        if let why = Self.skipReason { print("skipping tmux end-to-end test: \(why)"); return }
+        let folder = try Self.makeStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tmux = try Tmux(command: "\(Self.binary) tui cohort.h5", folder: folder, width: 80, height: 24)
+        defer { tmux.kill() }
+
+        // First frame: records, traces with peaks, status line.
+        var screen = try tmux.waitFor("bpm")   // the trace arrives from the background queue
+        #expect(screen.contains("Records 1/32") && screen.contains("Traces · S00000"))
+        #expect(screen.contains("cohort.h5 · 32 seg · model none · mode ECG+PPG"))
+        #expect(screen.contains("▲") && screen.contains("●"))   // R-peaks and PPG peaks marked
+        #expect(screen.contains("HR ") && screen.contains("bpm"))
+
+        tmux.send("Down", "Down")
+        screen = try tmux.waitFor("Records 3/32")
+
+        tmux.send("?")
+        screen = try tmux.waitFor("Help · keys")
+        #expect(screen.contains("Everywhere") && screen.contains("quit the workbench"))
+        tmux.send("Escape")
+        screen = try tmux.waitFor("Records 3/32")
+
+        // Resize: larger shows more columns, tiny asks to enlarge, back to normal redraws.
+        tmux.resize(width: 140, height: 40)
+        screen = try tmux.waitFor("quality")
+        #expect(screen.split(separator: "\n").first?.count ?? 0 > 100)
+        tmux.resize(width: 30, height: 8)
+        screen = try tmux.waitFor("enlarge")
+        tmux.resize(width: 80, height: 24)
+        screen = try tmux.waitFor("Records 3/32")
+        #expect(!screen.contains("enlarge"))
+
+        tmux.send("q")
+        screen = try tmux.waitFor("EXIT:0")
+        #expect(screen.contains("STTY: icanon echo"), "terminal not restored:\n\(screen)")
+        #expect(!screen.contains("Records 3/32"))
+    }
+
+    @Test func sigtermAndCtrlCRestoreTheTerminal() throws {
+        if let why = Self.skipReason { print("skipping tmux end-to-end test: \(why)"); return }
+        let folder = try Self.makeStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for how in ["SIGTERM", "C-c"] {
+            let tmux = try Tmux(command: "\(Self.binary) tui cohort.h5", folder: folder, width: 80, height: 24)
+            defer { tmux.kill() }
+            _ = try tmux.waitFor("Records 1/32")
+            if how == "SIGTERM" {
+                let pid = try #require(tmux.childPID())
+                kill(pid, SIGTERM)
+            } else {
+                tmux.send("C-c")
+            }
+            let screen = try tmux.waitFor("EXIT:")
+            #expect(screen.contains("STTY: icanon echo"), "\(how): terminal not restored:\n\(screen)")
+        }
+    }
+
+    @Test func scriptReplaysKeysWithCaptionsAndRecordWritesAScript() throws {
+        if let why = Self.skipReason { print("skipping tmux end-to-end test: \(why)"); return }
+        let folder = try Self.makeStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "pace 50\ncaption Hello from the script\nkey Down Down Down\nwait 300\nkey x\n".write(to: folder.appendingPathComponent("demo.keys"), atomically: true, encoding: .utf8)
+        let tmux = try Tmux(command: "\(Self.binary) tui cohort.h5 --script demo.keys --record rec.keys", folder: folder, width: 80, height: 24)
+        defer { tmux.kill() }
+        var screen = try tmux.waitFor("Hello from the script")
+        screen = try tmux.waitFor("Records 4/32")
+        screen = try tmux.waitFor("exported")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("m2ae-view-1.svg").path))
+        let snapshot = try String(contentsOf: folder.appendingPathComponent("m2ae-view-1.txt"), encoding: .utf8)
+        #expect(snapshot.contains("Records 4/32") && snapshot.contains("Hello from the script"))
+        tmux.send("Up", "q")
+        screen = try tmux.waitFor("EXIT:0")
+        let recorded = try String(contentsOf: folder.appendingPathComponent("rec.keys"), encoding: .utf8)
+        #expect(recorded.contains("key Up\n") && recorded.hasSuffix("key q\n"))
+        #expect(!recorded.contains("key Down"))   // replayed keys are not recorded
+    }
+
+    @Test func missingStoreIsAClearOneLineError() throws {
+        if let why = Self.skipReason { print("skipping tmux end-to-end test: \(why)"); return }
+        let r = try Tmux.run(Self.binary, ["tui", "/nonexistent/cohort.h5"])
+        #expect(r.status != 0)
+        #expect(r.output.contains("/nonexistent/cohort.h5: no such store"))
+    }
+}
+
+/// A detached tmux session on a private socket running one command.
+struct Tmux {
+    let socket: String
+    let session = "m2ae"
+    /// The tmux server this test started (ended by `kill`).
+    let serverPID: Int32?
+
+    /// Starts `command` in `folder`; when it ends the pane prints `EXIT:<status>` and the
+    /// terminal's `icanon`/`echo` flags, then stays open for inspection.
+    init(command: String, folder: URL, width: Int, height: Int) throws {
+        socket = "m2ae-test-\(UUID().uuidString.prefix(8))"
+        let script = folder.appendingPathComponent("run-\(socket).sh")
+        try """
+        cd '\(folder.path)'
+        \(command)
+        echo "EXIT:$?"
+        echo "STTY: $(stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' ')"
+        sleep 20
+        """.write(to: script, atomically: true, encoding: .utf8)
+        let r = try Self.run("tmux", ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
+                                      "env", "TERM=xterm-256color", "sh", script.path])
+        guard r.status == 0 else { throw TmuxError("tmux new-session exited \(r.status): \(r.output)") }
+        serverPID = Int32((try? Self.run("tmux", ["-L", socket, "display-message", "-p", "-t", session, "#{pid}"]))?.output
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+    }
+
+    /// Sends keys in tmux's names (`Down`, `Escape`, `C-c`, or literal text).
+    func send(_ keys: String...) { _ = try? Self.run("tmux", ["-L", socket, "send-keys", "-t", session] + keys) }
+
+    func resize(width: Int, height: Int) {
+        _ = try? Self.run("tmux", ["-L", socket, "resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    /// The visible pane as text.
+    func capture() -> String { (try? Self.run("tmux", ["-L", socket, "capture-pane", "-p", "-t", session]).output) ?? "" }
+
+    /// Polls the pane until `text` appears (10 s at most) and returns the screen.
+    @discardableResult
+    func waitFor(_ text: String, timeout: Double = 10) throws -> String {
+        let end = Date().addingTimeInterval(timeout)
+        var screen = ""
+        while Date() < end {
+            screen = capture()
+            if screen.contains(text) { return screen }
+            usleep(50_000)
+        }
+        throw TmuxError("'\(text)' did not appear within \(timeout) s; the screen:\n\(screen)")
+    }
+
+    /// The pid of the process the pane's shell started (the m2ae under test).
+    func childPID() -> Int32? {
+        guard let shell = (try? Self.run("tmux", ["-L", socket, "list-panes", "-t", session, "-F", "#{pane_pid}"]))?.output
+            .trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+        let r = try? Self.run("pgrep", ["-P", shell, "m2ae"])
+        return r.flatMap { Int32($0.output.split(separator: "\n").first ?? "") }
+    }
+
+    /// Ends the tmux server of this socket (and with it the session it started).
+    func kill() {
+        _ = try? Self.run("tmux", ["-L", socket, "kill-server"])
+        usleep(200_000)
+        if let pid = serverPID, Foundation.kill(pid, 0) == 0 { Foundation.kill(pid, SIGKILL) }
+        let path = "/tmp/tmux-\(getuid())/\(socket)"
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Runs a program from the PATH (or a path) and returns its status and merged output.
+    static func run(_ program: String, _ args: [String]) throws -> (status: Int32, output: String) {
+        // posix_spawn + waitpid rather than Foundation.Process, whose wait never returns when
+        // the child (tmux new-session) leaves a daemon behind. Output goes to a file, not a
+        // pipe, for the same reason.
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("m2ae-tmux-\(UUID().uuidString).out")
+        defer { try? FileManager.default.removeItem(at: url) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([program] + args).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, program, &actions, nil, argv, environ)
+        guard rc == 0 else { throw TmuxError("cannot start \(program): error \(rc)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return (exit, (try? String(contentsOf: url, encoding: .utf8)) ?? "")
+    }
+
+    /// The path of `program` on the PATH, or nil.
+    static func which(_ program: String) -> String? {
+        let r = try? run("/usr/bin/which", [program])
+        return r?.status == 0 ? r?.output.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+    }
+}
+
+/// A step of an end-to-end test failed; the message holds what the screen showed.
+struct TmuxError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
