@@ -21,6 +21,8 @@ struct CLICohort: Sendable {
     let model: URL
     let modelID: String
     let probes: URL
+    /// The Markdown table `evaluate --report` wrote.
+    let report: URL
     /// The runs that made the cohort (their `--json` output is checked by the schema tests).
     let synth: CommandRunner.Result
     let evaluate: CommandRunner.Result
@@ -46,6 +48,7 @@ struct CLICohort: Sendable {
         bare = folder.appendingPathComponent("bare.h5")
         model = folder.appendingPathComponent("tiny.safetensors")
         probes = folder.appendingPathComponent("tiny.safetensors.probes.json")
+        report = folder.appendingPathComponent("evaluation.md")
 
         synth = try m2aeSucceeds(["synth", "--subjects", "\(Self.subjects)", "--segments", "\(Self.segmentsPerSubject)",
                                   "--seed", "7", "--out", store.path, "--json"])
@@ -58,7 +61,7 @@ struct CLICohort: Sendable {
         }
         modelID = id
         evaluate = try m2aeSucceeds(["evaluate", "--train", store.path, "--model", model.path, "--bootstrap", "10",
-                                     "--no-random-baseline", "--no-handcrafted", "--json"])
+                                     "--no-random-baseline", "--no-handcrafted", "--report", report.path, "--json"])
     }
 }
 

@@ -102,6 +102,22 @@ struct CommandRunTests {
         #expect(lines.last.map { $0.split(separator: ",").count } == 3, "time, II, PLETH: \(rows)")
     }
 
+    @Test("import and read of real WFDB records", .enabled(if: TestSupport.realDataFolder != nil,
+                                                           "../shared/data/real is absent: no real recordings to import"))
+    func importRealWFDB() throws {
+        let wfdb = try #require(TestSupport.realDataFolder).appendingPathComponent("wfdb")
+        let folder = try TestSupport.temporaryFolder("m2ae-cli-real")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let record = wfdb.appendingPathComponent("v102s.hea"), out = folder.appendingPathComponent("v102s.h5")
+        let json = try checkJSON(try m2ae(["import", record.path, "--out", out.path, "--json"]), "m2ae import PATH... --out STORE --json")
+        let r = try #require((json["records"] as? [[String: Any]])?.first)
+        #expect(r["format"] as? String == "WFDB 212" && r["record"] as? String == "v102s")
+        #expect(r["ecgChannels"] as? [String] == ["II"] && r["ppgChannels"] as? [String] == ["PLETH"])
+        #expect(json["segments"] as? Int == r["segments"] as? Int && (json["segments"] as? Int ?? 0) > 0)
+        let table = try m2ae(["read", wfdb.appendingPathComponent("a103l.hea").path, "--rows", "2"])
+        #expect(table.status == 0 && table.stdout.contains("PLETH") && table.stdout.contains("# Asystole"), "\(table)")
+    }
+
     // MARK: - embed, reconstruct
 
     @Test func embedAgainIsANoOp() throws {
@@ -150,6 +166,21 @@ struct CommandRunTests {
         #expect(text.status == 0 && !text.stdout.isEmpty, "\(text)")
     }
 
+    @Test func knnIndexOnACopy() throws {
+        let c = try CLICohort.get()
+        let folder = try TestSupport.temporaryFolder("m2ae-cli-ivf")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = folder.appendingPathComponent("copy.h5")
+        try FileManager.default.copyItem(at: c.store, to: store)
+        let build = try m2ae(["knn", store.path, "--build-index", "--mode", "ppg"])
+        #expect(build.status == 0 && build.stdout.isEmpty && build.stderr.contains("saved ppg IVF index"), "\(build)")
+        let json = try checkJSON(try m2ae(["knn", store.path, "--segment", "3", "--mode", "ppg", "--method", "ivf", "-k", "4", "--json"]),
+                                 "m2ae knn STORE --segment I --json")
+        #expect(json["method"] as? String == "ivf" && json["indexRecallAt10"] is NSNumber, "\(json)")
+        #expect((json["neighbours"] as? [Any])?.count == 4)
+        #expect(listing(folder) == ["copy.h5"], "\(listing(folder))")
+    }
+
     @Test func projectIntoACopy() throws {
         let c = try CLICohort.get()
         let folder = try TestSupport.temporaryFolder("m2ae-cli-project")
@@ -181,6 +212,8 @@ struct CommandRunTests {
         #expect(FileManager.default.fileExists(atPath: c.probes.path))
         let split = try #require(json["split"] as? [String: Any])
         #expect(split["kind"] as? String == "fixed-subject-split")
+        let report = try String(contentsOf: c.report, encoding: .utf8)
+        #expect(report.hasPrefix("# M2AE evaluation — model \(c.modelID)"), "\(report.prefix(200))")
         #expect((split["trainSubjects"] as? Int ?? 0) + (split["testSubjects"] as? Int ?? 0) == CLICohort.subjects)
     }
 
