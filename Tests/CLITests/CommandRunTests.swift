@@ -219,9 +219,20 @@ struct CommandRunTests {
 
     // MARK: - bench
 
-    @Test func benchSynthSmall() throws {
-        let r = try m2ae(["bench", "synth", "--subjects", "2", "--segments", "2", "--repeats", "1"])
+    /// The benchmarks that need no Python peer, at their smallest sizes (a smoke run: they
+    /// print their table and exit 0; their numbers are not checked here).
+    static let benches: [[String]] = [
+        ["synth", "--subjects", "2", "--segments", "2", "--repeats", "1"],
+        ["knn", "--rows", "1000", "--queries", "5", "--repeats", "1", "--no-faiss"],
+        ["umap", "--points", "100", "--repeats", "1", "--sample", "30", "--no-peer"],
+        ["engine", "--config", "tiny", "--batches", "1", "--repeats", "1", "--no-torch"],
+    ]
+
+    @Test("bench smoke runs", arguments: benches)
+    func benchSmall(_ arguments: [String]) throws {
+        let r = try m2ae(["bench"] + arguments)
         #expect(r.status == 0, "\(r)")
-        #expect(r.stdout.contains("segments generated"), "\(r)")
+        let expected = ["synth": "segments generated", "knn": "Swift IVF", "umap": "Swift UMAP", "engine": "swift seg/s"][arguments[0]]!
+        #expect(r.stdout.contains(expected), "\(r)")
     }
 }
