@@ -124,6 +124,19 @@ struct BadInputTests {
         try expectFailure(["knn", store.path, "--segment", "0", "--method", "ivf"], in: folder, mentions: [store.path, "no saved ecg+ppg index"])
     }
 
+    @Test("evaluate --report into a missing folder fails before fitting and writes no probe heads")
+    func evaluateReportFolderMissing() throws {
+        let c = try CLICohort.get()
+        let folder = try TestSupport.temporaryFolder("m2ae-cli-report")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = folder.appendingPathComponent("copy.h5"), model = folder.appendingPathComponent("copy.safetensors")
+        try FileManager.default.copyItem(at: c.store, to: store)
+        try FileManager.default.copyItem(at: c.model, to: model)
+        let report = folder.appendingPathComponent("no/such/folder/table.md").path
+        try expectFailure(["evaluate", "--train", store.path, "--model", model.path, "--bootstrap", "10", "--no-random-baseline",
+                           "--no-handcrafted", "--report", report], in: folder, mentions: [report, "does not exist"])
+    }
+
     // MARK: - Writers: synth, import, read
 
     @Test("synth into a missing folder, import and read of missing or malformed recordings")
