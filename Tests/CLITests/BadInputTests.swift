@@ -51,6 +51,31 @@ struct BadInputTests {
         }
     }
 
+    @Test("an HDF5 file that is not a store, a store of another schema version (made with h5py)")
+    func foreignHDF5() throws {
+        if let absent = Python.missing(["h5py"]) {
+            #expect(!Python.required, "Python modules missing: \(absent)")
+            print("skipped: Python module(s) \(absent) missing; cannot write the foreign HDF5 files")
+            return
+        }
+        let c = try CLICohort.get()
+        let folder = try TestSupport.temporaryFolder("m2ae-cli-foreign")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let other = folder.appendingPathComponent("other.h5"), future = folder.appendingPathComponent("future.h5")
+        try FileManager.default.copyItem(at: c.store, to: future)
+        let made = try Python.run(["-c", """
+            import sys, h5py, numpy as np
+            with h5py.File(sys.argv[1], "w") as f: f["x"] = np.arange(3)
+            with h5py.File(sys.argv[2], "a") as f: f.attrs["schema_version"] = 99
+            """, other.path, future.path])
+        try #require(made.status == 0, "h5py failed: \(made.stderr)")
+        for command in [["info"], ["knn"], ["project"]] {
+            let extra = command == ["knn"] ? ["--segment", "0"] : []
+            try expectFailure(command + [other.path] + extra, in: folder, mentions: [other.path, "not an m2ae store"])
+            try expectFailure(command + [future.path] + extra, in: folder, mentions: [future.path, "schema version 99"])
+        }
+    }
+
     @Test("embed --init random on a damaged store writes no checkpoint")
     func embedDamagedStoreWritesNothing() throws {
         let (folder, truncated, _) = try Self.scratch()
