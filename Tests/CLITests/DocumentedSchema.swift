@@ -65,21 +65,21 @@ struct DocumentedSchema {
         for k in keys { children[Array(k.path.dropLast()), default: []].append(k) }
         for (parent, kids) in children.sorted(by: { $0.key.count < $1.key.count }) {
             let wildcard = kids.contains { $0.path.last!.hasPrefix("<") }
-            for (where_, value) in Self.values(at: parent, in: json, trail: "") {
+            for (location, value) in Self.values(at: parent, in: json, trail: "") {
                 guard let object = value as? [String: Any] else {
-                    out.append("\(where_.isEmpty ? "top level" : where_) is not an object")
+                    out.append("\(location.isEmpty ? "top level" : location) is not an object")
                     continue
                 }
                 if !wildcard {
                     let documented = Set(kids.map { $0.path.last! })
-                    for extra in Set(object.keys).subtracting(documented).sorted() { out.append("\(where_).\(extra) is not documented") }
+                    for extra in Set(object.keys).subtracting(documented).sorted() { out.append("\(location).\(extra) is not documented") }
                 }
                 for kid in kids {
                     let name = kid.path.last!
                     let pairs: [(String, Any)] = name.hasPrefix("<") ? object.map { ($0.key, $0.value) } : object[name].map { [(name, $0)] } ?? []
-                    if pairs.isEmpty && !kid.optional && !name.hasPrefix("<") { out.append("\(where_).\(name) is missing") }
+                    if pairs.isEmpty && !kid.optional && !name.hasPrefix("<") { out.append("\(location).\(name) is missing") }
                     for (key, v) in pairs where !Self.matches(v, kid.type) {
-                        out.append("\(where_).\(key) = \(v) is not of type '\(kid.type)'")
+                        out.append("\(location).\(key) = \(v) is not of type '\(kid.type)'")
                     }
                 }
             }
