@@ -41,6 +41,7 @@ extension M2AE {
         }
 
         func run() throws {
+            if let report, !FileManager.default.fileExists(atPath: URL(fileURLWithPath: report).deletingLastPathComponent().path) { throw CLIError("\(report): folder \(URL(fileURLWithPath: report).deletingLastPathComponent().path) does not exist") }
             do {
                 var runner = EvaluationRunner(train: URL(fileURLWithPath: train), test: test.map { URL(fileURLWithPath: $0) },
                                               checkpoint: URL(fileURLWithPath: checkpoint))

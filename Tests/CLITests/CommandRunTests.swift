@@ -1,0 +1,238 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Every command (but tui and train) run for real on the shared cohort: exit 0, sensible
+/// output, and `--json` that parses and has exactly the keys docs/json.md documents.
+@Suite("m2ae commands on a small cohort")
+struct CommandRunTests {
+    // MARK: - Helpers
+
+    /// Parses `r.stdout` as a JSON object and checks it against the docs/json.md section `heading`.
+    @discardableResult
+    func checkJSON(_ r: CommandRunner.Result, _ heading: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+        #expect(r.status == 0, "\(r)", sourceLocation: sourceLocation)
+        let object = try #require(r.jsonObject, "stdout is not one JSON object: \(r)", sourceLocation: sourceLocation)
+        let schema = try DocumentedSchema(heading)
+        let (required, all) = schema.topLevel
+        let keys = Set(object.keys)
+        #expect(keys.isSuperset(of: required) && keys.isSubset(of: all),
+                "top-level keys \(keys.sorted()) vs documented \(all.sorted()) (required \(required.sorted()))", sourceLocation: sourceLocation)
+        let problems = schema.problems(in: object)
+        #expect(problems.isEmpty, "\(heading) disagrees with docs/json.md:\n\(problems.joined(separator: "\n"))", sourceLocation: sourceLocation)
+        return object
+    }
+
+    // MARK: - synth, info
+
+    @Test func synthJSON() throws {
+        let c = try CLICohort.get()
+        let json = try checkJSON(c.synth, "m2ae synth --out STORE --json")
+        #expect(json["subjects"] as? Int == CLICohort.subjects)
+        #expect(json["segments"] as? Int == CLICohort.segments)
+        #expect(json["out"] as? String == c.store.path)
+        let ecg = try #require(json["ecgClasses"] as? [String: Int])
+        #expect(ecg.values.reduce(0, +) == CLICohort.subjects, "every subject has one ECG class: \(ecg)")
+    }
+
+    @Test func synthText() throws {
+        let folder = try TestSupport.temporaryFolder("m2ae-cli-synth")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("two.h5")
+        let r = try m2ae(["synth", "--subjects", "2", "--segments", "1", "--out", out.path])
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.hasPrefix("wrote \(out.path): 2 subjects"), "\(r)")
+        #expect(listing(folder) == ["two.h5"], "synth leaves only its store: \(listing(folder))")
+    }
+
+    @Test func infoJSONAndText() throws {
+        let c = try CLICohort.get()
+        let json = try checkJSON(try m2ae(["info", c.store.path, "--json"]), "m2ae info STORE --json")
+        #expect(json["segments"] as? Int == CLICohort.segments)
+        #expect(json["subjects"] as? Int == CLICohort.subjects)
+        let models = try #require(json["models"] as? [[String: Any]])
+        #expect(models.count == 1 && models[0]["id"] as? String == c.modelID)
+        #expect(models.first?["fingerprints"] as? [String] == ["ecg+ppg", "ecg", "ppg"])
+        let bare = try checkJSON(try m2ae(["info", c.bare.path, "--json"]), "m2ae info STORE --json")
+        #expect((bare["models"] as? [Any])?.isEmpty == true)
+
+        let text = try m2ae(["info", c.store.path])
+        #expect(text.status == 0, "\(text)")
+        #expect(text.stdout.contains(c.modelID) && text.stdout.contains("\(CLICohort.segments)"), "\(text)")
+    }
+
+    // MARK: - import, read
+
+    /// A 30-s CSV at 125 Hz with an ECG-like and a PPG-like column (three segments).
+    static func writeCSV(_ url: URL) throws {
+        var text = "time,II,PLETH\n"
+        for i in 0..<(30 * 125) {
+            let t = Double(i) / 125
+            let ecg = exp(-pow((t.truncatingRemainder(dividingBy: 0.8) - 0.4) / 0.01, 2)) + 0.05 * sin(2 * .pi * t)
+            let ppg = 1 + 0.5 * sin(2 * .pi * t / 0.8)
+            text += String(format: "%.3f,%.5f,%.5f\n", t, ecg, ppg)
+        }
+        try Data(text.utf8).write(to: url)
+    }
+
+    @Test func importAndRead() throws {
+        let folder = try TestSupport.temporaryFolder("m2ae-cli-import")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("walk.csv"), out = folder.appendingPathComponent("walk.h5")
+        try Self.writeCSV(csv)
+
+        let json = try checkJSON(try m2ae(["import", csv.path, "--out", out.path, "--json"]), "m2ae import PATH... --out STORE --json")
+        #expect(json["segments"] as? Int == 3 && json["subjects"] as? Int == 1)
+        let record = try #require((json["records"] as? [[String: Any]])?.first)
+        #expect(record["ecgChannels"] as? [String] == ["II"] && record["ppgChannels"] as? [String] == ["PLETH"])
+        #expect(record["format"] as? String == "CSV")
+        #expect(listing(folder) == ["walk.csv", "walk.h5"], "import leaves only its store: \(listing(folder))")
+
+        let text = try m2ae(["import", csv.path, "--out", out.path, "--subject", "s1"])
+        #expect(text.status == 0 && text.stdout.contains("3 segments from 1 records"), "\(text)")
+        let info = try m2ae(["info", out.path, "--json"])
+        #expect(info.jsonObject?["segments"] as? Int == 3, "\(info)")
+
+        let table = try m2ae(["read", csv.path, "--rows", "4"])
+        #expect(table.status == 0 && table.stdout.contains("II") && table.stdout.contains("PLETH"), "\(table)")
+        let rows = try m2ae(["read", csv.path, "--csv", "--rows", "2"])
+        #expect(rows.status == 0, "\(rows)")
+        let lines = rows.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(lines.count == 3, "header and two rows: \(rows)")
+        #expect(lines.last.map { $0.split(separator: ",").count } == 3, "time, II, PLETH: \(rows)")
+    }
+
+    @Test("import and read of real WFDB records", .enabled(if: TestSupport.realDataFolder != nil,
+                                                           "../shared/data/real is absent: no real recordings to import"))
+    func importRealWFDB() throws {
+        let wfdb = try #require(TestSupport.realDataFolder).appendingPathComponent("wfdb")
+        let folder = try TestSupport.temporaryFolder("m2ae-cli-real")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let record = wfdb.appendingPathComponent("v102s.hea"), out = folder.appendingPathComponent("v102s.h5")
+        let json = try checkJSON(try m2ae(["import", record.path, "--out", out.path, "--json"]), "m2ae import PATH... --out STORE --json")
+        let r = try #require((json["records"] as? [[String: Any]])?.first)
+        #expect(r["format"] as? String == "WFDB 212" && r["record"] as? String == "v102s")
+        #expect(r["ecgChannels"] as? [String] == ["II"] && r["ppgChannels"] as? [String] == ["PLETH"])
+        #expect(json["segments"] as? Int == r["segments"] as? Int && (json["segments"] as? Int ?? 0) > 0)
+        let table = try m2ae(["read", wfdb.appendingPathComponent("a103l.hea").path, "--rows", "2"])
+        #expect(table.status == 0 && table.stdout.contains("PLETH") && table.stdout.contains("# Asystole"), "\(table)")
+    }
+
+    // MARK: - embed, reconstruct
+
+    @Test func embedAgainIsANoOp() throws {
+        let c = try CLICohort.get()
+        let before = listing(c.folder)
+        let r = try m2ae(["embed", c.store.path, "--model", c.model.path])
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.contains("already has the fingerprints of model \(c.modelID)"), "\(r)")
+        #expect(listing(c.folder) == before)
+    }
+
+    @Test func reconstructOneSegment() throws {
+        let c = try CLICohort.get()
+        let json = try checkJSON(try m2ae(["reconstruct", c.store.path, "--model", c.model.path, "--segment", "4",
+                                           "--from", "masked", "--json"]),
+                                 "m2ae reconstruct STORE --model CKPT --segment I --from SOURCE --json")
+        #expect(json["segment"] as? Int == 4 && json["source"] as? String == "masked" && json["target"] as? String == "ecg")
+        let text = try m2ae(["reconstruct", c.store.path, "--model", c.model.path, "--segment", "4", "--from", "ppg"])
+        #expect(text.status == 0 && text.stdout.hasPrefix("segment 4 PPG → ECG: r = "), "\(text)")
+    }
+
+    @Test func reconstructAll() throws {
+        let c = try CLICohort.get()
+        let json = try checkJSON(try m2ae(["reconstruct", c.store.path, "--model", c.model.path, "--all", "--from", "ecg", "--json"]),
+                                 "m2ae reconstruct STORE --model CKPT --all --from SOURCE --json")
+        #expect(json["model"] as? String == c.modelID && json["target"] as? String == "ppg")
+        #expect((json["segments"] as? Int ?? 0) + (json["skipped"] as? Int ?? 0) == CLICohort.segments)
+    }
+
+    // MARK: - knn, project, predict, evaluate
+
+    @Test func knn() throws {
+        let c = try CLICohort.get()
+        let json = try checkJSON(try m2ae(["knn", c.store.path, "--segment", "0", "-k", "5", "--json"]), "m2ae knn STORE --segment I --json")
+        let hits = try #require(json["neighbours"] as? [[String: Any]])
+        #expect(hits.count == 5 && !hits.contains { $0["segment"] as? Int == 0 }, "\(hits)")
+        #expect(json["model"] as? String == c.modelID && json["method"] as? String == "exact")
+
+        let other = try checkJSON(try m2ae(["knn", c.store.path, "--segment", "0", "-k", "5", "--mode", "ppg",
+                                            "--exclude-same-subject", "--json"]), "m2ae knn STORE --segment I --json")
+        let subject = try #require(other["subject"] as? String)
+        let otherHits = try #require(other["neighbours"] as? [[String: Any]])
+        #expect(otherHits.count == 5 && !otherHits.contains { $0["subject"] as? String == subject }, "\(otherHits)")
+
+        let text = try m2ae(["knn", c.store.path, "--segment", "1"])
+        #expect(text.status == 0 && !text.stdout.isEmpty, "\(text)")
+    }
+
+    @Test func knnIndexOnACopy() throws {
+        let c = try CLICohort.get()
+        let folder = try TestSupport.temporaryFolder("m2ae-cli-ivf")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = folder.appendingPathComponent("copy.h5")
+        try FileManager.default.copyItem(at: c.store, to: store)
+        let build = try m2ae(["knn", store.path, "--build-index", "--mode", "ppg"])
+        #expect(build.status == 0 && build.stdout.isEmpty && build.stderr.contains("saved ppg IVF index"), "\(build)")
+        let json = try checkJSON(try m2ae(["knn", store.path, "--segment", "3", "--mode", "ppg", "--method", "ivf", "-k", "4", "--json"]),
+                                 "m2ae knn STORE --segment I --json")
+        #expect(json["method"] as? String == "ivf" && json["indexRecallAt10"] is NSNumber, "\(json)")
+        #expect((json["neighbours"] as? [Any])?.count == 4)
+        #expect(listing(folder) == ["copy.h5"], "\(listing(folder))")
+    }
+
+    @Test func projectIntoACopy() throws {
+        let c = try CLICohort.get()
+        let folder = try TestSupport.temporaryFolder("m2ae-cli-project")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = folder.appendingPathComponent("copy.h5")
+        try FileManager.default.copyItem(at: c.store, to: store)
+        let json = try checkJSON(try m2ae(["project", store.path, "--umap-limit", "32", "--json"]), "m2ae project STORE --json")
+        #expect(json["segments"] as? Int == CLICohort.segments && json["model"] as? String == c.modelID)
+        let info = try m2ae(["info", store.path, "--json"])
+        let models = info.jsonObject?["models"] as? [[String: Any]]
+        #expect(models?.first?["projections"] as? [String] == ["pca", "umap"], "\(info)")
+        #expect(listing(folder) == ["copy.h5"], "\(listing(folder))")
+    }
+
+    @Test func predict() throws {
+        let c = try CLICohort.get()
+        let json = try checkJSON(try m2ae(["predict", c.store.path, "--segment", "2", "--model", c.model.path, "--json"]),
+                                 "m2ae predict STORE --segment I --model CKPT --json")
+        #expect(json["segment"] as? Int == 2 && json["model"] as? String == c.modelID)
+        let text = try m2ae(["predict", c.store.path, "--segment", "2", "--model", c.model.path, "--mode", "ecg"])
+        #expect(text.status == 0 && !text.stdout.isEmpty, "\(text)")
+    }
+
+    @Test func evaluateJSON() throws {
+        let c = try CLICohort.get()
+        let json = try checkJSON(c.evaluate, "m2ae evaluate --train STORE --model CKPT --json")
+        #expect(json["model"] as? String == c.modelID)
+        #expect(json["probesFile"] as? String == c.probes.path)
+        #expect(FileManager.default.fileExists(atPath: c.probes.path))
+        let split = try #require(json["split"] as? [String: Any])
+        #expect(split["kind"] as? String == "fixed-subject-split")
+        let report = try String(contentsOf: c.report, encoding: .utf8)
+        #expect(report.hasPrefix("# M2AE evaluation — model \(c.modelID)"), "\(report.prefix(200))")
+        #expect((split["trainSubjects"] as? Int ?? 0) + (split["testSubjects"] as? Int ?? 0) == CLICohort.subjects)
+    }
+
+    // MARK: - bench
+
+    /// The benchmarks that need no Python peer, at their smallest sizes (a smoke run: they
+    /// print their table and exit 0; their numbers are not checked here).
+    static let benches: [[String]] = [
+        ["synth", "--subjects", "2", "--segments", "2", "--repeats", "1"],
+        ["knn", "--rows", "1000", "--queries", "5", "--repeats", "1", "--no-faiss"],
+        ["umap", "--points", "100", "--repeats", "1", "--sample", "30", "--no-peer"],
+        ["engine", "--config", "tiny", "--batches", "1", "--repeats", "1", "--no-torch"],
+    ]
+
+    @Test("bench smoke runs", arguments: benches)
+    func benchSmall(_ arguments: [String]) throws {
+        let r = try m2ae(["bench"] + arguments)
+        #expect(r.status == 0, "\(r)")
+        let expected = ["synth": "segments generated", "knn": "Swift IVF", "umap": "Swift UMAP", "engine": "swift seg/s"][arguments[0]]!
+        #expect(r.stdout.contains(expected), "\(r)")
+    }
+}
