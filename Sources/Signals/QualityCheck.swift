@@ -81,8 +81,7 @@ public enum QualityCheck {
             flags.insert(.flat)
             return flags
         }
-        let median = OrderStatistics.quantile(&finite, 0.5)
-        if isClipped(x, lo: lo, hi: hi, median: median) { flags.insert(.clipped) }
+        if isClipped(x, lo: lo, hi: hi, median: { OrderStatistics.quantile(&finite, 0.5) }) { flags.insert(.clipped) }
         if isWrapped(x, range: range, scratch: &finite) { flags.insert(.wrapped) }
         if !flags.contains(.wrapped), !flags.contains(.nanRun), isNoisy(x, rate: rate, modality: modality) {
             flags.insert(.noisy)
@@ -103,12 +102,10 @@ public enum QualityCheck {
 
     /// Runs of at least ``clipRunSamples`` samples exactly at a rail extreme, counted for both
     /// extremes in one pass without copying.
-    static func isClipped(_ x: [Float], lo: Double, hi: Double, median: Double) -> Bool {
-        // Only an extreme away from the signal's body can be a rail (a baseline that happens to
-        // be the minimum of an all-positive waveform is not).
-        let checkLo = abs(lo - median) >= clipDistance * (hi - lo)
-        let checkHi = abs(hi - median) >= clipDistance * (hi - lo)
-        guard checkLo || checkHi else { return false }
+    ///
+    /// - Parameter median: the median of the finite samples, asked for only when an extreme
+    ///   has enough runs (the median costs more than the run count, and most segments have none).
+    static func isClipped(_ x: [Float], lo: Double, hi: Double, median: () -> Double) -> Bool {
         var runs = (lo: 0, hi: 0), samples = (lo: 0, hi: 0), run = (lo: 0, hi: 0)
         for s in x {
             let d = Double(s)
@@ -125,8 +122,14 @@ public enum QualityCheck {
         if run.lo >= clipRunSamples { runs.lo += 1; samples.lo += run.lo }
         if run.hi >= clipRunSamples { runs.hi += 1; samples.hi += run.hi }
         let share = clipShare * Double(x.count)
-        return (checkLo && runs.lo >= clipRuns && Double(samples.lo) >= share)
-            || (checkHi && runs.hi >= clipRuns && Double(samples.hi) >= share)
+        let railLo = runs.lo >= clipRuns && Double(samples.lo) >= share
+        let railHi = runs.hi >= clipRuns && Double(samples.hi) >= share
+        guard railLo || railHi else { return false }
+        // Only an extreme away from the signal's body can be a rail (a baseline that happens to
+        // be the minimum of an all-positive waveform is not).
+        let m = median()
+        return (railLo && abs(lo - m) >= clipDistance * (hi - lo))
+            || (railHi && abs(hi - m) >= clipDistance * (hi - lo))
     }
 
     /// Rare jumps of nearly the full range, of both signs, in an otherwise smooth signal.
@@ -146,9 +149,9 @@ public enum QualityCheck {
             steps.append(abs(step))
             if step >= upLimit { up += 1 } else if step <= downLimit { down += 1 }
         }
+        guard up + down >= wrapJumps && up > 0 && down > 0 else { return false }
         // Wraps are rare jumps in an otherwise smooth signal; broadband noise jumps everywhere.
-        let smooth = OrderStatistics.quantile(&steps, 0.5) <= wrapSmoothness * range
-        return smooth && up + down >= wrapJumps && up > 0 && down > 0
+        return OrderStatistics.quantile(&steps, 0.5) <= wrapSmoothness * range
     }
 
     /// Beats cannot be found reliably: too few or too many for a heart, too much power above

@@ -61,9 +61,11 @@ import Testing
         var x = (0..<1000).map { Float(sin(Double($0) * 0.05)) * 0.5 }
         for start in [100, 500, 990] { for i in start..<(start + 10) { x[i] = 1 } }
         x[0] = -1
-        #expect(QualityCheck.isClipped(x, lo: -1, hi: 1, median: 0))
-        // Two runs are not enough.
+        #expect(QualityCheck.isClipped(x, lo: -1, hi: 1, median: { 0 }))
+        // A rail next to the body of the signal is a baseline, not clipping.
+        #expect(!QualityCheck.isClipped(x, lo: -1, hi: 1, median: { 0.9 }))
+        // Two runs are not enough, and then the median is not needed.
         for i in 990..<1000 { x[i] = 0 }
-        #expect(!QualityCheck.isClipped(x, lo: -1, hi: 1, median: 0))
+        #expect(!QualityCheck.isClipped(x, lo: -1, hi: 1, median: { Issue.record("median asked for"); return 0 }))
     }
 }
