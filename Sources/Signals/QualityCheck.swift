@@ -51,22 +51,39 @@ public enum QualityCheck {
     ///   - rate: sampling rate in Hz.
     /// - Returns: the flags found; `.absent` alone when no sample is finite.
     public static func assess(_ x: [Float], rate: Double, modality: Modality) -> QualityFlags {
-        let v = x.map(Double.init)
-        let finite = v.filter(\.isFinite)
+        // One pass over the samples: the finite values (for the median), the NaN runs, the
+        // extremes and the longest run of equal finite values (NaN gaps skipped).
+        var finite: [Double] = []
+        finite.reserveCapacity(x.count)
+        var nanRun = 0, longestNaN = 0, nanCount = 0
+        var constantRun = 0, longestConstant = 0
+        var lo = Double.infinity, hi = -Double.infinity
+        var previous = Double.nan
+        for s in x {
+            guard s.isFinite else {
+                nanRun += 1; nanCount += 1; longestNaN = max(longestNaN, nanRun)
+                continue
+            }
+            nanRun = 0
+            let d = Double(s)
+            constantRun = d == previous ? constantRun + 1 : 1
+            longestConstant = max(longestConstant, constantRun)
+            previous = d
+            lo = min(lo, d); hi = max(hi, d)
+            finite.append(d)
+        }
         guard !finite.isEmpty else { return .absent }
         var flags: QualityFlags = []
-        if hasNaNRun(v, rate: rate) { flags.insert(.nanRun) }
-        let lo = finite.min()!, hi = finite.max()!
+        if hasNaNRun(longest: longestNaN, total: nanCount, count: x.count, rate: rate) { flags.insert(.nanRun) }
         let range = hi - lo
         let magnitude = max(abs(lo), abs(hi))
-        if range <= flatRange * magnitude || longestConstantRun(finite) >= Int(flatRunShare * Double(finite.count)) {
+        if range <= flatRange * magnitude || longestConstant >= Int(flatRunShare * Double(finite.count)) {
             flags.insert(.flat)
             return flags
         }
-        let median = SignalMath.median(finite)
-        if isClipped(v, lo: lo, hi: hi, median: median) { flags.insert(.clipped) }
-        if isWrapped(v, range: range) { flags.insert(.wrapped) }
-        if !flags.contains(.wrapped), !flags.contains(.nanRun), isNoisy(v, rate: rate, modality: modality) {
+        if isClipped(x, lo: lo, hi: hi, median: { OrderStatistics.quantile(&finite, 0.5) }) { flags.insert(.clipped) }
+        if isWrapped(x, range: range, scratch: &finite) { flags.insert(.wrapped) }
+        if !flags.contains(.wrapped), !flags.contains(.nanRun), isNoisy(x, rate: rate, modality: modality) {
             flags.insert(.noisy)
         }
         return flags
@@ -74,59 +91,75 @@ public enum QualityCheck {
 
     // MARK: - Internal API
 
-    static func hasNaNRun(_ v: [Double], rate: Double) -> Bool {
-        var run = 0, longest = 0, total = 0
-        for s in v {
-            if s.isFinite { run = 0 } else { run += 1; total += 1; longest = max(longest, run) }
-        }
-        return Double(longest) >= maxNaNRunSeconds * rate || Double(total) > maxNaNShare * Double(v.count)
+    /// A NaN run of at least ``maxNaNRunSeconds`` or a NaN share above ``maxNaNShare``.
+    ///
+    /// - Parameters:
+    ///   - longest: the longest run of non-finite samples; `total`: their number;
+    ///     `count`: the segment's sample count.
+    static func hasNaNRun(longest: Int, total: Int, count: Int, rate: Double) -> Bool {
+        Double(longest) >= maxNaNRunSeconds * rate || Double(total) > maxNaNShare * Double(count)
     }
 
-    static func longestConstantRun(_ v: [Double]) -> Int {
-        var longest = v.isEmpty ? 0 : 1, run = 1
-        for i in v.indices.dropFirst() {
-            run = v[i] == v[i - 1] ? run + 1 : 1
-            longest = max(longest, run)
+    /// Runs of at least ``clipRunSamples`` samples exactly at a rail extreme, counted for both
+    /// extremes in one pass without copying.
+    ///
+    /// - Parameter median: the median of the finite samples, asked for only when an extreme
+    ///   has enough runs (the median costs more than the run count, and most segments have none).
+    static func isClipped(_ x: [Float], lo: Double, hi: Double, median: () -> Double) -> Bool {
+        var runs = (lo: 0, hi: 0), samples = (lo: 0, hi: 0), run = (lo: 0, hi: 0)
+        for s in x {
+            let d = Double(s)
+            if d == lo { run.lo += 1 } else {
+                if run.lo >= clipRunSamples { runs.lo += 1; samples.lo += run.lo }
+                run.lo = 0
+            }
+            if d == hi { run.hi += 1 } else {
+                if run.hi >= clipRunSamples { runs.hi += 1; samples.hi += run.hi }
+                run.hi = 0
+            }
         }
-        return longest
-    }
-
-    static func isClipped(_ v: [Double], lo: Double, hi: Double, median: Double) -> Bool {
+        // The segment's end closes the last runs.
+        if run.lo >= clipRunSamples { runs.lo += 1; samples.lo += run.lo }
+        if run.hi >= clipRunSamples { runs.hi += 1; samples.hi += run.hi }
+        let share = clipShare * Double(x.count)
+        let railLo = runs.lo >= clipRuns && Double(samples.lo) >= share
+        let railHi = runs.hi >= clipRuns && Double(samples.hi) >= share
+        guard railLo || railHi else { return false }
         // Only an extreme away from the signal's body can be a rail (a baseline that happens to
         // be the minimum of an all-positive waveform is not).
-        for extreme in [lo, hi] where abs(extreme - median) >= clipDistance * (hi - lo) {
-            var runs = 0, samples = 0, run = 0
-            for s in v + [.nan] {
-                if s == extreme { run += 1; continue }
-                if run >= clipRunSamples { runs += 1; samples += run }
-                run = 0
-            }
-            if runs >= clipRuns && Double(samples) >= clipShare * Double(v.count) { return true }
-        }
-        return false
+        let m = median()
+        return (railLo && abs(lo - m) >= clipDistance * (hi - lo))
+            || (railHi && abs(hi - m) >= clipDistance * (hi - lo))
     }
 
-    static func isWrapped(_ v: [Double], range: Double) -> Bool {
+    /// Rare jumps of nearly the full range, of both signs, in an otherwise smooth signal.
+    ///
+    /// - Parameter scratch: any array, reused for the absolute steps (its contents are replaced).
+    static func isWrapped(_ x: [Float], range: Double, scratch steps: inout [Double]) -> Bool {
         var up = 0, down = 0
-        var steps: [Double] = []
-        steps.reserveCapacity(v.count)
-        for i in v.indices.dropFirst() where v[i].isFinite && v[i - 1].isFinite {
-            let step = v[i] - v[i - 1]
+        steps.removeAll(keepingCapacity: true)
+        steps.reserveCapacity(x.count)
+        let upLimit = wrapStep * range, downLimit = -wrapStep * range
+        var previous = x.first.map(Double.init) ?? .nan
+        for s in x.dropFirst() {
+            let d = Double(s)
+            defer { previous = d }
+            guard d.isFinite, previous.isFinite else { continue }
+            let step = d - previous
             steps.append(abs(step))
-            if step >= wrapStep * range { up += 1 } else if step <= -wrapStep * range { down += 1 }
+            if step >= upLimit { up += 1 } else if step <= downLimit { down += 1 }
         }
+        guard up + down >= wrapJumps && up > 0 && down > 0 else { return false }
         // Wraps are rare jumps in an otherwise smooth signal; broadband noise jumps everywhere.
-        let smooth = SignalMath.median(steps) <= wrapSmoothness * range
-        return smooth && up + down >= wrapJumps && up > 0 && down > 0
+        return OrderStatistics.quantile(&steps, 0.5) <= wrapSmoothness * range
     }
 
     /// Beats cannot be found reliably: too few or too many for a heart, too much power above
     /// the band, or beats too unlike each other.
-    static func isNoisy(_ v: [Double], rate: Double, modality: Modality) -> Bool {
+    static func isNoisy(_ x: [Float], rate: Double, modality: Modality) -> Bool {
         guard SignalMath.isValidRate(rate) else { return false }
-        let seconds = Double(v.count) / rate
+        let seconds = Double(x.count) / rate
         guard seconds >= minimumNoiseSeconds else { return false }
-        let x = v.map(Float.init)
         let beats: [Int]
         let window: (before: Int, after: Int)
         switch modality {
@@ -139,7 +172,7 @@ public enum QualityCheck {
         }
         let bpm = 60 * Double(beats.count) / seconds
         guard plausibleBeatsPerMinute.contains(bpm) else { return true }
-        guard let filled = SignalMath.fillGaps(v) else { return true }
+        guard let filled = SignalMath.fillGaps(x.map(Double.init)) else { return true }
         let high = min(Preprocessing.band(for: modality).high, 0.45 * rate)
         let f = Filters.filtfilt(Filters.butterworth(rate: rate, low: 0.5, high: high, order: 2), filled)
         // Broadband noise: more power above the band than a fraction of the power in it.

@@ -29,6 +29,10 @@ public enum Resampler {
         if up == down { return x }
         let input = x.map(Double.init)
         let outCount = (x.count * up + down - 1) / down
+        // Without gaps (the common case) there is nothing to bridge or to mask.
+        guard input.contains(where: { !$0.isFinite }) else {
+            return polyphase(input, up: up, down: down).map(Float.init)
+        }
         guard let filled = SignalMath.fillGaps(input) else {
             return [Float](repeating: .nan, count: outCount)
         }

@@ -54,12 +54,11 @@ enum SignalMath {
     }
 
     /// The q-quantile (0…1) with linear interpolation, like numpy's default; NaN when empty.
+    /// By selection on a copy (`OrderStatistics`), the same value as interpolating the sorted
+    /// samples in O(n) expected time.
     static func quantile(_ x: [Double], _ q: Double) -> Double {
-        guard !x.isEmpty else { return .nan }
-        let s = x.sorted()
-        let pos = q * Double(s.count - 1)
-        let lo = Int(pos.rounded(.down)), hi = min(lo + 1, s.count - 1)
-        return s[lo] + (s[hi] - s[lo]) * (pos - Double(lo))
+        var scratch = x
+        return OrderStatistics.quantile(&scratch, q)
     }
 
     /// The median (NaN when empty).

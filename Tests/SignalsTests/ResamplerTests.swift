@@ -56,6 +56,19 @@ import TestSupport
         #expect(Resampler.resample([.nan, .nan, .nan, .nan], from: 250, to: 125).allSatisfy { $0.isNaN })
     }
 
+    @Test func gapFreeFastPathEqualsTheBridgedPath() {
+        // A NaN in the last sample sends the signal through gap bridging and masking; outputs
+        // whose filter window does not reach that sample must equal the gap-free result exactly.
+        let x = SignalFixtures.mixture(count: 2500, rate: 250)
+        var gap = x
+        gap[2499] = .nan
+        let clean = Resampler.resample(x, from: 250, to: 125), bridged = Resampler.resample(gap, from: 250, to: 125)
+        #expect(clean.count == 1250 && bridged.count == 1250)
+        #expect(clean.allSatisfy { !$0.isNaN })
+        #expect(Array(clean[..<1230]) == Array(bridged[..<1230]))
+        #expect(bridged[1249].isNaN)
+    }
+
     @Test func upsamplingKeepsIsolatedNaN() {
         var x = SignalFixtures.mixture(count: 1000, rate: 100)
         x[500] = .nan
