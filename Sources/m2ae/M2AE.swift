@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `m2ae` command: the workbench and its tools. With no subcommand it opens the
 /// workbench on the sample store.
@@ -16,4 +17,20 @@ struct M2AE: ParsableCommand {
         ],
         defaultSubcommand: Tui.self
     )
+
+    /// Runs the command. Every failure is one line on standard error (`Error: …`): usage
+    /// errors keep swift-argument-parser's exit status (64) but not its help and usage lines,
+    /// which `--help` prints on request.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let status = exitCode(for: error)
+            if status == .success { exit(withError: error) }  // --help, --version
+            let text = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data("Error: \(text)\n".utf8))
+            Foundation.exit(status.rawValue)
+        }
+    }
 }

@@ -195,8 +195,7 @@ struct BadInputTests {
     // MARK: - Usage errors
 
     /// Usage errors (unknown mode, out-of-range option) are reported by swift-argument-parser:
-    /// exit status 64, an `Error:` line naming the option and the value, then its help and
-    /// usage lines.
+    /// exit status 64 and one `Error:` line naming the option and the value.
     @Test("an unknown mode or source, an option out of range")
     func usageErrors() throws {
         let c = try CLICohort.get()
@@ -222,10 +221,7 @@ struct BadInputTests {
             #expect(first.hasPrefix("Error: "), "\(r)")
             for m in mentions { #expect(first.contains(m), "the error line does not mention \(m): \(r)") }
             #expect(listing(folder) == before)
-            // docs/json.md promises one line on stderr; swift-argument-parser adds help and usage lines.
-            withKnownIssue("usage errors print the help and usage lines after the error (report: M2AE.main)") {
-                #expect(r.stderrLines.count == 1, "\(r)")
-            }
+            #expect(r.stderrLines.count == 1, "\(r)")
         }
     }
 }
