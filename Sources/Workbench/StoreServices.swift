@@ -50,7 +50,7 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
             modelName = embedded.first
             if let loaded {
                 let here = embedded.isEmpty ? "none" : embedded.joined(separator: ", ")
-                notice = "\(loaded.checkpoint.lastPathComponent): model \(loaded.model.id) has no fingerprints in \(storeName) (models here: \(here)); run `m2ae embed`"
+                notice = "model \(loaded.model.id) (\(loaded.checkpoint.lastPathComponent)) not embedded in \(storeName): models here \(here); run m2ae embed"
             } else {
                 notice = embedded.isEmpty ? nil : "no checkpoint (--model CKPT): reconstruction, predictions and risk off"
             }

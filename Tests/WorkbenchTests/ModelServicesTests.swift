@@ -149,7 +149,7 @@ import TestSupport
         try M2AEModel.random(config: .tiny, seed: 12).save(to: other)
         let services = try StoreServices(url: f.store, checkpoint: other)
         #expect(services.modelName == f.model.id)
-        #expect(services.notice?.contains("has no fingerprints in cohort.h5") == true)
+        #expect(services.notice?.contains("(other.safetensors) not embedded in cohort.h5") == true)
         #expect(try services.reconstruct(0, mode: .ppgToECG, mask: []) == nil)
         let none = try StoreServices(url: f.store)
         #expect(none.notice?.contains("no checkpoint") == true)
