@@ -59,6 +59,8 @@ public struct AppState: Sendable {
     public var mask: [Bool] = AppState.mask(ratio: 0.5, seed: 0)
     public var patchCursor = 0
     public var reconstruction: Reconstruction?
+    /// Why the last reconstruction request gave none (no checkpoint, a modality absent…).
+    public var reconstructionNote: String?
 
     // MARK: Neighbours
     public var neighbours: [Neighbour] = []

@@ -5,5 +5,5 @@ public enum Command: String, Sendable, CaseIterable, Hashable {
     case search, nextMatch, prevMatch, filter, sortNext, sortReverse
     case timeZoomIn, timeZoomOut, panLeft, panRight
     case reconMode, maskLess, maskMore, togglePatch, rerun
-    case sameSubject, jump, projectionMethod, colorBy
+    case sameSubject, jump, projectionMethod, colorBy, computeProjection
 }

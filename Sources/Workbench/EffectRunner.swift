@@ -18,6 +18,7 @@ public func runEffect(_ effect: Effect, _ services: any WorkbenchServices) -> Ms
     case .reconstruct(let i, let mode, let mask): return .reconstructionLoaded(i, mode, capture { try services.reconstruct(i, mode: mode, mask: mask) })
     case .findNeighbours(let i, let m, let k, let same): return .neighboursLoaded(i, m, capture { try services.neighbours(i, mode: m, k: k, sameSubject: same) })
     case .project(let method, let m): return .projectionLoaded(method, m, capture { try services.projection(method, mode: m) })
+    case .computePCA(let m): return .projectionLoaded(.pca, m, capture { try services.computeProjection(mode: m) })
     case .predict(let i, let m): return .predictionsLoaded(i, m, capture { try services.predictions(i, mode: m) })
     case .export, .redraw: return nil
     }

@@ -40,6 +40,7 @@ public enum KeyMap {
         KeyBinding([.enter], .jump, "jump", "go to the selected neighbour", pane: .neighbours),
         // Projection
         KeyBinding([.char("p")], .projectionMethod, "projection-method", "switch PCA / UMAP", pane: .projection),
+        KeyBinding([.char("P")], .computeProjection, "compute-pca", "compute a PCA map now when the store has none (not saved)", pane: .projection),
         KeyBinding([.char("c")], .colorBy, "color-by", "colour points by the next label", pane: .projection),
         KeyBinding([.enter], .jump, "jump", "go to the point nearest the cursor", pane: .projection),
         // Records

@@ -28,6 +28,8 @@ public enum Effect: Sendable, Equatable {
     case reconstruct(Int, ReconstructionMode, [Bool])
     case findNeighbours(Int, FingerprintMode, k: Int, sameSubject: Bool)
     case project(ProjectionMethod, FingerprintMode)
+    /// Compute a PCA map of the fingerprints (the store has none).
+    case computePCA(FingerprintMode)
     case predict(Int, FingerprintMode)
     /// Write the current frame as text and SVG.
     case export
@@ -42,7 +44,7 @@ public enum Effect: Sendable, Equatable {
         case .loadRisk: return .risk
         case .reconstruct: return .reconstruction
         case .findNeighbours: return .neighbours
-        case .project: return .projection
+        case .project, .computePCA: return .projection
         case .predict: return .predictions
         case .export: return .export
         case .redraw: return nil

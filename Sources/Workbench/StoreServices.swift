@@ -1,33 +1,60 @@
 import Foundation
 import Store
 import Signals
+import Analytics
 
 // MARK: - Services over a real store
 
 /// The workbench's services over an m2ae store: records and traces from `RecordStore`
 /// (read by slices), beats from `Signals`, neighbours by exact cosine search over the stored
-/// fingerprints and projections from `/models/<id>/projections/{pca,umap}`.
-///
-/// Not yet wired (they return nil / empty until the model and analytics land, see
-/// docs/workbench.md "Seams"): reconstruction, predictions and predicted risk.
+/// fingerprints and projections from `/models/<id>/projections/{pca,umap}` (or a PCA
+/// computed here on request); with the model's checkpoint, reconstruction by its decoder,
+/// and predictions and risk by its probe heads (`<checkpoint>.probes.json`).
 /// Not thread-safe (HDF5 is not): the runtime calls it from one serial queue.
 public final class StoreServices: WorkbenchServices, @unchecked Sendable {
     private let store: RecordStore
     public let storeName: String
     public let modelName: String?
+    public let notice: String?
+    /// The checkpoint of `modelName`, nil without one (or when it is another model's).
+    private let runner: ModelRunner?
+    /// PCA maps computed on request (`computeProjection`), (N, 2) per mode; never written to the store.
+    private var computedPCA: [FingerprintMode: [Float]] = [:]
     /// Rows read per HDF5 slice.
     private let sliceRows = 8192
     /// Fingerprints kept in memory per mode once read, when they fit `cacheLimit` bytes.
     private var fingerprintCache: [FingerprintMode: [Float]] = [:]
     private let cacheLimit = 64 << 20
 
-    /// Opens the store at `url`; the model shown is the first one (by name) with fingerprints.
-    public init(url: URL) throws {
+    /// Opens the store at `url`, and the checkpoint when given.
+    ///
+    /// With a checkpoint whose model id has fingerprints in the store, that model is shown
+    /// and reconstruction, predictions and risk are live. Otherwise the model shown is the
+    /// first one (by name) with fingerprints, the model-run panes stay empty, and `notice`
+    /// says why (no checkpoint, or the checkpoint is a model this store was not embedded with).
+    /// - Throws: `WorkbenchError` when the store or the checkpoint cannot be read.
+    public init(url: URL, checkpoint: URL? = nil) throws {
         let opened: RecordStore
         do { opened = try RecordStore(url: url) } catch { throw WorkbenchError("\(error)") }
         store = opened
         storeName = url.lastPathComponent
-        modelName = opened.modelIDs.sorted().first { (try? opened.fingerprintDim(model: $0)) != nil }
+        let embedded = opened.modelIDs.sorted().filter { (try? opened.fingerprintDim(model: $0)) != nil }
+        let loaded = try checkpoint.map { try ModelRunner(checkpoint: $0) }
+        if let loaded, embedded.contains(loaded.model.id) {
+            runner = loaded
+            modelName = loaded.model.id
+            notice = loaded.probesProblem
+                ?? (loaded.probes == nil ? "\(ProbeFile.location(checkpoint: loaded.checkpoint).lastPathComponent): no probe heads (m2ae evaluate); predictions and risk off" : nil)
+        } else {
+            runner = nil
+            modelName = embedded.first
+            if let loaded {
+                let here = embedded.isEmpty ? "none" : embedded.joined(separator: ", ")
+                notice = "model \(loaded.model.id) (\(loaded.checkpoint.lastPathComponent)) not embedded in \(storeName): models here \(here); run m2ae embed"
+            } else {
+                notice = embedded.isEmpty ? nil : "no checkpoint (--model CKPT): reconstruction, predictions and risk off"
+            }
+        }
     }
 
     // MARK: - Records and traces
@@ -113,18 +140,68 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
                 let m = try store.matrix(path, rows: 0..<shape.rows)
                 return (0..<shape.rows).flatMap { [m[$0 * shape.cols], m[$0 * shape.cols + 1]] }
             }
-            return nil
+            return computedPCA[mode].flatMap { method == .pca ? $0 : nil }
         }
     }
 
-    /// Needs the trained model (reconstruction); nil until the model is wired.
-    public func reconstruct(_ index: Int, mode: ReconstructionMode, mask: [Bool]) throws -> Reconstruction? { nil }
+    /// PCA of the fingerprints of `mode` (two components, `Analytics.PCA` over slices), kept
+    /// in memory for this session; rows without a finite fingerprint get NaN.
+    public func computeProjection(mode: FingerprintMode) throws -> [Float]? {
+        guard let model = modelName else { return nil }
+        if let done = computedPCA[mode] { return done }
+        return try wrap {
+            let rows = try StoreFingerprints(store: store, model: model, mode: mode)
+            let pca = try PCA.fit(rows, components: 2, blockRows: sliceRows)
+            var out = [Float](repeating: .nan, count: store.segmentCount * 2)
+            for lo in stride(from: 0, to: store.segmentCount, by: sliceRows) {
+                let range = lo..<min(store.segmentCount, lo + sliceRows)
+                let block = try rows.rows(range)
+                for r in 0..<range.count {
+                    let x = Array(block[(r * rows.dim)..<((r + 1) * rows.dim)])
+                    guard x.allSatisfy(\.isFinite) else { continue }
+                    let y = pca.transform(x)
+                    out[(lo + r) * 2] = y[0]; out[(lo + r) * 2 + 1] = y[1]
+                }
+            }
+            computedPCA[mode] = out
+            return out
+        }
+    }
 
-    /// Needs the analytics probes; empty until they are wired.
-    public func predictions(_ index: Int, mode: FingerprintMode) throws -> [Prediction] { [] }
+    // MARK: - Model runs
 
-    /// Needs the analytics probes; nil until they are wired.
-    public func risk(mode: FingerprintMode) throws -> [Float]? { nil }
+    /// The checkpoint's decoder on segment `index` (see `ModelRunner.reconstruct`); nil without a checkpoint.
+    public func reconstruct(_ index: Int, mode: ReconstructionMode, mask: [Bool]) throws -> Reconstruction? {
+        guard let runner else { return nil }
+        return try wrap { try runner.reconstruct(try store.segment(index), index: index, mode: mode, mask: mask, store: storeName) }
+    }
+
+    /// Every probe head of `mode` on segment `index`'s fingerprint, the subject's labels as truth.
+    public func predictions(_ index: Int, mode: FingerprintMode) throws -> [Prediction] {
+        guard let runner, let model = modelName, runner.probes != nil else { return [] }
+        return try wrap {
+            let x = try store.fingerprints(model: model, mode: mode, index..<(index + 1))
+            let s = Int(try store.subjectIndices(index..<(index + 1))[0])
+            let labels = store.subjects.indices.contains(s) ? store.subjects[s].labels : SubjectLabels()
+            return runner.predictions(fingerprint: x, mode: mode, labels: labels)
+        }
+    }
+
+    /// 1 − P(normal rhythm) per segment from the CVD probe of `mode` (ECG head for ECG+PPG and
+    /// ECG, PPG head for PPG), read in slices; NaN where the fingerprint is missing. Nil
+    /// without probes.
+    public func risk(mode: FingerprintMode) throws -> [Float]? {
+        guard let runner, let model = modelName, let (head, normal) = runner.riskHead(mode: mode) else { return nil }
+        return try wrap {
+            var out: [Float] = []
+            out.reserveCapacity(store.segmentCount)
+            for lo in stride(from: 0, to: store.segmentCount, by: sliceRows) {
+                let rows = try store.fingerprints(model: model, mode: mode, lo..<min(store.segmentCount, lo + sliceRows))
+                out += ModelRunner.risk(rows, head: head, normal: normal)
+            }
+            return out
+        }
+    }
 
     // MARK: - Internals
 

@@ -52,8 +52,13 @@ public func update(_ s: inout AppState, _ msg: Msg) -> [Effect] {
         guard index == s.current?.index, mode == s.reconMode else { return [] }
         s.running.remove(.reconstruction)
         switch result {
-        case .success(let r): s.reconstruction = r
-        case .failure(let e): s.message = e.description
+        case .success(let r):
+            s.reconstruction = r
+            s.reconstructionNote = r == nil ? "no reconstruction: open the store with the model's checkpoint (m2ae tui --model CKPT)" : nil
+        case .failure(let e):
+            s.reconstruction = nil
+            s.reconstructionNote = e.description
+            s.message = e.description
         }
         return []
     case .neighboursLoaded(let index, let mode, let result):
@@ -209,6 +214,11 @@ private func perform(_ s: inout AppState, _ command: Command) -> [Effect] {
         guard s.modelName != nil else { return [] }
         s.running.insert(.projection)
         return [.project(s.projectionMethod, s.mode)]
+    case .computeProjection:
+        guard s.modelName != nil else { s.message = "no fingerprints in this store (m2ae embed)"; return [] }
+        s.projectionMethod = .pca
+        s.running.insert(.projection)
+        return [.computePCA(s.mode)]
     case .colorBy:
         let all = ColorLabel.allCases
         s.colorBy = all[(all.firstIndex(of: s.colorBy)! + 1) % all.count]
@@ -385,7 +395,8 @@ private func sortKey(_ s: AppState) -> (RecordRow) -> SortValue {
     case .sex: return { .number(Double($0.labels.sex?.rawValue ?? 9)) }
     case .bp: return { .number(Double($0.labels.systolic ?? .infinity)) }
     case .quality: return { .text($0.qualityText) }
-    case .risk: return { row in .number(risk.map { Double($0[row.index]) } ?? 0) }
+    // A segment without a score (NaN: no fingerprint of this mode) sorts below every score.
+    case .risk: return { row in .number(risk.map { $0[row.index].isFinite ? Double($0[row.index]) : -1 } ?? 0) }
     }
 }
 

@@ -14,6 +14,8 @@ public protocol WorkbenchServices: Sendable {
     var storeName: String { get }
     /// The model whose fingerprints are shown, or nil when the store has none.
     var modelName: String? { get }
+    /// A line for the status line on opening (why a model-run pane is off), or nil.
+    var notice: String? { get }
     /// One row per segment, in store order (metadata and labels only, never samples).
     func records() throws -> [RecordRow]
     /// Samples and beat analysis of one segment.
@@ -29,8 +31,18 @@ public protocol WorkbenchServices: Sendable {
     func neighbours(_ index: Int, mode: FingerprintMode, k: Int, sameSubject: Bool) throws -> [Neighbour]
     /// 2-D coordinates of every segment's fingerprint, (segmentCount, 2) row-major, or nil.
     func projection(_ method: ProjectionMethod, mode: FingerprintMode) throws -> [Float]?
+    /// A PCA map of the fingerprints computed now (not saved), (segmentCount, 2), or nil
+    /// without fingerprints; afterwards `projection(.pca, mode:)` returns it too.
+    func computeProjection(mode: FingerprintMode) throws -> [Float]?
     /// Every downstream task's prediction for one segment, or empty without a model.
     func predictions(_ index: Int, mode: FingerprintMode) throws -> [Prediction]
+}
+
+extension WorkbenchServices {
+    /// No notice by default.
+    public var notice: String? { nil }
+    /// Services whose projections always exist compute none.
+    public func computeProjection(mode: FingerprintMode) throws -> [Float]? { try projection(.pca, mode: mode) }
 }
 
 /// A problem the workbench reports in its status line (one line, names the file).

@@ -14,6 +14,9 @@ extension M2AE {
         @Argument(help: "The store to open (default: sample-data/cohort.h5, found from the current folder or the m2ae checkout).")
         var store: String?
 
+        @Option(name: .customLong("model"), help: "The checkpoint whose fingerprints the store holds (reconstruction, predictions, risk; default: m2ae-small.safetensors beside the store, when present).")
+        var model: String?
+
         @Option(name: .customLong("script"), help: "Replay a key script (keys, timing, captions) on start.")
         var script: String?
 
@@ -36,6 +39,7 @@ extension M2AE {
             if script != nil && tour { throw ValidationError("--script and --tour both give a demo; pick one") }
             if let n = synthetic, n < 1 { throw ValidationError("--synthetic needs at least 1 segment") }
             if synthetic != nil && store != nil { throw ValidationError("give a store or --synthetic, not both") }
+            if synthetic != nil && model != nil { throw ValidationError("--model needs a store, not --synthetic") }
         }
 
         func run() throws {
@@ -68,7 +72,19 @@ extension M2AE.Tui {
             return SyntheticServices(subjects: (n + per - 1) / per, segmentsPerSubject: per)
         }
         let url = try Self.resolveStore(store)
-        do { return try StoreServices(url: url) } catch { throw CLIError("\(error)") }
+        let checkpoint = try Self.resolveCheckpoint(model, store: url)
+        do { return try StoreServices(url: url, checkpoint: checkpoint) } catch { throw CLIError("\(error)") }
+    }
+
+    /// The checkpoint: as given (it must exist), else `m2ae-small.safetensors` in the store's
+    /// folder when present, else none.
+    static func resolveCheckpoint(_ path: String?, store: URL) throws -> URL? {
+        if let path {
+            guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such checkpoint") }
+            return URL(fileURLWithPath: path)
+        }
+        let beside = store.deletingLastPathComponent().appendingPathComponent("m2ae-small.safetensors")
+        return FileManager.default.fileExists(atPath: beside.path) ? beside : nil
     }
 
     /// The store path: as given, else `sample-data/cohort.h5` in the current folder or in the

@@ -58,8 +58,8 @@ import TestSupport
         #expect(!screen.contains("enlarge"))
 
         tmux.send("q")
-        screen = try tmux.waitFor("EXIT:0")
-        #expect(screen.contains("STTY: icanon echo"), "terminal not restored:\n\(screen)")
+        screen = try tmux.waitFor("STTY:")
+        #expect(screen.contains("EXIT:0") && screen.contains("STTY: icanon echo"), "terminal not restored:\n\(screen)")
         #expect(!screen.contains("Records 3/32"))
     }
 
@@ -77,8 +77,9 @@ import TestSupport
             } else {
                 tmux.send("C-c")
             }
-            let screen = try tmux.waitFor("EXIT:")
-            #expect(screen.contains("STTY: icanon echo"), "\(how): terminal not restored:\n\(screen)")
+            // STTY is echoed after EXIT: waiting for it avoids reading the pane in between.
+            let screen = try tmux.waitFor("STTY:")
+            #expect(screen.contains("EXIT:") && screen.contains("STTY: icanon echo"), "\(how): terminal not restored:\n\(screen)")
         }
     }
 
@@ -100,6 +101,37 @@ import TestSupport
         let recorded = try String(contentsOf: folder.appendingPathComponent("rec.keys"), encoding: .utf8)
         #expect(recorded.contains("key Up\n") && recorded.hasSuffix("key q\n"))
         #expect(!recorded.contains("key Down"))   // replayed keys are not recorded
+    }
+
+    @Test func modelCheckpointFillsReconstructionAndRisk() throws {
+        if let why = Self.skipReason { print("skipping tmux end-to-end test: \(why)"); return }
+        let folder = try Self.makeStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = folder.appendingPathComponent("cohort.h5").path
+        let ckpt = folder.appendingPathComponent("tiny.safetensors").path
+        let r = try Tmux.run(Self.binary, ["embed", store, "--model", ckpt, "--init", "random", "--config", "tiny", "--seed", "5"])
+        guard r.status == 0 else { throw TmuxError("m2ae embed exited \(r.status): \(r.output)") }
+        let tmux = try Tmux(command: "\(Self.binary) tui cohort.h5 --model tiny.safetensors", folder: folder, width: 80, height: 24)
+        defer { tmux.kill() }
+        _ = try tmux.waitFor("no probe heads")
+        tmux.send("Tab", "Tab")
+        let screen = try tmux.waitFor("RMSE")
+        #expect(screen.contains("Reconstruction · PPG → ECG"))
+        tmux.send("q")
+        _ = try tmux.waitFor("EXIT:0")
+        // A checkpoint this store was not embedded with is named in the status line.
+        let other = folder.appendingPathComponent("other.safetensors").path
+        let copy = folder.appendingPathComponent("copy.h5")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: store), to: copy)
+        let o = try Tmux.run(Self.binary, ["embed", copy.path, "--model", other, "--init", "random", "--config", "tiny", "--seed", "6"])
+        guard o.status == 0 else { throw TmuxError("m2ae embed exited \(o.status): \(o.output)") }
+        let tmux2 = try Tmux(command: "\(Self.binary) tui cohort.h5 --model other.safetensors", folder: folder, width: 80, height: 24)
+        defer { tmux2.kill() }
+        _ = try tmux2.waitFor("not embedded")
+        tmux2.send("q")
+        _ = try tmux2.waitFor("EXIT:0")
+        let missing = try Tmux.run(Self.binary, ["tui", store, "--model", "/nonexistent/m.safetensors"])
+        #expect(missing.status != 0 && missing.output.contains("/nonexistent/m.safetensors: no such checkpoint"))
     }
 
     @Test func missingStoreIsAClearOneLineError() throws {

@@ -13,6 +13,13 @@
 func fastExp(_ x: Float) -> Float {
     var v = x < -87.3 ? -87.3 : x
     v = v > 88.3 ? 88.3 : v
+    return x < -87.3 ? 0 : expInRange(v)
+}
+
+/// e^v for v already in [-87.3, 88.3] (no clamping, so callers that bound their argument
+/// themselves skip those selects); NaN in, NaN out.
+@inline(__always)
+func expInRange(_ v: Float) -> Float {
     // n = round(v / ln 2) via the 1.5·2²³ trick: the low mantissa bits then hold n
     let magic: Float = 12_582_912
     let shifted = v * 1.442_695_04 + magic
@@ -28,9 +35,9 @@ func fastExp(_ x: Float) -> Float {
     p = p * r + 1.666_666_55e-1
     p = p * r + 5.000_000_12e-1
     let er = p * r2 + r + 1
-    // 2^n as a float bit pattern (n in [-126, 127] after the clamp)
+    // 2^n as a float bit pattern (n in [-126, 127] for v in range)
     let scale = Float(bitPattern: UInt32(bitPattern: (ni &+ 127) &<< 23))
-    return x < -87.3 ? 0 : er * scale
+    return er * scale
 }
 
 /// tanh(x) = 1 − 2 / (e^{2x} + 1), saturating cleanly to ±1 (absolute error ≈ 1e-7).
@@ -44,6 +51,13 @@ func fastTanh(_ x: Float) -> Float {
 func fastExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
     var v = x.replacing(with: -87.3, where: x .< -87.3)
     v = v.replacing(with: 88.3, where: v .> 88.3)
+    return expInRange(v).replacing(with: 0, where: x .< -87.3)
+}
+
+/// e^v on eight lanes for v already in [-87.3, 88.3]; the same arithmetic as the scalar
+/// `expInRange`.
+@inline(__always)
+func expInRange(_ v: SIMD8<Float>) -> SIMD8<Float> {
     let magic = SIMD8<Float>(repeating: 12_582_912)
     let shifted = v * 1.442_695_04 + magic
     let n = shifted - magic
@@ -58,7 +72,7 @@ func fastExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
     p = p * r + 5.000_000_12e-1
     let er = p * r2 + r + 1
     let scale = unsafeBitCast((ni &+ 127) &<< 23, to: SIMD8<Float>.self)
-    return (er * scale).replacing(with: 0, where: x .< -87.3)
+    return er * scale
 }
 
 /// tanh on eight lanes; the same arithmetic as the scalar `fastTanh`.

@@ -3,9 +3,14 @@
 /// sqrt(2/π), the tanh approximation's scale.
 private let geluScale = Float((2.0 / Double.pi).squareRoot())
 
+/// −2·sqrt(2/π): GELU's forward evaluates e^{−2u} directly.
+private let geluMinusTwoScale = -2 * geluScale
+
 /// GELU forward, tanh approximation (PyTorch `nn.GELU(approximate="tanh")`):
-/// `out = 0.5·x·(1 + tanh(sqrt(2/π)·(x + 0.044715·x³)))`, eight lanes at a time with the
-/// vectorised `fastTanh` (`out` may alias `inp`).
+/// `out = 0.5·x·(1 + tanh(u))`, u = sqrt(2/π)·(x + 0.044715·x³), evaluated in the equal
+/// logistic form `out = x / (1 + e^{−2u})` (one exponential and one division, no tanh),
+/// eight lanes at a time (`out` may alias `inp`). e^{−2u} is clamped to [e^{−87.3}, e^{88.3}]:
+/// for x ≳ 10 the result is x, for x ≲ −10 a vanishing x·e^{2u}, as in PyTorch.
 /// - Parameters:
 ///   - out: (count) result.  - inp: (count).  - count: elements (N·C for token rows).
 public func geluForward(out: UnsafeMutablePointer<Float>,  // (count)
@@ -14,13 +19,18 @@ public func geluForward(out: UnsafeMutablePointer<Float>,  // (count)
     var i = 0
     while i &+ 8 <= count {
         let x = load8(inp + i)
-        let u: SIMD8<Float> = geluScale * (x + 0.044715 * x * x * x)
-        store8(0.5 * x * (1 + fastTanh(u)), out + i)
+        var z: SIMD8<Float> = geluMinusTwoScale * (x + 0.044715 * x * x * x)  // −2u
+        z = z.replacing(with: 88.3, where: z .> 88.3)
+        z = z.replacing(with: -87.3, where: z .< -87.3)
+        store8(x / (1 + expInRange(z)), out + i)
         i = i &+ 8
     }
     while i < count {
         let x = inp[i]
-        out[i] = 0.5 * x * (1 + fastTanh(geluScale * (x + 0.044715 * x * x * x)))
+        var z = geluMinusTwoScale * (x + 0.044715 * x * x * x)
+        z = z > 88.3 ? 88.3 : z
+        z = z < -87.3 ? -87.3 : z
+        out[i] = x / (1 + expInRange(z))
         i = i &+ 1
     }
 }

@@ -1,8 +1,8 @@
 // MARK: - Row-wise softmax
 
 /// Softmax forward over each row of an (R, L) matrix, max-subtracted for stability,
-/// with the vectorised `fastExp`
-/// (`out` may alias `inp`, as attention does).
+/// with the vectorised exponential of `Kernels/_FastMath.swift` (`out` may alias `inp`, as
+/// attention does).
 /// - Parameters:
 ///   - out: (R, L) probabilities, each row sums to 1.  - inp: (R, L) logits.
 ///   - R: rows.  - L: row length (L = 0 is a no-op).
@@ -19,7 +19,10 @@ public func softmaxForward(out: UnsafeMutablePointer<Float>,  // (R, L)
         let m8 = SIMD8<Float>(repeating: maxval)
         var acc = SIMD8<Float>()
         while j &+ 8 <= L {
-            let e = fastExp(load8(x + j) - m8)
+            // d = x − max ≤ 0, so only the lower end of fastExp's clamp can apply
+            let d = load8(x + j) - m8
+            let under = d .< -87.3
+            let e = expInRange(d.replacing(with: -87.3, where: under)).replacing(with: 0, where: under)
             store8(e, y + j)
             acc += e
             j = j &+ 8

@@ -53,7 +53,7 @@ enum ProjectionPane {
         guard inner.height >= 3, inner.width >= 10 else { return }
         guard s.modelName != nil else { ReconstructionPane.noModel(inner, into: &b); return }
         guard let p = s.projection, s.projectionKey == ProjectionKey(method: s.projectionMethod, mode: s.mode) else {
-            b.setString(x: inner.x, y: inner.y, s.running.contains(.projection) ? "projecting…" : "no \(s.projectionMethod.title) projection in this store", style: .dim, maxWidth: inner.width)
+            b.setString(x: inner.x, y: inner.y, s.running.contains(.projection) ? "projecting…" : "no \(s.projectionMethod.title) projection in this store: P computes a PCA", style: .dim, maxWidth: inner.width)
             return
         }
         let plot = plotArea(area)

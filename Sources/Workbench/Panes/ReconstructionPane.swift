@@ -12,7 +12,11 @@ enum ReconstructionPane {
         guard s.modelName != nil else { noModel(inner, into: &b); return }
         guard let c = s.current else { return }
         guard let r = s.reconstruction, r.index == c.index, r.mode == s.reconMode else {
-            b.setString(x: inner.x, y: inner.y, "reconstructing segment \(c.index)…", style: .dim, maxWidth: inner.width)
+            let text = s.running.contains(.reconstruction) ? "reconstructing segment \(c.index)…"
+                : s.reconstructionNote ?? "reconstructing segment \(c.index)…"
+            for (i, line) in wrap(text, width: inner.width).prefix(inner.height).enumerated() {
+                b.setString(x: inner.x, y: inner.y + i, line, style: .dim, maxWidth: inner.width)
+            }
             return
         }
         var x = b.setString(x: inner.x, y: inner.y, String(format: "r %.3f  RMSE %.3f  ", r.pearson, r.rmse), style: .bold, maxWidth: inner.width)

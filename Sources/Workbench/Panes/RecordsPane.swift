@@ -80,7 +80,7 @@ enum RecordsPane {
             return (row.labels.hypertension == true ? "HT" : "—", row.labels.hypertension == true ? Style(fg: .red) : .dim)
         case .quality: return (row.qualityText, row.isClean ? Style(fg: .green) : Style(fg: .yellow))
         case .risk:
-            guard let r = s.risk, r.indices.contains(row.index) else { return ("—", .dim) }
+            guard let r = s.risk, r.indices.contains(row.index), r[row.index].isFinite else { return ("—", .dim) }
             let v = r[row.index]
             return (String(format: "%.2f", v), Style(fg: v >= 0.5 ? .red : v >= 0.25 ? .yellow : .green))
         }

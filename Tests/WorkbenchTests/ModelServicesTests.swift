@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+import Store
+import Signals
+import Model
+import Analytics
+import TerminalUI
+import TestSupport
+@testable import Workbench
+
+/// `StoreServices` with a real (tiny, random) model: the store of `StoreServicesTests`
+/// embedded by the Model's `Embedder`, probe heads fitted by Analytics' `LinearProbe` and
+/// saved beside the checkpoint. Results are checked against the Model's `Reconstructor` and
+/// Analytics' `Prediction.predict` / `PCA`, the code paths `m2ae reconstruct|predict|project` use.
+@Suite struct ModelServicesTests {
+    /// The store, checkpoint and probes; `folder` is removed by the caller.
+    struct Fixture {
+        let folder: URL
+        let store: URL
+        let checkpoint: URL
+        let model: M2AEModel
+    }
+
+    static func makeFixture(probes: Bool = true) throws -> Fixture {
+        let folder = try StoreServicesTests.makeStore(withModel: false)
+        let store = folder.appendingPathComponent("cohort.h5")
+        let model = try M2AEModel.random(config: .tiny, seed: 11)
+        let checkpoint = folder.appendingPathComponent("tiny.safetensors")
+        try model.save(to: checkpoint)
+        _ = try Embedder(model: model, batchSize: 4).run(store: store)
+        guard probes else { return Fixture(folder: folder, store: store, checkpoint: checkpoint, model: model) }
+        let opened = try RecordStore(url: store)
+        let labels = (0..<12).map { SyntheticServices.labels(subject: $0 / 4) }
+        var heads: [String: [String: ProbeHead]] = [:]
+        for mode in FingerprintMode.allCases {
+            let x = try opened.fingerprints(model: model.id, mode: mode, 0..<12)
+            let dim = model.config.fingerprintDim
+            heads["cvd5-ecg", default: [:]][mode.rawValue] = try LinearProbe.fit(
+                x, dim: dim, target: .classes(labels.map { Int($0.ecgClass!.rawValue) }, names: ECGClass.names), regularisation: 1)
+            heads["sex", default: [:]][mode.rawValue] = try LinearProbe.fit(
+                x, dim: dim, target: .classes(labels.map { Int($0.sex!.rawValue) }, names: ["female", "male"]), regularisation: 1)
+            heads["age", default: [:]][mode.rawValue] = try LinearProbe.fit(
+                x, dim: dim, target: .values(labels.map { $0.age! }, unit: "years"), regularisation: 1)
+        }
+        try ProbeFile(modelID: model.id, dim: model.config.fingerprintDim, trainedOn: "cohort.h5", trainSubjects: 3, heads: heads)
+            .save(to: ProbeFile.location(checkpoint: checkpoint))
+        return Fixture(folder: folder, store: store, checkpoint: checkpoint, model: model)
+    }
+
+    // MARK: - Services
+
+    @Test func crossModalReconstructionMatchesTheReconstructor() throws {
+        let f = try Self.makeFixture(probes: false)
+        defer { try? FileManager.default.removeItem(at: f.folder) }
+        let services = try StoreServices(url: f.store, checkpoint: f.checkpoint)
+        #expect(services.modelName == f.model.id)
+        #expect(services.notice?.contains("no probe heads") == true)
+        let oracle = try Reconstructor(model: f.model).scores(store: try RecordStore(url: f.store), 3..<4, from: .ppg)[0]!
+        let r = try #require(try services.reconstruct(3, mode: .ppgToECG, mask: AppState.mask(ratio: 0.5, seed: 3)))
+        let raw = try RecordStore(url: f.store).segment(3)
+        #expect(r.index == 3 && r.mode == .ppgToECG && r.reconstructed.count == 1250)
+        #expect(r.original == Preprocessing.prepare(raw.ecg, modality: .ecg))
+        #expect(abs(r.pearson - oracle.pearson!) < 1e-4 && abs(r.rmse - oracle.rmse) < 1e-4)
+        let back = try #require(try services.reconstruct(3, mode: .ecgToPPG, mask: []))
+        let oracleBack = try Reconstructor(model: f.model).scores(store: try RecordStore(url: f.store), 3..<4, from: .ecg)[0]!
+        #expect(abs(back.rmse - oracleBack.rmse) < 1e-4)
+        // Without probes, no predictions and no risk.
+        #expect(try services.predictions(3, mode: .both).isEmpty)
+        #expect(try services.risk(mode: .both) == nil)
+    }
+
+    @Test func maskedReconstructionScoresTheHiddenPatchesOnly() throws {
+        let f = try Self.makeFixture(probes: false)
+        defer { try? FileManager.default.removeItem(at: f.folder) }
+        let services = try StoreServices(url: f.store, checkpoint: f.checkpoint)
+        let mask = AppState.mask(ratio: 0.3, seed: 1)
+        let r = try #require(try services.reconstruct(1, mode: .maskedPPG, mask: mask))
+        var hiddenDiffers = false
+        var se = 0.0, n = 0.0
+        for t in 0..<50 {
+            for k in 0..<25 {
+                let i = t * 25 + k
+                if mask[t] {
+                    hiddenDiffers = hiddenDiffers || r.reconstructed[i] != r.original[i]
+                    se += Double(r.reconstructed[i] - r.original[i]) * Double(r.reconstructed[i] - r.original[i]); n += 1
+                } else {
+                    #expect(r.reconstructed[i] == r.original[i])
+                }
+            }
+        }
+        #expect(hiddenDiffers && n == 15 * 25)
+        #expect(abs(r.rmse - (se / n).squareRoot()) < 1e-6)
+        // A different mask gives a different score; an empty mask is refused with a message.
+        let other = try #require(try services.reconstruct(1, mode: .maskedPPG, mask: AppState.mask(ratio: 0.7, seed: 1)))
+        #expect(other.rmse != r.rmse)
+        #expect(throws: WorkbenchError.self) { try services.reconstruct(1, mode: .maskedECG, mask: [Bool](repeating: false, count: 50)) }
+    }
+
+    @Test func predictionsAndRiskMatchTheAnalyticsHeads() throws {
+        let f = try Self.makeFixture()
+        defer { try? FileManager.default.removeItem(at: f.folder) }
+        let services = try StoreServices(url: f.store, checkpoint: f.checkpoint)
+        #expect(services.notice == nil)
+        let store = try RecordStore(url: f.store)
+        let probes = try ProbeFile.load(ProbeFile.location(checkpoint: f.checkpoint))
+        for mode in FingerprintMode.allCases {
+            let p = try services.predictions(6, mode: mode)
+            let oracle = try Analytics.Prediction.predict(store: store, probes: probes, segment: 6, mode: mode)
+            #expect(p.map(\.task) == ["CVD 5-class (ECG)", "age (years)", "sex"])
+            let cvd = p[0], age = p[1], sex = p[2]
+            // Segment 6 is subject 1's: AF, 62 years, male.
+            #expect(cvd.classes.map(\.name) == ECGClass.names && cvd.truth == "AF")
+            for (name, prob) in cvd.classes { #expect(abs(prob - oracle.outputs[0].probabilities![name]!) < 1e-6) }
+            #expect(abs(cvd.classes.map(\.probability).reduce(0, +) - 1) < 1e-5)
+            #expect(age.value == oracle.outputs.first { $0.task == .age }!.value && age.unit == "years" && age.truth == "62")
+            #expect(sex.truth == "male" && abs(sex.classes[1].probability - oracle.outputs.first { $0.task == .sex }!.risk!) < 1e-6)
+        }
+        let risk = try #require(try services.risk(mode: .ecg))
+        #expect(risk.count == 12)
+        for i in [0, 5, 11] {
+            let o = try Analytics.Prediction.predict(store: store, probes: probes, segment: i, mode: .ecg)
+            #expect(abs(risk[i] - (1 - o.outputs[0].probabilities!["NSR"]!)) < 1e-5)
+        }
+    }
+
+    @Test func pcaComputedOnRequestWithoutWritingTheStore() throws {
+        let f = try Self.makeFixture(probes: false)
+        defer { try? FileManager.default.removeItem(at: f.folder) }
+        let services = try StoreServices(url: f.store, checkpoint: f.checkpoint)
+        #expect(try services.projection(.pca, mode: .ecg) == nil)
+        let points = try #require(try services.computeProjection(mode: .ecg))
+        let store = try RecordStore(url: f.store)
+        let rows = try StoreFingerprints(store: store, model: f.model.id, mode: .ecg)
+        let pca = try PCA.fit(rows, components: 2)
+        for i in 0..<12 {
+            let y = pca.transform(try rows.rows(i..<(i + 1)))
+            #expect(abs(points[2 * i] - y[0]) < 1e-4 && abs(points[2 * i + 1] - y[1]) < 1e-4)
+        }
+        #expect(try services.projection(.pca, mode: .ecg) == points)
+        #expect(try services.projection(.umap, mode: .ecg) == nil)
+        #expect(try services.projection(.pca, mode: .ppg) == nil)
+        #expect(try store.matrixShape(StoreLayout.projections(model: f.model.id) + "/pca") == nil)
+    }
+
+    @Test func aCheckpointOfAnotherModelIsReported() throws {
+        let f = try Self.makeFixture(probes: false)
+        defer { try? FileManager.default.removeItem(at: f.folder) }
+        let other = f.folder.appendingPathComponent("other.safetensors")
+        try M2AEModel.random(config: .tiny, seed: 12).save(to: other)
+        let services = try StoreServices(url: f.store, checkpoint: other)
+        #expect(services.modelName == f.model.id)
+        #expect(services.notice?.contains("(other.safetensors) not embedded in cohort.h5") == true)
+        #expect(try services.reconstruct(0, mode: .ppgToECG, mask: []) == nil)
+        let none = try StoreServices(url: f.store)
+        #expect(none.notice?.contains("no checkpoint") == true)
+        let broken = f.folder.appendingPathComponent("broken.safetensors")
+        try Data("not a checkpoint".utf8).write(to: broken)
+        #expect(throws: WorkbenchError.self) { try StoreServices(url: f.store, checkpoint: broken) }
+    }
+
+    // MARK: - The app on these services
+
+    @Test func panesShowTheModelsNumbers() throws {
+        let f = try Self.makeFixture()
+        defer { try? FileManager.default.removeItem(at: f.folder) }
+        var session = HeadlessSession(services: try StoreServices(url: f.store, checkpoint: f.checkpoint), width: 100, height: 30, useColor: false)
+        let s = session.state
+        #expect(s.reconstruction?.index == 0 && s.risk?.count == 12 && s.predictions.count == 3)
+        let text = session.frame.lines.joined(separator: "\n")
+        #expect(text.contains("CVD 5-class") && text.contains("true: NSR"))
+        #expect(text.contains(String(format: "%.2f", s.risk![0])))
+        while session.state.focus != .reconstruction { session.press(.tab) }
+        #expect(session.frame.lines.joined().contains(String(format: "r %.3f  RMSE %.3f", s.reconstruction!.pearson, s.reconstruction!.rmse)))
+        // Projection: none stored; P computes a PCA and the pane draws it.
+        while session.state.focus != .projection { session.press(.tab) }
+        #expect(session.frame.lines.joined().contains("P computes a PCA"))
+        session.press(.char("P"))
+        #expect(session.state.projection?.count == 24 && session.state.projectionKey == ProjectionKey(method: .pca, mode: .both))
+        #expect(!session.frame.lines.joined().contains("P computes a PCA"))
+        // Reconstruction: a masked mode, then more patches hidden, reruns with the new mask.
+        while session.state.focus != .reconstruction { session.press(.tab) }
+        session.press(.char("r"), .char("r"))
+        #expect(session.state.reconstruction?.mode == .maskedECG)
+        let before = session.state.reconstruction!.rmse
+        session.press(.char("]"))
+        #expect(session.state.reconstruction?.mode == .maskedECG && session.state.reconstruction!.rmse != before)
+    }
+}
