@@ -1,6 +1,9 @@
+import Engine
+
 /// The size table of every M2AE parameter tensor: PyTorch names, shapes and offsets into the
-/// one flat parameter slab (llm.c's `ParameterTensors`). The same table sizes the gradient
-/// and AdamW slabs of the trainer. Built once from a config; the named offset structs
+/// one flat parameter slab (llm.c's `ParameterTensors`), laid out exactly as the engine's
+/// `ArenaLayout` places them (64-byte aligned views). The same table sizes the gradient and
+/// AdamW slabs of the trainer. Built once from a config; the named offset structs
 /// (`encoders`, `bottleneck`, `decoders`) are what the forward pass reads.
 public struct ParameterLayout: Sendable {
     /// One tensor of the table.
@@ -9,7 +12,7 @@ public struct ParameterLayout: Sendable {
         public var name: String
         /// Shape as PyTorch stores it (`nn.Linear` weights are [out, in]).
         public var shape: [Int]
-        /// Offset in floats into the slab.
+        /// Offset in floats into the slab (a multiple of `ArenaLayout.alignmentFloats`).
         public var offset: Int
         /// Number of floats.
         public var count: Int { shape.reduce(1, *) }
@@ -59,8 +62,16 @@ public struct ParameterLayout: Sendable {
     public private(set) var bottleneck = Bottleneck()
     /// Decoders, ECG first, then PPG.
     public private(set) var decoders: [Decoder] = []
-    /// Total floats in the slab.
+    /// Total floats in the slab, alignment padding included.
     public private(set) var count = 0
+    /// Floats that are parameters (padding excluded).
+    public var parameterCount: Int { entries.reduce(0) { $0 + $1.count } }
+
+    /// The engine arena layout of this table (same names, counts and offsets).
+    public var arenaLayout: ArenaLayout {
+        // The table has unique, non-empty names and non-negative counts by construction.
+        try! ArenaLayout(entries.map { ($0.name, $0.count) })
+    }
 
     /// Lays out every tensor of a model with this (validated) config.
     public init(_ c: M2AEConfig) {
@@ -94,7 +105,8 @@ public struct ParameterLayout: Sendable {
     private mutating func add(_ name: String, _ shape: [Int]) -> Int {
         let e = Entry(name: name, shape: shape, offset: count)
         entries.append(e)
-        count += e.count
+        let a = ArenaLayout.alignmentFloats
+        count += (e.count + a - 1) / a * a
         return e.offset
     }
 

@@ -1,5 +1,3 @@
-import Foundation
-
 // MARK: - Multi-head self-attention over packed variable-length sequences
 //
 // Layout (the same as a timm/PyTorch ViT `qkv` Linear(C, 3C) reshaped to (3, NH, hs)):
@@ -115,8 +113,7 @@ public func attentionBackward(dqkv: UnsafeMutablePointer<Float>,     // (N, 3C)
             for i in 0..<L {
                 let p_i = p + i &* L
                 let d_i = scratch + i &* L
-                var dot: Float = 0
-                for j in 0..<L { dot += p_i[j] * d_i[j] }
+                let dot = reduceDot(p_i, d_i, L)
                 for j in 0..<L { d_i[j] = p_i[j] * (d_i[j] - dot) }
             }
             // dq += scale · ds · k ;  dk += scale · dsᵀ · q

@@ -12,8 +12,7 @@ public func l2NormForward(out: UnsafeMutablePointer<Float>,   // (B, C)
                           B: Int, C: Int) {
     for b in 0..<B {
         let x = inp + b &* C
-        var sq: Float = 0
-        for i in 0..<C { sq += x[i] * x[i] }
+        let sq = reduceDot(x, x, C)
         let n = max(sq.squareRoot(), l2NormEpsilon)
         norm[b] = n
         let inv = 1 / n
@@ -42,8 +41,7 @@ public func l2NormBackward(dinp: UnsafeMutablePointer<Float>,  // (B, C)
             for i in 0..<C { dx[i] += dy[i] * inv }
             continue
         }
-        var dot: Float = 0
-        for i in 0..<C { dot += y[i] * dy[i] }
+        let dot = reduceDot(y, dy, C)
         for i in 0..<C { dx[i] += (dy[i] - y[i] * dot) * inv }
     }
 }

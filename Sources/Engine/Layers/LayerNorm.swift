@@ -19,14 +19,8 @@ public func layerNormForward(out: UnsafeMutablePointer<Float>,   // (N, C)
     for n in 0..<N {
         // seek to inp[n, :]
         let x = inp + n &* C
-        var sum: Float = 0
-        for i in 0..<C { sum += x[i] }
-        let m = sum * invC
-        var sq: Float = 0
-        for i in 0..<C {
-            let d = x[i] - m
-            sq += d * d
-        }
+        let m = reduceSum(x, C) * invC
+        let sq = reduceSquaredDeviation(x, m, C)
         let s = 1 / (sq * invC + layerNormEpsilon).squareRoot()
         let out_n = out + n &* C
         for i in 0..<C { out_n[i] = (x[i] - m) * s * weight[i] + bias[i] }
@@ -57,22 +51,47 @@ public func layerNormBackward(dinp: UnsafeMutablePointer<Float>,    // (N, C)
         let dx = dinp + n &* C
         let m = mean[n], s = rstd[n]
         // two reductions: mean(dnorm) and mean(dnorm * norm), with dnorm = weight * dout
-        var dnormMean: Float = 0
-        var dnormNormMean: Float = 0
-        for i in 0..<C {
-            let norm = (x[i] - m) * s
+        var accA = SIMD8<Float>(), accB = SIMD8<Float>()
+        let mv = SIMD8<Float>(repeating: m), sv = SIMD8<Float>(repeating: s)
+        var i = 0
+        while i &+ 8 <= C {
+            let norm = (load8(x + i) - mv) * sv
+            let dnorm = load8(weight + i) * load8(dy + i)
+            accA += dnorm
+            accB += dnorm * norm
+            i = i &+ 8
+        }
+        var dnormMean = accA.sum(), dnormNormMean = accB.sum()
+        while i < C {
             let dnorm = weight[i] * dy[i]
             dnormMean += dnorm
-            dnormNormMean += dnorm * norm
+            dnormNormMean += dnorm * (x[i] - m) * s
+            i = i &+ 1
         }
         dnormMean = dnormMean * invC
         dnormNormMean = dnormNormMean * invC
-        for i in 0..<C {
+        // explicit lanes: three written and three read buffers are more overlap checks than
+        // the auto-vectoriser allows
+        let am = SIMD8<Float>(repeating: dnormMean), an = SIMD8<Float>(repeating: dnormNormMean)
+        i = 0
+        while i &+ 8 <= C {
+            let g = load8(dy + i)
+            let norm = (load8(x + i) - mv) * sv
+            let dnorm = load8(weight + i) * g
+            store8(load8(dbias + i) + g, dbias + i)
+            store8(load8(dweight + i) + norm * g, dweight + i)
+            let delta: SIMD8<Float> = (dnorm - am - norm * an) * sv
+            store8(load8(dx + i) + delta, dx + i)
+            i = i &+ 8
+        }
+        while i < C {
             let norm = (x[i] - m) * s
             let dnorm = weight[i] * dy[i]
             dbias[i] += dy[i]
             dweight[i] += norm * dy[i]
             dx[i] += (dnorm - dnormMean - norm * dnormNormMean) * s
+            i = i &+ 1
         }
     }
 }
+

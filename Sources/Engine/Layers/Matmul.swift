@@ -94,3 +94,7 @@ public func matmulBackward(dinp: UnsafeMutablePointer<Float>?,   // (N, C)
 
 /// OpenBLAS's own description of its build (core type, threading), for `m2ae` diagnostics.
 public func blasConfiguration() -> String { String(cString: openblas_get_config()) }
+
+/// Sets how many threads OpenBLAS may use for one `sgemm` (1 keeps every product on the
+/// calling thread, as benchmarks timed by thread CPU time need).
+public func setBLASThreads(_ count: Int) { openblas_set_num_threads(Int32(max(count, 1))) }

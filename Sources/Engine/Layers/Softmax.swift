@@ -1,8 +1,7 @@
-import Foundation
-
 // MARK: - Row-wise softmax
 
-/// Softmax forward over each row of an (R, L) matrix, max-subtracted for stability
+/// Softmax forward over each row of an (R, L) matrix, max-subtracted for stability,
+/// with the vectorised `fastExp`
 /// (`out` may alias `inp`, as attention does).
 /// - Parameters:
 ///   - out: (R, L) probabilities, each row sums to 1.  - inp: (R, L) logits.
@@ -14,14 +13,15 @@ public func softmaxForward(out: UnsafeMutablePointer<Float>,  // (R, L)
     for r in 0..<R {
         let x = inp + r &* L
         let y = out + r &* L
-        var maxval = -Float.infinity
-        for j in 0..<L where x[j] > maxval { maxval = x[j] }
-        var sum: Float = 0
-        for j in 0..<L {
-            let e = exp(x[j] - maxval)
-            y[j] = e
-            sum += e
+        let maxval = reduceMax(x, L)
+        var j = 0
+        let m8 = SIMD8<Float>(repeating: maxval)
+        while j &+ 8 <= L {
+            store8(fastExp(load8(x + j) - m8), y + j)
+            j = j &+ 8
         }
+        while j < L { y[j] = fastExp(x[j] - maxval); j = j &+ 1 }
+        let sum = reduceSum(y, L)
         let inv = 1 / sum
         for j in 0..<L { y[j] *= inv }
     }
@@ -39,8 +39,7 @@ public func softmaxBackward(dinp: UnsafeMutablePointer<Float>,  // (R, L)
         let p = out + r &* L
         let dy = dout + r &* L
         let dx = dinp + r &* L
-        var dot: Float = 0
-        for j in 0..<L { dot += p[j] * dy[j] }
+        let dot = reduceDot(p, dy, L)
         for j in 0..<L { dx[j] += p[j] * (dy[j] - dot) }
     }
 }

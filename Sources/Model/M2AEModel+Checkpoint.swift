@@ -1,0 +1,71 @@
+import Foundation
+
+// MARK: - Checkpoints (safetensors)
+//
+// A checkpoint is a safetensors file holding every tensor of `ParameterLayout` as F32 under
+// its PyTorch name, with `__metadata__` = {"format": "m2ae", "format_version": "1",
+// "config": <M2AEConfig JSON>}. reference/m2ae.py reads and writes the same files.
+
+extension M2AEModel {
+    /// The `format` metadata value of an M2AE checkpoint.
+    public static let checkpointFormat = "m2ae"
+    /// The `format_version` this code reads and writes.
+    public static let checkpointVersion = "1"
+
+    /// Loads a checkpoint, checking its metadata, config, every tensor's presence and shape,
+    /// that no unknown tensor is present, and that every value is finite.
+    /// - Throws: `CheckpointError` naming the file and the problem.
+    public convenience init(checkpoint url: URL) throws {
+        func fail(_ reason: String) -> CheckpointError { CheckpointError(path: url.path, reason: reason) }
+        let file: SafetensorsFile
+        do { file = try SafetensorsFile(url: url) } catch let e as SafetensorsError {
+            throw fail(e.reason)
+        }
+        guard file.metadata["format"] == Self.checkpointFormat else {
+            throw fail("not an M2AE checkpoint (metadata 'format' is \(file.metadata["format"].map { "'\($0)'" } ?? "absent"), expected 'm2ae')")
+        }
+        guard file.metadata["format_version"] == Self.checkpointVersion else {
+            throw fail("checkpoint format_version \(file.metadata["format_version"] ?? "absent") is not supported (expected \(Self.checkpointVersion))")
+        }
+        guard let json = file.metadata["config"] else { throw fail("metadata has no 'config'") }
+        let config: M2AEConfig
+        do { config = try M2AEConfig.parse(json: json) } catch let e as ConfigError { throw fail(e.description) }
+        try self.init(config: config)
+        for e in layout.entries {
+            guard let t = file.tensors[e.name] else { throw fail("tensor '\(e.name)' is missing") }
+            guard t.shape == e.shape else {
+                throw fail("tensor '\(e.name)' has shape \(t.shape), the config needs \(e.shape)")
+            }
+            do { try file.read(e.name, into: params.base + e.offset, count: e.count) } catch let err as SafetensorsError {
+                throw fail(err.reason)
+            }
+            let p = params.base + e.offset
+            for i in 0..<e.count where !p[i].isFinite {
+                throw fail("tensor '\(e.name)' holds a non-finite value (\(p[i])) at element \(i)")
+            }
+        }
+        let known = Set(layout.entries.map(\.name))
+        if let extra = file.tensors.keys.sorted().first(where: { !known.contains($0) }) {
+            throw fail("unexpected tensor '\(extra)' (not part of a '\(config.name)' M2AE)")
+        }
+    }
+
+    /// Writes the model as a checkpoint, atomically (temporary sibling, then rename).
+    public func save(to url: URL) throws {
+        let tensors = layout.entries.map { e in
+            SafetensorsFile.Tensor(name: e.name, shape: e.shape,
+                                   values: UnsafeBufferPointer(start: params.base + e.offset, count: e.count))
+        }
+        try SafetensorsFile.write(to: url, tensors: tensors,
+                                  metadata: ["format": Self.checkpointFormat, "format_version": Self.checkpointVersion,
+                                             "config": config.json()])
+    }
+}
+
+/// A checkpoint cannot be used: unreadable, not M2AE, wrong config, tensor missing, of the
+/// wrong shape or holding NaN/inf.
+public struct CheckpointError: Error, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+}

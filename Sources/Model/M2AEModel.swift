@@ -1,0 +1,90 @@
+import Engine
+import Foundation
+
+/// An M2AE model: its config, the parameter size table and the one parameter slab.
+///
+/// The forward passes live in `M2AEModel+Forward.swift`, checkpoint I/O in
+/// `M2AEModel+Checkpoint.swift`. The slab is an engine `Arena` built from
+/// `layout.arenaLayout`, so the trainer's gradient and AdamW arenas line up with it.
+public final class M2AEModel: @unchecked Sendable {
+    public let config: M2AEConfig
+    public let layout: ParameterLayout
+    /// Every parameter, in `layout` order.
+    public let params: Arena
+
+    /// A model with every parameter zero (a checkpoint load or an init fills it).
+    /// - Throws: `ConfigError` for an invalid config.
+    public init(config: M2AEConfig) throws {
+        try config.validate()
+        self.config = config
+        layout = ParameterLayout(config)
+        params = Arena(layout: layout.arenaLayout)
+    }
+
+    /// A freshly initialised model, the same recipe as the PyTorch reference's `init_weights`:
+    /// matrices, embeddings and the mask tokens ~ N(0, 0.02), biases 0, LayerNorm gains 1.
+    /// Deterministic for a given seed.
+    public static func random(config: M2AEConfig, seed: UInt64) throws -> M2AEModel {
+        let model = try M2AEModel(config: config)
+        var rng = SeededGenerator(seed: seed)
+        for e in model.layout.entries {
+            let p = model.params.base + e.offset
+            if e.name.hasSuffix("bias") {
+                p.update(repeating: 0, count: e.count)
+            } else if e.name.contains(".ln") || e.name.hasSuffix("norm.weight") {
+                p.update(repeating: 1, count: e.count)
+            } else {
+                for i in 0..<e.count { p[i] = 0.02 * rng.nextGaussian() }
+            }
+        }
+        return model
+    }
+
+    /// The values of one tensor by its PyTorch name; nil when there is no such tensor.
+    public func tensor(_ name: String) -> UnsafeMutableBufferPointer<Float>? {
+        layout.entry(named: name).map { UnsafeMutableBufferPointer(start: params.base + $0.offset, count: $0.count) }
+    }
+
+    /// A stable short id: 12 hex digits of an FNV-1a 64 hash over the config JSON and every
+    /// tensor's name, shape and bytes. Equal checkpoints give equal ids on every machine.
+    public var id: String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ bytes: UnsafeRawBufferPointer) {
+            for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        }
+        var text = config.json()
+        text.withUTF8 { mix(UnsafeRawBufferPointer($0)) }
+        for e in layout.entries {
+            var header = "\(e.name)\(e.shape)"
+            header.withUTF8 { mix(UnsafeRawBufferPointer($0)) }
+            mix(UnsafeRawBufferPointer(start: params.base + e.offset, count: e.count * 4))
+        }
+        return String(String(h, radix: 16).leftPadded(to: 16).prefix(12))
+    }
+}
+
+/// SplitMix64: a small, fast, seedable generator (deterministic model init and masks).
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// A standard normal sample (Box–Muller).
+    public mutating func nextGaussian() -> Float {
+        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
+        let u2 = Double.random(in: 0..<1, using: &self)
+        return Float((-2 * Foundation.log(u1)).squareRoot() * cos(2 * Double.pi * u2))
+    }
+}
+
+extension String {
+    /// The string left-padded with zeros to `width` characters.
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Store
+
+/// Where a reconstruction comes from (`m2ae reconstruct --from`).
+public enum ReconstructionSource: String, Sendable, CaseIterable, Codable {
+    /// PPG → ECG: the PPG fully visible, the ECG absent; scores the ECG.
+    case ppg
+    /// ECG → PPG: the ECG fully visible, the PPG absent; scores the PPG.
+    case ecg
+    /// Complementary masks (half the patches of each modality hidden); scores the hidden ECG.
+    case masked
+
+    /// The modality whose reconstruction is scored.
+    public var target: Modality { self == .ecg ? .ppg : .ecg }
+}
+
+/// How well one segment's target modality was reconstructed.
+public struct ReconstructionScore: Sendable, Codable, Equatable {
+    public var segment: Int
+    public var source: ReconstructionSource
+    public var target: Modality
+    /// Pearson r between reconstruction and the prepared (z-scored) truth; for `masked`, over
+    /// the hidden samples only. nil when either side is constant.
+    public var pearson: Double?
+    /// Root-mean-square error in z-score units, over the same samples.
+    public var rmse: Double
+    /// Heart rate (bpm, R peaks) of the true and the reconstructed ECG (for `masked`: visible
+    /// truth with the hidden patches predicted); nil for PPG targets or when no rate is found.
+    public var heartRateTrue: Double?
+    public var heartRateReconstructed: Double?
+    /// Reconstructed − true heart rate, bpm.
+    public var heartRateDifference: Double?
+}
+
+/// Runs the decoders over store segments and scores the reconstructions (`m2ae reconstruct`).
+public struct Reconstructor {
+    public let model: M2AEModel
+    public let batchSize: Int
+    /// Seed of the complementary masks; segment i uses `maskSeed + i`, so a segment's mask
+    /// does not depend on the batch it is in.
+    public let maskSeed: UInt64
+
+    public init(model: M2AEModel, batchSize: Int = 64, maskSeed: UInt64 = 0) {
+        self.model = model; self.batchSize = max(1, batchSize); self.maskSeed = maskSeed
+    }
+
+    /// Scores the segments `range` of `store`; a segment lacking a modality the source needs
+    /// (absent or all NaN) gets nil.
+    /// - Parameter progress: called after each batch with (segments done, total).
+    public func scores(store: RecordStore, _ range: Range<Int>, from source: ReconstructionSource,
+                       progress: (Int, Int) -> Void = { _, _ in }) throws -> [ReconstructionScore?] {
+        guard range.lowerBound >= 0, range.upperBound <= store.segmentCount else {
+            throw EmbedError(path: store.url.path, reason: "segments \(range.lowerBound)..<\(range.upperBound) out of range (the store has \(store.segmentCount))")
+        }
+        let T = model.config.numPatches, S = model.config.segmentSamples, P = model.config.patchSize
+        let ws = Workspace(config: model.config, maxSegments: batchSize)
+        var out: [ReconstructionScore?] = []
+        for lo in stride(from: range.lowerBound, to: range.upperBound, by: batchSize) {
+            let batch = lo..<min(lo + batchSize, range.upperBound)
+            var ecg = try store.signals(.ecg, batch), ppg = try store.signals(.ppg, batch)
+            let meta = try store.meta(batch)
+            // Keep the segments with both modalities (the truth is needed to score).
+            var keep: [Int] = []
+            for (i, m) in meta.enumerated() {
+                let e = Embedder.prepare(&ecg, i, S, .ecg, m.ecgQuality), p = Embedder.prepare(&ppg, i, S, .ppg, m.ppgQuality)
+                if e && p { keep.append(i) }
+            }
+            var scores = [ReconstructionScore?](repeating: nil, count: batch.count)
+            if !keep.isEmpty {
+                let e = keep.flatMap { ecg[($0 * S)..<(($0 + 1) * S)] }, p = keep.flatMap { ppg[($0 * S)..<(($0 + 1) * S)] }
+                let vis: Visibility
+                switch source {
+                case .ppg: vis = .full(segments: keep.count, patches: T, ecg: false)
+                case .ecg: vis = .full(segments: keep.count, patches: T, ppg: false)
+                case .masked:
+                    var ecgMask: [Bool] = []
+                    for i in keep {
+                        var rng = SeededGenerator(seed: maskSeed &+ UInt64(batch.lowerBound + i))
+                        ecgMask += Visibility.complementary(segments: 1, patches: T, using: &rng).ecg
+                    }
+                    vis = Visibility(segments: keep.count, patches: T, ecg: ecgMask, ppg: ecgMask.map { !$0 })
+                }
+                try model.forward(ecg: e, ppg: p, visibility: vis, workspace: ws)
+                let recon = ws.reconstruction(source.target, segments: keep.count)
+                for (j, i) in keep.enumerated() {
+                    let truth = Array((source.target == .ecg ? e : p)[(j * S)..<((j + 1) * S)])
+                    var guess = Array(recon[(j * S)..<((j + 1) * S)])
+                    var scored = [Bool](repeating: true, count: S)
+                    if source == .masked {
+                        // Score the hidden patches; the visible ones keep the truth.
+                        for t in 0..<T where vis.ecg[j * T + t] {
+                            for k in 0..<P { scored[t * P + k] = false; guess[t * P + k] = truth[t * P + k] }
+                        }
+                    }
+                    scores[i] = Self.score(segment: batch.lowerBound + i, source: source, truth: truth, guess: guess, scored: scored)
+                }
+            }
+            out += scores
+            progress(batch.upperBound - range.lowerBound, range.count)
+        }
+        return out
+    }
+
+    /// Pearson r, RMSE over `scored` samples, and the heart rates of ECG targets.
+    static func score(segment: Int, source: ReconstructionSource, truth: [Float], guess: [Float], scored: [Bool]) -> ReconstructionScore {
+        var n = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0, se = 0.0
+        for i in truth.indices where scored[i] {
+            let x = Double(truth[i]), y = Double(guess[i])
+            n += 1; sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y; se += (x - y) * (x - y)
+        }
+        let cov = sxy - sx * sy / n, vx = sxx - sx * sx / n, vy = syy - sy * sy / n
+        let r = vx > 0 && vy > 0 ? cov / (vx * vy).squareRoot() : nil
+        var score = ReconstructionScore(segment: segment, source: source, target: source.target, pearson: r,
+                                        rmse: (se / max(n, 1)).squareRoot())
+        if source.target == .ecg {
+            let rate = SegmentFormat.sampleRate
+            score.heartRateTrue = HeartRate.bpm(peaks: RPeakDetector.detect(truth, rate: rate), rate: rate)
+            score.heartRateReconstructed = HeartRate.bpm(peaks: RPeakDetector.detect(guess, rate: rate), rate: rate)
+            if let a = score.heartRateReconstructed, let b = score.heartRateTrue { score.heartRateDifference = a - b }
+        }
+        return score
+    }
+}
+
+/// Median and quartiles of a sample (linear interpolation between order statistics, as
+/// numpy's default `percentile`).
+public struct Quartiles: Sendable, Codable, Equatable {
+    public var q1: Double, median: Double, q3: Double
+    public var count: Int
+
+    /// nil for an empty sample.
+    public init?(_ values: [Double]) {
+        guard !values.isEmpty else { return nil }
+        let v = values.sorted()
+        func q(_ p: Double) -> Double {
+            let h = p * Double(v.count - 1), lo = Int(h.rounded(.down)), hi = min(lo + 1, v.count - 1)
+            return v[lo] + (h - Double(lo)) * (v[hi] - v[lo])
+        }
+        q1 = q(0.25); median = q(0.5); q3 = q(0.75); count = v.count
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// PPG systolic-peak and onset (foot) detection.
+///
+/// Peaks by Elgendi's two-moving-averages method (Elgendi et al. 2013, PLoS ONE 8:e76585):
+/// 0.5–8 Hz zero-phase band-pass, negative half clipped, squared; blocks where the 111-ms
+/// average exceeds the 667-ms average plus 2 % of the mean energy, at least 111 ms wide, each
+/// give one peak at the band-passed maximum; peaks closer than ``minimumSeconds`` keep the
+/// higher. The foot is found by intersecting tangents: the line through the point of steepest
+/// upstroke before the peak meets the horizontal through the preceding minimum.
+public enum PulseDetector {
+    /// Short (pulse) moving-average window, seconds.
+    public static let peakWindowSeconds = 0.111
+    /// Long (beat) moving-average window, seconds.
+    public static let beatWindowSeconds = 0.667
+    /// Offset added to the beat average, as a fraction of the mean squared signal.
+    public static let offsetFraction = 0.02
+    /// Shortest interval between two systolic peaks, seconds (200 bpm).
+    public static let minimumSeconds = 0.3
+    /// Longest look-back from a peak for its foot, seconds.
+    public static let footSearchSeconds = 0.8
+
+    // MARK: - API
+
+    /// Finds the systolic peaks and feet of a PPG recording (pulses pointing up).
+    ///
+    /// - Parameters:
+    ///   - ppg: samples `(n)`, any unit; NaN where missing.
+    ///   - rate: sampling rate in Hz.
+    /// - Returns: aligned peaks and onsets; empty for a flat or missing signal.
+    public static func detect(_ ppg: [Float], rate: Double) -> PulseFiducials {
+        guard rate > 0, let x = SignalMath.fillGaps(ppg.map(Double.init)), x.count > Int(rate) else { return .empty }
+        let sections = Filters.butterworth(rate: rate, low: 0.5, high: min(8, 0.45 * rate), order: 2)
+        let f = Filters.filtfilt(sections, x)
+        let peaks = systolicPeaks(f, rate: rate)
+        let onsets = feet(f, peaks: peaks, rate: rate)
+        return PulseFiducials(peaks: peaks, onsets: onsets)
+    }
+
+    // MARK: - Internal API
+
+    static func systolicPeaks(_ f: [Double], rate: Double) -> [Int] {
+        let energy = f.map { $0 > 0 ? $0 * $0 : 0 }
+        let meanEnergy = SignalMath.mean(energy)
+        guard meanEnergy > 0 else { return [] }
+        let peakWidth = max(1, Int((peakWindowSeconds * rate).rounded()))
+        let maPeak = SignalMath.movingAverage(energy, width: peakWidth)
+        let maBeat = SignalMath.movingAverage(energy, width: max(1, Int((beatWindowSeconds * rate).rounded())))
+        let offset = offsetFraction * meanEnergy
+        let minimum = max(1, Int(minimumSeconds * rate))
+        var peaks: [Int] = []
+        var i = 0
+        while i < f.count {
+            guard maPeak[i] > maBeat[i] + offset else { i += 1; continue }
+            var j = i
+            while j < f.count && maPeak[j] > maBeat[j] + offset { j += 1 }
+            if j - i >= peakWidth, let p = SignalMath.argmax(f, in: i..<j) {
+                if let last = peaks.last, p - last < minimum {
+                    if f[p] > f[last] { peaks[peaks.count - 1] = p }
+                } else {
+                    peaks.append(p)
+                }
+            }
+            i = j
+        }
+        return peaks
+    }
+
+    static func feet(_ f: [Double], peaks: [Int], rate: Double) -> [Int] {
+        let slope = SignalMath.derivative(f)
+        let lookBack = max(2, Int(footSearchSeconds * rate))
+        return peaks.enumerated().map { k, p in
+            let start = max(k > 0 ? peaks[k - 1] : 0, p - lookBack)
+            guard let low = SignalMath.argmin(f, in: start..<p),
+                  let steep = SignalMath.argmax(slope, in: low..<(p + 1)), slope[steep] > 0 else { return p }
+            let t = Double(steep) - (f[steep] - f[low]) / slope[steep]
+            return min(max(low, Int(t.rounded())), steep)
+        }
+    }
+}

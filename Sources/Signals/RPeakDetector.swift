@@ -1,0 +1,118 @@
+import Foundation
+
+/// R-peak detection in the Pan–Tompkins style, robust to polarity and baseline wander.
+///
+/// Steps: NaNs bridged; 5–15 Hz zero-phase band-pass (QRS energy); derivative, squared, moving
+/// integration over 150 ms; candidate peaks where the integrated signal has a local maximum
+/// above ``thresholdFraction`` of its 98th percentile in a ±5 s window (adaptive to amplitude
+/// changes); a refractory period of ``refractorySeconds`` keeps the larger of two close
+/// candidates; gaps longer than ``searchBackFactor`` × the median RR are searched again at half
+/// the threshold. Each R-peak is then placed on the extreme of the 0.5–40 Hz band-passed ECG
+/// within ±``locateSeconds``, with one polarity (up or down) chosen for the whole recording by
+/// the larger median QRS excursion, so inverted leads work as well as upright ones.
+public enum RPeakDetector {
+    /// Moving-integration window (seconds).
+    public static let integrationSeconds = 0.15
+    /// Candidate threshold as a fraction of the local 98th percentile of the integrated signal.
+    public static let thresholdFraction = 0.3
+    /// Shortest RR interval accepted (seconds): 0.2 s = 300 bpm.
+    public static let refractorySeconds = 0.2
+    /// A gap longer than this many median RR intervals is searched again at half threshold.
+    public static let searchBackFactor = 1.66
+    /// Half-width (seconds) of the window where the R-peak is placed around a candidate.
+    public static let locateSeconds = 0.08
+
+    // MARK: - API
+
+    /// Finds the R-peaks of an ECG lead.
+    ///
+    /// - Parameters:
+    ///   - ecg: samples `(n)`, any unit; NaN where missing.
+    ///   - rate: sampling rate in Hz.
+    /// - Returns: sample indices of the R-peaks, ascending; empty for a flat or missing lead.
+    public static func detect(_ ecg: [Float], rate: Double) -> [Int] {
+        guard rate > 0, let x = SignalMath.fillGaps(ecg.map(Double.init)), x.count > Int(rate) else { return [] }
+        let qrsBand = Filters.butterworth(rate: rate, low: 5, high: min(15, 0.45 * rate), order: 2)
+        let band = Filters.filtfilt(qrsBand, x)
+        let energy = SignalMath.derivative(band).map { $0 * $0 }
+        let mwi = SignalMath.movingAverage(energy, width: max(1, Int(integrationSeconds * rate)))
+        let threshold = localThreshold(mwi, rate: rate)
+        guard threshold.contains(where: { $0 > 0 }) else { return [] }
+        let refractory = max(1, Int(refractorySeconds * rate))
+        var candidates = pickPeaks(mwi, threshold: threshold, refractory: refractory, range: 0..<mwi.count)
+        candidates = searchBack(candidates, mwi, threshold: threshold, refractory: refractory)
+        let ecgBand = Filters.butterworth(rate: rate, low: 0.5, high: min(40, 0.45 * rate), order: 2)
+        let clean = Filters.filtfilt(ecgBand, x)
+        return locate(candidates, in: clean, halfWidth: max(1, Int(locateSeconds * rate)), refractory: refractory)
+    }
+
+    // MARK: - Internal API
+
+    /// thresholdFraction × the 98th percentile of `mwi` over ±5 s, evaluated every second.
+    static func localThreshold(_ mwi: [Double], rate: Double) -> [Double] {
+        let n = mwi.count
+        let step = max(1, Int(rate)), half = max(1, Int(5 * rate))
+        var out = [Double](repeating: 0, count: n)
+        var start = 0
+        while start < n {
+            let centre = min(n - 1, start + step / 2)
+            let lo = max(0, centre - half), hi = min(n, centre + half)
+            let value = thresholdFraction * SignalMath.quantile(Array(mwi[lo..<hi]), 0.98)
+            for i in start..<min(n, start + step) { out[i] = value }
+            start += step
+        }
+        return out
+    }
+
+    /// Local maxima of `x` above `threshold` in `range`, at least `refractory` apart (larger wins).
+    static func pickPeaks(_ x: [Double], threshold: [Double], refractory: Int, range: Range<Int>) -> [Int] {
+        var peaks: [Int] = []
+        let lo = max(1, range.lowerBound), hi = min(x.count - 1, range.upperBound)
+        guard lo < hi else { return [] }
+        for i in lo..<hi where x[i] > threshold[i] && x[i] >= x[i - 1] && x[i] > x[i + 1] {
+            if let last = peaks.last, i - last < refractory {
+                if x[i] > x[last] { peaks[peaks.count - 1] = i }
+            } else {
+                peaks.append(i)
+            }
+        }
+        return peaks
+    }
+
+    /// Re-searches gaps longer than searchBackFactor × median RR at half the threshold.
+    static func searchBack(_ peaks: [Int], _ mwi: [Double], threshold: [Double], refractory: Int) -> [Int] {
+        guard peaks.count >= 3 else { return peaks }
+        let rr = zip(peaks.dropFirst(), peaks).map { Double($0 - $1) }
+        let limit = searchBackFactor * SignalMath.median(rr)
+        let half = threshold.map { $0 / 2 }
+        var out: [Int] = []
+        for (a, b) in zip(peaks, peaks.dropFirst()) {
+            out.append(a)
+            guard Double(b - a) > limit else { continue }
+            let found = pickPeaks(mwi, threshold: half, refractory: refractory, range: (a + refractory)..<(b - refractory + 1))
+            out += found
+        }
+        out.append(peaks[peaks.count - 1])
+        return out
+    }
+
+    /// Moves each candidate to the ECG extreme of the recording's dominant polarity.
+    static func locate(_ candidates: [Int], in ecg: [Double], halfWidth: Int, refractory: Int) -> [Int] {
+        guard !candidates.isEmpty else { return [] }
+        let windows = candidates.map { ($0 - halfWidth)..<($0 + halfWidth + 1) }
+        let ups = windows.compactMap { w in SignalMath.argmax(ecg, in: w).map { ecg[$0] } }
+        let downs = windows.compactMap { w in SignalMath.argmin(ecg, in: w).map { -ecg[$0] } }
+        let upright = SignalMath.median(ups) >= SignalMath.median(downs)
+        var peaks: [Int] = []
+        for w in windows {
+            guard let i = upright ? SignalMath.argmax(ecg, in: w) : SignalMath.argmin(ecg, in: w) else { continue }
+            if let last = peaks.last, i - last < refractory {
+                let better = upright ? ecg[i] > ecg[last] : ecg[i] < ecg[last]
+                if better { peaks[peaks.count - 1] = i }
+            } else {
+                peaks.append(i)
+            }
+        }
+        return peaks
+    }
+}

@@ -1,0 +1,122 @@
+import CHDF5
+import Foundation
+
+/// Creates a store: writes into a temporary sibling of `url` and renames it into place on
+/// `commit()`. A writer released without `commit()` (an error, Ctrl-C handled by the
+/// caller) removes its temporary file and leaves `url` untouched.
+///
+/// Not thread-safe: one writer is used from one task at a time.
+public final class StoreWriter {
+    /// The final path.
+    public let url: URL
+    /// Segments appended so far.
+    public private(set) var segmentCount = 0
+
+    private let temporary: URL
+    private var file: H5File?
+    private var signalSets: [Modality: H5Dataset] = [:]
+    private var columns: SegmentColumns?
+    private let subjectCount: Int
+
+    // MARK: - Creating
+
+    /// Starts a store with its subject table and root attributes (provenance strings such
+    /// as "generator" or "command"; `format` and `schema_version` are set by the writer).
+    public init(url: URL, subjects: [Subject], attributes: [String: String]) throws {
+        self.url = url
+        temporary = AtomicReplace.temporarySibling(of: url)
+        subjectCount = subjects.count
+        for key in attributes.keys where StoreLayout.reservedAttributes.contains(key) {
+            throw StoreError(url, "root attribute '\(key)' is reserved by the store layout")
+        }
+        let created = try H5File(temporary, mode: .create)
+        file = created
+        do {
+            let root = H5Attributes(context: created.context, object: try created.object("/"), path: "/")
+            try root.set("format", StoreLayout.format)
+            try root.set("schema_version", StoreLayout.schemaVersion)
+            for (k, v) in attributes.sorted(by: { $0.key < $1.key }) { try root.set(k, v) }
+            try SubjectTable.write(subjects, to: created)
+            for m in Modality.allCases {
+                signalSets[m] = try H5Dataset.create(
+                    created, StoreLayout.signals(m), type: H5Type.float32, dims: [0, SegmentFormat.samples],
+                    chunkRows: StoreLayout.signalChunkRows,
+                    compression: .shuffleDeflate(level: StoreLayout.deflateLevel), fill: Float.nan)
+            }
+            columns = try SegmentColumns(creatingIn: created)
+            _ = try created.groupCreating(StoreLayout.models)
+        } catch {
+            discard()
+            throw Self.renamed(error, from: temporary, to: url)
+        }
+    }
+
+    deinit { discard() }
+
+    // MARK: - Writing
+
+    /// Appends segments (any batch size). Each must have 1,250 samples per modality and a
+    /// subject index within the subject table.
+    public func append(_ segments: [Segment]) throws {
+        guard let columns, file != nil else { throw StoreError(url, "the writer was already committed or discarded") }
+        for (k, s) in segments.enumerated() {
+            let at = segmentCount + k
+            guard s.ecg.count == SegmentFormat.samples, s.ppg.count == SegmentFormat.samples else {
+                throw StoreError(url, "segment \(at): \(s.ecg.count) ECG and \(s.ppg.count) PPG samples, expected \(SegmentFormat.samples) each")
+            }
+            guard s.meta.subjectIndex >= 0, Int(s.meta.subjectIndex) < subjectCount else {
+                throw StoreError(url, "segment \(at): subject index \(s.meta.subjectIndex) out of range (\(subjectCount) subjects)")
+            }
+        }
+        let n = segments.count
+        guard n > 0 else { return }
+        do {
+            for m in Modality.allCases {
+                let d = signalSets[m]!
+                try d.setRows(segmentCount + n)
+                var flat = [Float]()
+                flat.reserveCapacity(n * SegmentFormat.samples)
+                for s in segments { flat.append(contentsOf: s.signal(m)) }
+                try d.write(flat, at: segmentCount, rows: n, as: H5Type.float32)
+            }
+            try columns.append(segments.map(\.meta), at: segmentCount)
+        } catch {
+            throw Self.renamed(error, from: temporary, to: url)
+        }
+        segmentCount += n
+    }
+
+    /// Flushes, closes and renames the temporary file over `url`.
+    public func commit() throws {
+        guard file != nil else { throw StoreError(url, "the writer was already committed or discarded") }
+        do { try file?.flush() } catch { discard(); throw Self.renamed(error, from: temporary, to: url) }
+        close()
+        if rename(temporary.path, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw StoreError(url, "could not move the new store into place (\(reason))")
+        }
+    }
+
+    // MARK: - Internal
+
+    /// Releases every HDF5 handle (the file closes when its last handle goes).
+    private func close() {
+        signalSets = [:]
+        columns = nil
+        file = nil
+    }
+
+    /// Closes and deletes the temporary file, if still there.
+    private func discard() {
+        guard file != nil else { return }
+        close()
+        try? FileManager.default.removeItem(at: temporary)
+    }
+
+    /// Errors about the temporary file are reported against the final path the user gave.
+    private static func renamed(_ error: Error, from tmp: URL, to url: URL) -> Error {
+        guard let e = error as? StoreError, e.path == tmp.path else { return error }
+        return StoreError(url, e.problem)
+    }
+}

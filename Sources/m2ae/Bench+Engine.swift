@@ -1,0 +1,195 @@
+import ArgumentParser
+import COpenBLAS
+import Engine
+import Foundation
+import Model
+
+extension M2AE.Bench {
+    /// `m2ae bench engine`: fingerprint throughput of the Swift engine against PyTorch
+    /// (eager, torch.compile, ONNX Runtime) on the same weights, inputs and thread count, and
+    /// the engine's achieved GFLOP/s as a fraction of cblas_sgemm's.
+    struct Engine: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "engine",
+            abstract: "Fingerprints per second: Swift engine vs PyTorch (eager, compile, ONNX Runtime).",
+            discussion: """
+            One unit of work is one segment embedded in all three fingerprint modes (what \
+            'm2ae embed' does). Prints medians of --repeats timed runs after one warm-up.
+            """
+        )
+
+        @Option(help: "Model config: small or tiny.")
+        var config: String = "small"
+        @Option(help: "Comma-separated batch sizes.")
+        var batches: String = "1,16,256"
+        @Option(help: "Timed runs per measurement (the median is reported).")
+        var repeats: Int = 5
+        @Option(help: "Threads for OpenBLAS and for PyTorch/ONNX Runtime (default: all cores).")
+        var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+        @Flag(help: "Skip the PyTorch side.")
+        var noTorch = false
+        @Option(help: "The PyTorch benchmark script.")
+        var torchScript: String = "reference/bench_torch.py"
+
+        func validate() throws {
+            guard M2AEConfig.preset(config) != nil else { throw ValidationError("--config must be small or tiny") }
+            guard repeats >= 1, threads >= 1 else { throw ValidationError("--repeats and --threads must be at least 1") }
+            guard !sizes.isEmpty, sizes.allSatisfy({ $0 >= 1 && $0 <= 4096 }) else {
+                throw ValidationError("--batches must be a comma-separated list of sizes in 1...4096")
+            }
+        }
+
+        var sizes: [Int] { batches.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+        func run() throws {
+            openblas_set_num_threads(Int32(threads))
+            let cfg = M2AEConfig.preset(config)!
+            let model = try M2AEModel.random(config: cfg, seed: 0)
+            let maxB = sizes.max()!, S = cfg.segmentSamples
+            var rng = SeededGenerator(seed: 1)
+            let ecg = Self.segments(maxB, S, &rng), ppg = Self.segments(maxB, S, &rng)
+
+            // Swift engine.
+            var swift: [Int: Double] = [:]
+            for B in sizes {
+                let ws = Workspace(config: cfg, maxSegments: B)
+                let present = Array(repeating: (ecg: true, ppg: true), count: B)
+                swift[B] = try Self.median(repeats) {
+                    try model.fingerprintsAllModes(ecg: ecg, ppg: ppg, present: present, workspace: ws)
+                }
+            }
+            let peak = Self.sgemmPeak(repeats: repeats)
+
+            // PyTorch, same weights and inputs through files.
+            var torch: [String: [Int: Double]] = [:]
+            var notes: [String] = []
+            if !noTorch {
+                let dir = FileManager.default.temporaryDirectory.appendingPathComponent("m2ae-bench-\(getpid())")
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: dir) }
+                let ckpt = dir.appendingPathComponent("model.safetensors"), inputs = dir.appendingPathComponent("inputs.safetensors")
+                try model.save(to: ckpt)
+                try ecg.withUnsafeBufferPointer { e in
+                    try ppg.withUnsafeBufferPointer { p in
+                        try SafetensorsFile.write(to: inputs, tensors: [.init(name: "ecg", shape: [maxB, S], values: e),
+                                                                        .init(name: "ppg", shape: [maxB, S], values: p)], metadata: [:])
+                    }
+                }
+                (torch, notes) = try Self.runTorch(script: torchScript, checkpoint: ckpt, inputs: inputs,
+                                                   batches: batches, threads: threads, repeats: repeats)
+            }
+
+            // Table.
+            let flops = Self.flopsPerSegment(cfg)
+            print("m2ae bench engine — config \(cfg.name), \(threads) thread(s), median of \(repeats) runs, unit = 1 segment × 3 fingerprint modes")
+            print("BLAS: \(blasConfiguration())")
+            print(String(format: "cblas_sgemm 1024³ peak: %.1f GFLOP/s; model: %.1f MFLOP per segment", peak, flops / 1e6))
+            let backends = ["torch eager", "torch.compile", "onnxruntime"]
+            var header = "batch | swift seg/s"
+            for b in backends { header += " | \(b) seg/s" }
+            header += " | swift/eager | swift GFLOP/s | % of sgemm"
+            print(header)
+            print(String(repeating: "-", count: header.count))
+            for B in sizes {
+                let s = Double(B) / swift[B]!
+                var row = String(format: "%5d | %11.1f", B, s)
+                for b in backends {
+                    let cell = torch[b]?[B].map { String(format: "%.1f", Double(B) / $0) } ?? "n/a"
+                    row += " | " + cell.leftPad(b.count + 6)
+                }
+                let eager = torch["torch eager"]?[B].map { String(format: "%.2f×", $0 / swift[B]!) } ?? "n/a"
+                let gflops = flops * s / 1e9
+                row += " | " + eager.leftPad(11) + String(format: " | %13.1f | %9.1f%%", gflops, 100 * gflops / peak)
+                print(row)
+            }
+            for n in notes { print("note: \(n)") }
+        }
+
+        // MARK: - Helpers
+
+        /// (B, S) z-scored random segments (sums of sines plus noise).
+        static func segments(_ B: Int, _ S: Int, _ rng: inout SeededGenerator) -> [Float] {
+            var x = [Float](repeating: 0, count: B * S)
+            for b in 0..<B {
+                let f1 = Float.random(in: 0.8...2.5, using: &rng), f2 = Float.random(in: 3...8, using: &rng)
+                var row = (0..<S).map { t in sin(6.2832 * f1 * Float(t) / 125) + 0.4 * sin(6.2832 * f2 * Float(t) / 125) + 0.2 * rng.nextGaussian() }
+                let mean = row.reduce(0, +) / Float(S)
+                let sd = (row.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(S)).squareRoot()
+                row = row.map { ($0 - mean) / sd }
+                x.replaceSubrange((b * S)..<((b + 1) * S), with: row)
+            }
+            return x
+        }
+
+        /// Median wall time of `repeats` runs of `body` after one warm-up run.
+        static func median(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+            try body()
+            var times: [Double] = []
+            for _ in 0..<repeats {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                try body()
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            }
+            times.sort()
+            return times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        }
+
+        /// GFLOP/s of a 1024³ sgemm through the engine's single BLAS entry point.
+        static func sgemmPeak(repeats: Int) -> Double {
+            let n = 1024
+            let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
+            var c = [Float](repeating: 0, count: n * n)
+            let t = median(repeats) {
+                sgemm(transA: false, transB: true, M: n, N: n, K: n, alpha: 1, A: a, lda: n, B: b, ldb: n, beta: 0, C: &c, ldc: n)
+            }
+            return 2 * Double(n * n * n) / t / 1e9
+        }
+
+        /// Floating-point operations of `fingerprintsAllModes` per segment: 2·N·C·OC per linear
+        /// layer, 4·L²·C per attention (scores and weighted sum), over both encoders (T tokens
+        /// each) and the bottleneck's three sequences (2T, T, T tokens).
+        static func flopsPerSegment(_ c: M2AEConfig) -> Double {
+            let T = Double(c.numPatches), d = Double(c.dModel), H = Double(c.mlpRatio * c.dModel)
+            let P = Double(c.patchSize), f = Double(c.fingerprintDim)
+            func linear(_ n: Double) -> Double { 2 * n * (3 * d * d + d * d + 2 * d * H) }
+            let encoder = 2 * T * P * d + Double(c.encoderLayers) * (linear(T) + 4 * T * T * d)
+            let bottleneck = Double(c.sharedLayers) * (linear(4 * T) + 4 * d * (4 * T * T + T * T + T * T)) + 2 * 4 * T * d * f
+            return 2 * encoder + bottleneck
+        }
+
+        /// Runs the PyTorch script; returns backend → batch → median seconds, plus notes for
+        /// backends that failed.
+        static func runTorch(script: String, checkpoint: URL, inputs: URL, batches: String, threads: Int,
+                             repeats: Int) throws -> ([String: [Int: Double]], [String]) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", script, "--checkpoint", checkpoint.path,
+                           "--inputs", inputs.path, "--batches", batches, "--threads", String(threads), "--repeats", String(repeats)]
+            var env = ProcessInfo.processInfo.environment
+            env["OMP_NUM_THREADS"] = String(threads)
+            p.environment = env
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            var result: [String: [Int: Double]] = [:]
+            var notes: [String] = []
+            if p.terminationStatus != 0 { notes.append("\(script) exited \(p.terminationStatus)") }
+            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+                guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                      let backend = obj["backend"] as? String, let batch = obj["batch"] as? Int else { continue }
+                if let s = obj["median_s"] as? Double { result[backend, default: [:]][batch] = s }
+                if let e = obj["error"] as? String { notes.append("\(backend): \(e)") }
+            }
+            return (result, notes)
+        }
+    }
+}
+
+extension String {
+    /// Right-aligned in `width` characters.
+    fileprivate func leftPad(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

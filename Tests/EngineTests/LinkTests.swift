@@ -1,6 +1,0 @@
-import Testing
-@testable import Engine
-
-@Test func linksAgainstOpenBLAS() {
-    #expect(blasConfiguration().contains("OpenBLAS"))
-}

@@ -1,0 +1,97 @@
+import Foundation
+@testable import Model
+import Store
+import Testing
+import TestSupport
+
+/// `Embedder`: every mode written under the model id, equal to a direct forward pass,
+/// resumable after an interruption, the store untouched until the end.
+@Suite struct EmbedderTests {
+    /// A store of `n` synthetic segments; segment 1 has no PPG, segment 2 no ECG.
+    static func makeStore(_ dir: URL, n: Int) throws -> URL {
+        let url = dir.appendingPathComponent("s.h5")
+        let w = try StoreWriter(url: url, subjects: [Subject(id: "a")], attributes: ["generator": "test"])
+        var segs: [Segment] = []
+        for i in 0..<n {
+            let ecg = (0..<1250).map { t in Float(sin(Double(t) * 0.05 * Double(1 + i % 5)) + 0.1 * cos(Double(t * (i + 3)))) }
+            let ppg = (0..<1250).map { t in Float(cos(Double(t) * 0.03 * Double(2 + i % 3))) }
+            var meta = SegmentMeta(subjectIndex: 0, record: "r", start: Double(i) * 10, ecgOriginalRate: 125, ppgOriginalRate: 125)
+            var s = Segment(meta: meta, ecg: ecg, ppg: ppg)
+            if i == 1 { s.ppg = [Float](repeating: .nan, count: 1250); meta.ppgQuality = .absent; s.meta = meta }
+            if i == 2 { s.ecg = [Float](repeating: .nan, count: 1250); meta.ecgQuality = .absent; s.meta = meta }
+            segs.append(s)
+        }
+        try w.append(segs)
+        try w.commit()
+        return url
+    }
+
+    @Test func embedsEveryModeAndMatchesTheForwardPass() throws {
+        let dir = try TestSupport.temporaryFolder("m2ae-embed")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = try Self.makeStore(dir, n: 11)
+        let model = try M2AEModel.random(config: .tiny, seed: 3)
+        let summary = try Embedder(model: model, batchSize: 4).run(store: url)
+        #expect(summary == Embedder.Summary(modelID: model.id, segments: 11, resumedFrom: 0, alreadyEmbedded: false))
+        let store = try RecordStore(url: url)
+        #expect(store.modelIDs == [model.id])
+        #expect(try store.fingerprintDim(model: model.id) == 16)
+        #expect(!FileManager.default.fileExists(atPath: EmbedProgressFile.location(store: url, modelID: model.id).path))
+
+        // Segment 0 by a direct forward pass on prepared input, one mode at a time.
+        let seg = try store.segment(0)
+        let ecg = Preprocessing.prepare(seg.ecg, modality: .ecg), ppg = Preprocessing.prepare(seg.ppg, modality: .ppg)
+        let ws = Workspace(config: model.config, maxSegments: 1)
+        for (mode, vis) in [(FingerprintMode.both, Visibility.full(segments: 1, patches: 50)),
+                            (.ecg, .full(segments: 1, patches: 50, ppg: false)),
+                            (.ppg, .full(segments: 1, patches: 50, ecg: false))] {
+            try model.forward(ecg: ecg, ppg: ppg, visibility: vis, workspace: ws)
+            let direct = ws.fingerprintRows(1)
+            let stored = try store.fingerprints(model: model.id, mode: mode, 0..<1)
+            #expect(zip(direct, stored).allSatisfy { abs($0 - $1) < 1e-5 }, "mode \(mode)")
+            #expect(abs(stored.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4, "fingerprints are unit length")
+        }
+        // Missing modalities: NaN for the missing mode, the single-modality fingerprint for ECG+PPG.
+        let noPPG = try FingerprintMode.allCases.map { try store.fingerprints(model: model.id, mode: $0, 1..<2) }
+        #expect(noPPG[2].allSatisfy { $0.isNaN })
+        #expect(zip(noPPG[0], noPPG[1]).allSatisfy { abs($0 - $1) < 1e-6 })
+        let noECG = try FingerprintMode.allCases.map { try store.fingerprints(model: model.id, mode: $0, 2..<3) }
+        #expect(noECG[1].allSatisfy { $0.isNaN })
+        #expect(zip(noECG[0], noECG[2]).allSatisfy { abs($0 - $1) < 1e-6 })
+
+        // A second run finds the fingerprints there.
+        #expect(try Embedder(model: model, batchSize: 4).run(store: url).alreadyEmbedded)
+    }
+
+    @Test func resumesAfterAnInterruptionAndTouchesTheStoreOnlyAtTheEnd() throws {
+        let dir = try TestSupport.temporaryFolder("m2ae-embed-resume")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = try Self.makeStore(dir, n: 10)
+        let before = try Data(contentsOf: url)
+        let model = try M2AEModel.random(config: .tiny, seed: 4)
+        #expect(throws: EmbedInterrupted.self) { try Embedder(model: model, batchSize: 3).run(store: url, stopAfter: 2) }
+        #expect(try Data(contentsOf: url) == before, "an interrupted run leaves the store byte-identical")
+        let resumed = try Embedder(model: model, batchSize: 3).run(store: url)
+        #expect(resumed.resumedFrom == 6)
+
+        // The same fingerprints as an uninterrupted run on a fresh copy.
+        let other = try Self.makeStore(try TestSupport.temporaryFolder("m2ae-embed-fresh"), n: 10)
+        defer { try? FileManager.default.removeItem(at: other.deletingLastPathComponent()) }
+        _ = try Embedder(model: model, batchSize: 5).run(store: other)
+        let a = try RecordStore(url: url), b = try RecordStore(url: other)
+        for mode in FingerprintMode.allCases {
+            let x = try a.fingerprints(model: model.id, mode: mode, 0..<10), y = try b.fingerprints(model: model.id, mode: mode, 0..<10)
+            #expect(zip(x, y).allSatisfy { ($0.isNaN && $1.isNaN) || abs($0 - $1) < 1e-6 }, "mode \(mode)")
+        }
+    }
+
+    @Test func badStoreIsAnErrorAndNothingIsWritten() throws {
+        let dir = try TestSupport.temporaryFolder("m2ae-embed-bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("not-a-store.h5")
+        try Data("hello".utf8).write(to: url)
+        let model = try M2AEModel.random(config: .tiny, seed: 1)
+        #expect(throws: StoreError.self) { try Embedder(model: model).run(store: url) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["not-a-store.h5"])
+    }
+}

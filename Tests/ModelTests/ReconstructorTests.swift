@@ -1,0 +1,72 @@
+import Foundation
+@testable import Model
+import Store
+import Testing
+import TestSupport
+
+/// Reconstruction scoring, the metrics, and forward-pass bad input.
+@Suite struct ReconstructorTests {
+    @Test func scoresEverySourceAndSkipsMissingModalities() throws {
+        let dir = try TestSupport.temporaryFolder("m2ae-recon")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try RecordStore(url: EmbedderTests.makeStore(dir, n: 9))
+        let model = try M2AEModel.random(config: .tiny, seed: 8)
+        for source in ReconstructionSource.allCases {
+            let a = try Reconstructor(model: model, batchSize: 4, maskSeed: 5).scores(store: store, 0..<9, from: source)
+            let b = try Reconstructor(model: model, batchSize: 7, maskSeed: 5).scores(store: store, 0..<9, from: source)
+            #expect(a.count == 9)
+            #expect(a[1] == nil && a[2] == nil, "segments 1 and 2 lack a modality")
+            for (x, y) in zip(a, b) {
+                #expect((x == nil) == (y == nil))
+                if let x, let y {
+                    #expect(x.segment == y.segment && x.target == source.target)
+                    #expect(abs(x.rmse - y.rmse) < 1e-5, "a segment's score does not depend on its batch")
+                }
+            }
+            let s = try #require(a[0])
+            #expect(s.rmse.isFinite && s.rmse > 0)
+            #expect(s.pearson.map { abs($0) <= 1 } ?? false)
+        }
+        #expect(throws: EmbedError.self) { try Reconstructor(model: model).scores(store: store, 5..<10, from: .ppg) }
+    }
+
+    @Test func metricsOfKnownReconstructions() throws {
+        let rate = 125.0
+        // A synthetic ECG-like pulse train at 75 bpm (a narrow spike every 0.8 s).
+        let truth: [Float] = (0..<1250).map { i in
+            let phase = Double(i).truncatingRemainder(dividingBy: 0.8 * rate)
+            return Float(exp(-phase * phase / 2) * 5 + 0.05 * sin(Double(i) / 7))
+        }
+        let all = [Bool](repeating: true, count: 1250)
+        let same = Reconstructor.score(segment: 0, source: .ppg, truth: truth, guess: truth, scored: all)
+        #expect(abs(same.pearson! - 1) < 1e-9 && same.rmse == 0)
+        #expect(same.heartRateDifference == 0)
+        #expect(abs((same.heartRateTrue ?? 0) - 75) < 2)
+        let negated = Reconstructor.score(segment: 0, source: .ecg, truth: truth, guess: truth.map { -$0 }, scored: all)
+        #expect(abs(negated.pearson! + 1) < 1e-9 && negated.heartRateTrue == nil)
+        let flat = Reconstructor.score(segment: 0, source: .ecg, truth: truth, guess: [Float](repeating: 0, count: 1250), scored: all)
+        #expect(flat.pearson == nil)
+        let q = try #require(Quartiles([4, 1, 3, 2]))
+        #expect(q.q1 == 1.75 && q.median == 2.5 && q.q3 == 3.25 && q.count == 4)
+        #expect(Quartiles([]) == nil)
+    }
+
+    @Test func forwardRejectsBadInput() throws {
+        let model = try M2AEModel.random(config: .tiny, seed: 1)
+        let ws = Workspace(config: model.config, maxSegments: 2)
+        let x = [Float](repeating: 0.5, count: 2 * 1250)
+        let nothing = Visibility(segments: 2, patches: 50, ecg: [Bool](repeating: false, count: 100), ppg: [Bool](repeating: true, count: 50) + [Bool](repeating: false, count: 50))
+        #expect(throws: ForwardError.self) { try model.forward(ecg: x, ppg: x, visibility: nothing, workspace: ws) }
+        var nan = x
+        nan[1300] = .nan
+        #expect(throws: ForwardError.self) { try model.forward(ecg: nan, ppg: x, visibility: .full(segments: 2, patches: 50), workspace: ws) }
+        let three = [Float](repeating: 0.5, count: 3 * 1250)
+        #expect(throws: ForwardError.self) { try model.forward(ecg: three, ppg: three, visibility: .full(segments: 3, patches: 50), workspace: ws) }
+        let other = Workspace(config: .small, maxSegments: 2)
+        #expect(throws: ForwardError.self) { try model.forward(ecg: x, ppg: x, visibility: .full(segments: 2, patches: 50), workspace: other) }
+        // The message names the segment and the sample.
+        do { try model.forward(ecg: nan, ppg: x, visibility: .full(segments: 2, patches: 50), workspace: ws) } catch {
+            #expect(String(describing: error) == "model forward: segment 1: ECG sample 50 is not finite")
+        }
+    }
+}

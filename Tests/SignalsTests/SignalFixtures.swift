@@ -1,0 +1,66 @@
+import Foundation
+import TestSupport
+
+// MARK: - Fixtures shared by the Signals tests
+
+/// Deterministic test signals and the raw-file exchange with reference/signals_oracle.py.
+enum SignalFixtures {
+    /// A broadband mixture: drift, 3, 12, 30 and 55 Hz tones and seeded white noise `(n)`.
+    static func mixture(count n: Int, rate: Double, seed: UInt64 = 7) -> [Float] {
+        var state = seed
+        return (0..<n).map { i in
+            let t = Double(i) / rate
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let noise = Double(state >> 11) / Double(1 << 53) - 0.5
+            var v = 2.0 + 0.8 * sin(2 * .pi * 0.2 * t) + sin(2 * .pi * 3 * t)
+            v += 0.5 * sin(2 * .pi * 12 * t) + 0.3 * sin(2 * .pi * 30 * t + 1)
+            v += 0.2 * sin(2 * .pi * min(55, rate * 0.45) * t) + 0.3 * noise
+            return Float(v)
+        }
+    }
+
+    /// A pure tone of `frequency` Hz, amplitude 1 `(n)`.
+    static func tone(_ frequency: Double, count n: Int, rate: Double) -> [Float] {
+        (0..<n).map { Float(sin(2 * .pi * frequency * Double($0) / rate)) }
+    }
+
+    /// Writes little-endian float32 samples.
+    static func write(_ x: [Float], to url: URL) throws {
+        try x.withUnsafeBufferPointer { Data(buffer: $0) }.write(to: url)
+    }
+
+    /// Reads little-endian float64 samples.
+    static func readDoubles(_ url: URL) throws -> [Double] {
+        let data = try Data(contentsOf: url)
+        return data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
+    }
+
+    /// Reads little-endian float32 samples.
+    static func readFloats(_ url: URL) throws -> [Float] {
+        let data = try Data(contentsOf: url)
+        return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    }
+
+    /// Largest absolute difference, with NaN matching NaN only.
+    static func maxDifference(_ a: [Float], _ b: [Double]) -> Double {
+        precondition(a.count == b.count, "lengths differ: \(a.count) vs \(b.count)")
+        return zip(a, b).reduce(0) { acc, p in
+            if p.0.isNaN && p.1.isNaN { return acc }
+            if p.0.isNaN || p.1.isNaN { return .infinity }
+            return max(acc, abs(Double(p.0) - p.1))
+        }
+    }
+
+    /// Root-mean-square of the finite samples in `range`.
+    static func rms(_ x: [Float], _ range: Range<Int>) -> Double {
+        let v = range.map { Double(x[$0]) }.filter(\.isFinite)
+        return (v.reduce(0) { $0 + $1 * $1 } / Double(max(1, v.count))).squareRoot()
+    }
+
+    /// Skip reason when the scipy oracle cannot run (nil when it can).
+    static func scipyMissing() -> String? {
+        guard let absent = Python.missing(["numpy", "scipy"]) else { return nil }
+        if Python.required { fatalError("M2AE_REQUIRE_PYTHON=1 but Python lacks \(absent)") }
+        return "skipped: Python lacks \(absent.joined(separator: ", "))"
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Store
+
+@Suite struct RecordStoreRoundTripTests {
+    @Test func everyFieldRoundTrips() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try StoreFixtures.write(url, count: 150, attributes: ["generator": "StoreTests", "command": "m2ae synth --n 150"])
+
+        let store = try RecordStore(url: url)
+        #expect(store.segmentCount == 150)
+        #expect(store.subjects == StoreFixtures.subjects)
+        #expect(store.attributes == ["generator": "StoreTests", "command": "m2ae synth --n 150"])
+        #expect(store.modelIDs.isEmpty)
+
+        let metas = try store.meta(0..<150)
+        #expect(metas == (0..<150).map { StoreFixtures.segment($0).meta })
+        for i in [0, 1, 63, 64, 65, 149] {
+            #expect(try store.segment(i) == StoreFixtures.segment(i))
+        }
+        let ecg = try store.signals(.ecg, 60..<70)
+        #expect(ecg.count == 10 * SegmentFormat.samples)
+        #expect(ecg == (60..<70).flatMap { StoreFixtures.segment($0).ecg })
+        #expect(try store.signals(.ppg, 149..<150) == StoreFixtures.segment(149).ppg)
+        #expect(try store.quality(.ppg, 0..<10) == (0..<10).map { StoreFixtures.segment($0).meta.ppgQuality })
+        #expect(try store.subjectIndices(3..<6) == [0, 1, 2])
+        #expect(try store.meta(5..<5).isEmpty)
+    }
+
+    @Test func emptyStoreOpens() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let w = try StoreWriter(url: url, subjects: [], attributes: [:])
+        try w.commit()
+        let store = try RecordStore(url: url)
+        #expect(store.segmentCount == 0)
+        #expect(store.subjects.isEmpty)
+        #expect(try store.meta(0..<0).isEmpty)
+    }
+
+    @Test func nanSamplesOfAnAbsentModalitySurvive() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var s = StoreFixtures.segment(0)
+        s.ppg = [Float](repeating: .nan, count: SegmentFormat.samples)
+        let w = try StoreWriter(url: url, subjects: StoreFixtures.subjects, attributes: [:])
+        try w.append([s])
+        try w.commit()
+        let back = try RecordStore(url: url).segment(0)
+        #expect(back.ppg.allSatisfy { $0.isNaN })
+        #expect(back.ecg == s.ecg)
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Store
+
+/// Every kind of bad input gives one clear `StoreError` naming the file, never a crash.
+@Suite struct StoreBadInputTests {
+    /// The error thrown by `body`, which must be a StoreError.
+    private func storeError(_ body: () throws -> Void) -> StoreError? {
+        do { try body() } catch let e as StoreError { return e } catch { Issue.record("not a StoreError: \(error)") }
+        return nil
+    }
+
+    @Test func missingFile() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let e = try #require(storeError { _ = try RecordStore(url: url) })
+        #expect(e.description == "\(url.path): no such file")
+    }
+
+    @Test func notAnHDF5File() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("ecg,ppg\n1,2\n".utf8).write(to: url)
+        let e = try #require(storeError { _ = try RecordStore(url: url) })
+        #expect(e.path == url.path)
+        #expect(e.problem.hasPrefix("not an HDF5 file"))
+    }
+
+    @Test func truncatedFile() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try StoreFixtures.write(url, count: 100)
+        let bytes = try Data(contentsOf: url)
+        try bytes.prefix(bytes.count / 2).write(to: url)
+        let e = try #require(storeError { _ = try RecordStore(url: url) })
+        #expect(e.path == url.path)
+        #expect(e.problem.hasPrefix("damaged or truncated HDF5 file"))
+        #expect(e.problem.contains("truncated"))
+    }
+
+    @Test func hdf5FileThatIsNotAStore() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try H5File(url, mode: .create).groupCreating("/data")
+        let e = try #require(storeError { _ = try RecordStore(url: url) })
+        #expect(e.description.hasPrefix("\(url.path): an HDF5 file but not an m2ae store"))
+
+        try StoreFixtures.write(url.appendingPathExtension("2"), count: 1)
+        let other = url.appendingPathExtension("2")
+        try setRootAttribute(other) { try $0.set("format", "something-else") }
+        let e2 = try #require(storeError { _ = try RecordStore(url: other) })
+        #expect(e2.problem.contains("format is 'something-else'"))
+    }
+
+    @Test func anotherSchemaVersion() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try StoreFixtures.write(url, count: 3)
+        try setRootAttribute(url) { try $0.set("schema_version", Int32(2)) }
+        let e = try #require(storeError { _ = try RecordStore(url: url) })
+        #expect(e.path == url.path)
+        #expect(e.problem.hasPrefix("store schema version 2, this build reads version 1"))
+        // Editing refuses it too, and leaves it alone.
+        let before = try Data(contentsOf: url)
+        let e2 = try #require(storeError { try StoreEditor.edit(url) { _ in } })
+        #expect(e2 == e)
+        #expect(try Data(contentsOf: url) == before)
+    }
+
+    @Test func missingDatasetAndWrongShape() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try StoreFixtures.write(url, count: 3)
+        try withFile(url) { try $0.unlink("/segments/start") }
+        let e = try #require(storeError { _ = try RecordStore(url: url) })
+        #expect(e.description == "\(url.path): missing dataset /segments/start")
+
+        try StoreFixtures.write(url, count: 3)
+        try withFile(url) { f in try H5Dataset.open(f, "/segments/ppg_quality").setRows(2) }
+        let e2 = try #require(storeError { _ = try RecordStore(url: url) })
+        #expect(e2.problem == "/segments/ppg_quality has shape [2], expected [3] (one row per segment)")
+    }
+
+    @Test func invalidLabelCode() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try StoreFixtures.write(url, count: 1)
+        try withFile(url) { f in try H5Dataset.open(f, "/subjects/ecg_class").write([Int8(9)], at: 1, rows: 1, as: H5Type.int8) }
+        let e = try #require(storeError { _ = try RecordStore(url: url) })
+        #expect(e.problem == "/subjects/ecg_class[1] holds invalid code 9")
+    }
+
+    @Test func outOfRangeReads() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try StoreFixtures.write(url, count: 10)
+        let store = try RecordStore(url: url)
+        let e = try #require(storeError { _ = try store.meta(8..<11) })
+        #expect(e.description == "\(url.path): segments 8..<11 out of range (the store has 10)")
+        #expect(storeError { _ = try store.signals(.ppg, -1..<2) }?.problem == "segments -1..<2 out of range (the store has 10)")
+        #expect(storeError { _ = try store.segment(10) }?.problem == "segments 10..<11 out of range (the store has 10)")
+        #expect(storeError { _ = try store.fingerprints(model: "nope", mode: .ecg, 0..<1) }?.problem
+                == "no ecg fingerprints of model 'nope' (run `m2ae embed`)")
+        #expect(storeError { _ = try store.fingerprintDim(model: "nope") } != nil)
+        #expect(storeError { _ = try store.modelAttributes("nope") }?.problem == "no model 'nope' in this store")
+        #expect(storeError { _ = try store.matrix("/models/x/y", rows: 0..<1) }?.problem == "missing dataset /models/x/y")
+        #expect(storeError { _ = try store.matrixShape("/segments/start") }?.problem == "/segments/start is 1-D, expected a 2-D matrix")
+        #expect(storeError { _ = try store.matrix("/signals/ecg", rows: 9..<12) }?.problem
+                == "rows 9..<12 out of range for /signals/ecg (10 rows)")
+        // The store still works after the refused reads.
+        #expect(try store.segment(9) == StoreFixtures.segment(9))
+    }
+
+    @Test func badSegmentsAreRefusedByTheWriter() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let w = try StoreWriter(url: url, subjects: StoreFixtures.subjects, attributes: [:])
+        var short = StoreFixtures.segment(0)
+        short.ecg.removeLast()
+        #expect(storeError { try w.append([StoreFixtures.segment(0), short]) }?.description
+                == "\(url.path): segment 1: 1249 ECG and 1250 PPG samples, expected 1250 each")
+        var orphan = StoreFixtures.segment(0)
+        orphan.meta.subjectIndex = 3
+        #expect(storeError { try w.append([orphan]) }?.problem == "segment 0: subject index 3 out of range (3 subjects)")
+        #expect(storeError { _ = try StoreWriter(url: url, subjects: [], attributes: ["format": "x"]) }?.problem
+                == "root attribute 'format' is reserved by the store layout")
+        try w.append([StoreFixtures.segment(0)])
+        try w.commit()
+        #expect(try RecordStore(url: url).segmentCount == 1)
+        #expect(storeError { try w.append([StoreFixtures.segment(1)]) } != nil)
+    }
+
+    @Test func editsCannotTouchTheRecordLayout() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try StoreFixtures.write(url, count: 2)
+        let before = try Data(contentsOf: url)
+        let e = try #require(storeError { try StoreEditor.edit(url) { try $0.remove("/signals/ecg") } })
+        #expect(e.description == "\(url.path): /signals/ecg is part of the record layout and cannot be replaced or removed by an edit")
+        let e2 = try #require(storeError { try StoreEditor.edit(url) { e in
+            try e.createMatrix("/models/m/fingerprints/ecg", rows: 2, cols: 4)
+            try e.writeRows("/models/m/fingerprints/ecg", start: 1, [Float](repeating: 0, count: 8), cols: 4)
+        } })
+        #expect(e2.description == "\(url.path): rows 1..<3 out of range for /models/m/fingerprints/ecg (2 rows)")
+        #expect(storeError { try StoreEditor.edit(url) { try $0.setAttributes("/", ["schema_version": "9"]) } }?.problem
+                == "root attribute 'schema_version' is reserved by the store layout")
+        #expect(try Data(contentsOf: url) == before)
+    }
+
+    // MARK: - Helpers
+
+    private func withFile(_ url: URL, _ body: (H5File) throws -> Void) throws {
+        try body(H5File(url, mode: .readWrite))
+    }
+
+    private func setRootAttribute(_ url: URL, _ body: (H5Attributes) throws -> Void) throws {
+        try withFile(url) { f in try body(H5Attributes(context: f.context, object: f.object("/"), path: "/")) }
+    }
+}
