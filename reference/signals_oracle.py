@@ -13,6 +13,9 @@ Raw arrays travel as little-endian float32 (inputs) and float64 (outputs), no he
         wfdb.rdrecord(RECORD_PATH): each channel as OUT_DIR/<index>.f32 (NaN where invalid)
         and OUT_DIR/meta.json {"fs": ..., "sig_name": [...], "n": ..., "wrap_period": [...]}
         (wrap_period: the ADC span 2^bits / gain in physical units, per channel)
+  signals_oracle.py batch JOBS.txt
+        runs every line of JOBS.txt (the arguments of one of the modes above, space-separated)
+        in this one process, so a test pays for one interpreter start and one scipy import
 """
 import json
 import os
@@ -53,6 +56,11 @@ def main(argv):
         with open(os.path.join(argv[3], "meta.json"), "w") as f:
             json.dump({"fs": float(rec.fs), "sig_name": list(rec.sig_name), "n": int(sig.shape[0]),
                        "wrap_period": periods}, f)
+    elif mode == "batch":
+        with open(argv[2]) as f:
+            for line in f:
+                if line.strip():
+                    main([argv[0]] + line.split())
     else:
         sys.exit(f"signals_oracle.py: unknown mode {mode!r}")
 

@@ -6,7 +6,8 @@ import Foundation
 /// 0.5–8 Hz zero-phase band-pass, negative half clipped, squared; blocks where the 111-ms
 /// average exceeds the 667-ms average plus 2 % of the mean energy, at least 111 ms wide, each
 /// give one peak at the band-passed maximum; peaks closer than ``minimumSeconds`` keep the
-/// higher. The foot is found by intersecting tangents: the line through the point of steepest
+/// higher; each peak is then re-placed on the maximum of the 0.5–20 Hz band-passed PPG within
+/// ±``refineSeconds`` (the 8-Hz low-pass alone shifts a sharp peak by 20 ms). The foot is found by intersecting tangents: the line through the point of steepest
 /// upstroke before the peak meets the horizontal through the preceding minimum.
 public enum PulseDetector {
     /// Short (pulse) moving-average window, seconds.
@@ -19,6 +20,8 @@ public enum PulseDetector {
     public static let minimumSeconds = 0.3
     /// Longest look-back from a peak for its foot, seconds.
     public static let footSearchSeconds = 0.8
+    /// Half-width of the window where a peak is re-placed on the 0.5–20 Hz band, seconds.
+    public static let refineSeconds = 0.06
 
     // MARK: - API
 
@@ -32,8 +35,14 @@ public enum PulseDetector {
         guard rate > 0, let x = SignalMath.fillGaps(ppg.map(Double.init)), x.count > Int(rate) else { return .empty }
         let sections = Filters.butterworth(rate: rate, low: 0.5, high: min(8, 0.45 * rate), order: 2)
         let f = Filters.filtfilt(sections, x)
-        let peaks = systolicPeaks(f, rate: rate)
-        let onsets = feet(f, peaks: peaks, rate: rate)
+        guard !SignalMath.isFlat(f, reference: x) else { return .empty }
+        let found = systolicPeaks(f, rate: rate)
+        let onsets = feet(f, peaks: found, rate: rate)
+        // The 8-Hz low-pass drags a peak towards the slower (diastolic) side; place each peak on
+        // the wider 0.5–20 Hz band within ±refineSeconds instead.
+        let wide = Filters.filtfilt(Filters.butterworth(rate: rate, low: 0.5, high: min(20, 0.45 * rate), order: 2), x)
+        let reach = max(1, Int(refineSeconds * rate))
+        let peaks = zip(found, onsets).map { p, o in SignalMath.argmax(wide, in: max(o + 1, p - reach)..<(p + reach + 1)) ?? p }
         return PulseFiducials(peaks: peaks, onsets: onsets)
     }
 

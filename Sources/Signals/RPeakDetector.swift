@@ -34,6 +34,7 @@ public enum RPeakDetector {
         guard rate > 0, let x = SignalMath.fillGaps(ecg.map(Double.init)), x.count > Int(rate) else { return [] }
         let qrsBand = Filters.butterworth(rate: rate, low: 5, high: min(15, 0.45 * rate), order: 2)
         let band = Filters.filtfilt(qrsBand, x)
+        guard !SignalMath.isFlat(band, reference: x) else { return [] }
         let energy = SignalMath.derivative(band).map { $0 * $0 }
         let mwi = SignalMath.movingAverage(energy, width: max(1, Int(integrationSeconds * rate)))
         let threshold = localThreshold(mwi, rate: rate)

@@ -91,6 +91,14 @@ enum SignalMath {
         return best
     }
 
+    /// True when the filtered signal `y` carries no variation beyond rounding of the input `x`
+    /// (peak-to-peak of `y` at most 1e-7 of the largest magnitude of `x`).
+    static func isFlat(_ y: [Double], reference x: [Double]) -> Bool {
+        guard let lo = y.min(), let hi = y.max() else { return true }
+        let scale = x.reduce(0) { max($0, abs($1)) }
+        return !(hi - lo > 1e-7 * scale) || !(hi - lo > 0)
+    }
+
     /// Central-difference derivative per sample (one-sided at the ends).
     static func derivative(_ x: [Double]) -> [Double] {
         let n = x.count

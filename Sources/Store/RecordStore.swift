@@ -175,4 +175,16 @@ public final class RecordStore: @unchecked Sendable {
     public func children(_ path: String) throws -> [String] {
         try file.children(path)
     }
+
+    /// The absolute paths of every dataset below the group at `path`, depth first, in name order.
+    func datasets(under path: String) throws -> [String] {
+        try file.children(path).flatMap { name -> [String] in
+            let child = path == "/" ? "/" + name : path + "/" + name
+            switch file.kind(child) {
+            case H5I_DATASET?: return [child]
+            case H5I_GROUP?: return try datasets(under: child)
+            default: return []
+            }
+        }
+    }
 }

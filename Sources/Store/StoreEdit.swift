@@ -7,10 +7,13 @@ public final class StoreEdit {
     private var file: H5File?
     /// The original store's path, named in errors (the copy's path means nothing to users).
     private let url: URL
+    /// Segments in the store (the row count fingerprint matrices need).
+    public let segmentCount: Int
 
     init(file: H5File, reportedAs url: URL) throws {
         self.file = file
         self.url = url
+        segmentCount = try H5Dataset.open(file, StoreLayout.signals(.ecg)).shape()[0]
     }
 
     private func open() throws -> H5File {

@@ -49,10 +49,11 @@ public enum StoreLayout {
     /// The 2-D projections group of one model (`pca`, `umap`: float32 [N, 2]).
     public static func projections(model: String) -> String { "/models/\(model)/projections" }
 
-    /// Rows per chunk of the signal datasets (64 × 1,250 float32 = 320 KB before deflate).
-    static let signalChunkRows = 64
+    /// Rows per chunk of the signal datasets (16 × 1,250 float32 = 80 KB before deflate):
+    /// small enough that a random one-segment read inflates little (docs/store.md).
+    public static let signalChunkRows = 16
     /// Rows per chunk of the 1-D columns.
-    static let columnChunkRows = 4096
+    public static let columnChunkRows = 4096
     /// Deflate level of signals and columns (after a byte shuffle; docs/store.md has the trade-off).
-    static let deflateLevel: UInt32 = 1
+    public static let deflateLevel: UInt32 = 1
 }

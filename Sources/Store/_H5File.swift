@@ -23,6 +23,9 @@ final class H5File: @unchecked Sendable {
             defer { H5Pclose(fapl) }
             // 1009 slots, 16 MiB of chunk cache per dataset: a 64-row signal chunk is 320 KB.
             H5Pset_cache(fapl, 0, 1009, 16 << 20, 0.75)
+            // Lock files where the file system supports it, and open anyway where it does not
+            // (HDF5 1.10 refuses to open files on such mounts by default).
+            H5Pset_file_locking(fapl, true, true)
             switch mode {
             case .create:
                 return try ctx.handle(H5Fcreate(url.path, m2ae_H5F_ACC_EXCL(), m2ae_H5P_DEFAULT(), fapl),

@@ -30,6 +30,10 @@ struct SegmentColumns {
             guard shape == [rows] else {
                 throw StoreError(file.url, "\(d.path) has shape \(shape), expected [\(rows)] (one row per segment)")
             }
+            let isText = try d.typeClass() == H5T_STRING
+            guard isText == (d === record) else {
+                throw StoreError(file.url, "\(d.path) holds \(isText ? "strings" : "numbers"), expected \(isText ? "numbers" : "strings")")
+            }
         }
     }
 

@@ -14,6 +14,7 @@ enum SubjectTable {
         let shape = try idSet.shape()
         guard shape.count == 1 else { throw StoreError(file.url, "\(L.id) has shape \(shape), expected [S]") }
         let n = shape[0]
+        guard try idSet.typeClass() == H5T_STRING else { throw StoreError(file.url, "\(L.id) holds numbers, expected strings") }
         func floats(_ p: String) throws -> [Float] {
             let d = try H5Dataset.open(file, p)
             guard try d.shape() == [n] else { throw StoreError(file.url, "\(p) has shape \(try d.shape()), expected [\(n)] (one row per subject)") }

@@ -6,7 +6,7 @@ extension M2AE {
         static let configuration = CommandConfiguration(
             commandName: "bench",
             abstract: "Benchmarks: each prints a table of medians against its peer.",
-            subcommands: []
+            subcommands: [SynthBench.self]
         )
     }
 }

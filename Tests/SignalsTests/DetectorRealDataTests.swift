@@ -49,3 +49,29 @@ import TestSupport
         if let sd = expectedSD { #expect(abs(SignalMath.sampleStd(delays) - sd) <= 0.02) }
     }
 }
+
+// MARK: - Hand-crafted features on the resting NeuroKit record
+
+@Suite struct FeatureRealDataTests {
+    @Test func restingVolunteerHasNormalValues() throws {
+        if let reason = RealRecording.skipReason(needsWFDB: false) { print(reason); return }
+        let nk = try RealRecording.neurokit()
+        let ecg = nk.channel("ECG"), ppg = nk.channel("PPG")
+        let segments = stride(from: 0, to: ecg.count - 1000, by: 1000).map {
+            HandcraftedFeatures.compute(ecg: Array(ecg[$0..<($0 + 1000)]), ppg: Array(ppg[$0..<($0 + 1000)]), rate: 100)
+        }
+        var median: [String: Double] = [:]
+        for (k, name) in HandcraftedFeatures.names.enumerated() {
+            let v = segments.map { Double($0.values[k]) }.filter(\.isFinite)
+            median[name] = SignalMath.median(v)
+            print("neurokit \(name): median \(SignalMath.median(v)) over \(v.count) of \(segments.count) segments, IQR \(SignalMath.quantile(v, 0.25))…\(SignalMath.quantile(v, 0.75))")
+        }
+        #expect(abs(median["hr_ecg_bpm"]! - 87) <= 3)
+        #expect(abs(median["hr_ppg_bpm"]! - 87) <= 3)
+        #expect(abs(median["pat_peak_ms"]! - 430) <= 50)
+        #expect((60...120).contains(median["qrs_ms"]!))
+        #expect((320...470).contains(median["qtc_ms"]!))
+        #expect(median["t_amplitude_rel"]! > 0)
+        #expect((50...250).contains(median["ppg_rise_ms"]!))
+    }
+}

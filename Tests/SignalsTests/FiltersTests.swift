@@ -6,34 +6,29 @@ import TestSupport
 // MARK: - Butterworth band-pass against scipy
 
 @Suite struct FiltersTests {
-    @Test(arguments: [
-        (125.0, 0.5, 40.0, 2), (125.0, 0.5, 8.0, 2), (100.0, 0.5, 40.0, 3),
-        (250.0, 1.0, 30.0, 4), (360.0, 0.5, 40.0, 1),
-    ])
-    func matchesScipySosfiltfilt(rate: Double, low: Double, high: Double, order: Int) throws {
+    /// (rate, low, high, order) cases checked against scipy.
+    static let cases: [(Double, Double, Double, Int)] = [
+        (125, 0.5, 40, 2), (125, 0.5, 8, 2), (100, 0.5, 40, 3), (250, 1, 30, 4), (360, 0.5, 40, 1),
+    ]
+
+    @Test func matchesScipySosfiltfilt() throws {
         if let reason = SignalFixtures.scipyMissing() { print(reason); return }
-        let x = SignalFixtures.mixture(count: 1250, rate: rate)
-        let dir = try TestSupport.temporaryFolder("signals-filter")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("x.f32"), output = dir.appendingPathComponent("y.f64")
-        try SignalFixtures.write(x, to: input)
-        _ = try Python.script("reference/signals_oracle.py", [
-            "bandpass", input.path, output.path, "\(rate)", "\(low)", "\(high)", "\(order)"])
-        let expected = try SignalFixtures.readDoubles(output)
-        let y = Filters.bandpass(x, rate: rate, low: low, high: high, order: order)
-        let scale = expected.map(abs).max()!
-        let diff = SignalFixtures.maxDifference(y, expected)
-        print("bandpass \(rate) Hz \(low)–\(high) order \(order): max |Δ| = \(diff) (scale \(scale))")
-        #expect(diff <= 2e-6 * scale)
+        let inputs = Self.cases.map { SignalFixtures.mixture(count: 1250, rate: $0.0) }
+        let expected = try SignalFixtures.oracle(zip(Self.cases, inputs).map { c, x in
+            (x, ["bandpass", "IN", "OUT", "\(c.0)", "\(c.1)", "\(c.2)", "\(c.3)"])
+        })
+        for ((rate, low, high, order), (x, want)) in zip(Self.cases, zip(inputs, expected)) {
+            let y = Filters.bandpass(x, rate: rate, low: low, high: high, order: order)
+            let scale = want.map(abs).max()!
+            let diff = SignalFixtures.maxDifference(y, want)
+            print("bandpass \(rate) Hz \(low)–\(high) order \(order): max |Δ| = \(diff) (scale \(scale))")
+            #expect(diff <= 2e-6 * scale, "\(rate) Hz \(low)–\(high) order \(order)")
+        }
     }
 
     @Test func frequencyResponseMatchesScipyDesign() throws {
         if let reason = SignalFixtures.scipyMissing() { print(reason); return }
-        let dir = try TestSupport.temporaryFolder("signals-sos")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let output = dir.appendingPathComponent("sos.f64")
-        _ = try Python.script("reference/signals_oracle.py", ["sos", output.path, "125", "0.5", "40", "3"])
-        let flat = try SignalFixtures.readDoubles(output)
+        let flat = try SignalFixtures.oracle([(nil, ["sos", "OUT", "125", "0.5", "40", "3"])])[0]
         let theirs = stride(from: 0, to: flat.count, by: 6).map { Array(flat[$0..<($0 + 6)]) }
         let ours = Filters.butterworth(rate: 125, low: 0.5, high: 40, order: 3)
         #expect(ours.count == theirs.count)

@@ -5,7 +5,7 @@ import Signals
 // MARK: - Loading the shared real recordings for the detector tests
 
 /// One recording's channels, read through the wfdb Python package or parsed from CSV.
-struct RealRecording {
+struct RealRecording: Sendable {
     var rate: Double
     var channels: [String: [Float]]
     var wrapPeriods: [String: Double]
@@ -19,12 +19,31 @@ struct RealRecording {
         return "skipped: Python lacks \(absent.joined(separator: ", "))"
     }
 
-    /// A WFDB record under data/real/wfdb (e.g. "v102s"), dumped by reference/signals_oracle.py.
-    static func wfdb(_ name: String) throws -> RealRecording {
-        let folder = TestSupport.realDataFolder!.appendingPathComponent("wfdb/\(name)")
+    /// The WFDB records the tests use, read once per test process (one Python start for both).
+    private static let wfdbRecords: Result<[String: RealRecording], any Error> = Result {
+        let names = ["a103l", "v102s"]
         let dir = try TestSupport.temporaryFolder("signals-wfdb")
         defer { try? FileManager.default.removeItem(at: dir) }
-        _ = try Python.script("reference/signals_oracle.py", ["wfdb", folder.path, dir.path])
+        let jobs = names.map { name in
+            "wfdb \(TestSupport.realDataFolder!.appendingPathComponent("wfdb/\(name)").path) \(dir.appendingPathComponent(name).path)"
+        }
+        let jobFile = dir.appendingPathComponent("jobs.txt")
+        try jobs.joined(separator: "\n").write(to: jobFile, atomically: true, encoding: .utf8)
+        _ = try Python.script("reference/signals_oracle.py", ["batch", jobFile.path])
+        return try Dictionary(uniqueKeysWithValues: names.map { ($0, try load(dir.appendingPathComponent($0))) })
+    }
+
+    /// The NeuroKit record, parsed once per test process.
+    private static let neurokitRecord: Result<RealRecording, any Error> = Result { try parseNeurokit() }
+
+    /// A WFDB record under data/real/wfdb ("a103l" or "v102s"), dumped by reference/signals_oracle.py.
+    static func wfdb(_ name: String) throws -> RealRecording {
+        guard let rec = try wfdbRecords.get()[name] else { throw MissingRecord(name: name) }
+        return rec
+    }
+
+    /// Reads one record dumped by the oracle's `wfdb` mode.
+    private static func load(_ dir: URL) throws -> RealRecording {
         let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("meta.json"))) as! [String: Any]
         let names = meta["sig_name"] as! [String]
         let periods = meta["wrap_period"] as! [Double]
@@ -37,7 +56,9 @@ struct RealRecording {
     }
 
     /// The NeuroKit2 resting example (columns ECG, PPG, RSP at 100 Hz).
-    static func neurokit() throws -> RealRecording {
+    static func neurokit() throws -> RealRecording { try neurokitRecord.get() }
+
+    private static func parseNeurokit() throws -> RealRecording {
         let url = TestSupport.realDataFolder!.appendingPathComponent("csv/neurokit_bio_resting_5min_100hz.csv")
         let lines = try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline)
         let header = lines[0].split(separator: ",").map(String.init)
@@ -56,4 +77,10 @@ struct RealRecording {
         guard unwrapped, let period = wrapPeriods[name] else { return x }
         return Unwrap.unwrap(x, period: period)
     }
+}
+
+/// A record the tests asked for that the loader does not read.
+struct MissingRecord: Error, CustomStringConvertible {
+    var name: String
+    var description: String { "no real record named \(name) is loaded by RealRecording" }
 }

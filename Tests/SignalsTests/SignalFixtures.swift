@@ -57,6 +57,25 @@ enum SignalFixtures {
         return (v.reduce(0) { $0 + $1 * $1 } / Double(max(1, v.count))).squareRoot()
     }
 
+    /// Runs reference/signals_oracle.py once for every job (each the arguments of one mode, with
+    /// `IN` and `OUT` standing for that job's input and output files) and returns the outputs.
+    ///
+    /// - Parameter jobs: `(input samples or nil, arguments)` per job.
+    static func oracle(_ jobs: [(input: [Float]?, args: [String])]) throws -> [[Double]] {
+        let dir = try TestSupport.temporaryFolder("signals-oracle")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var lines: [String] = []
+        for (k, job) in jobs.enumerated() {
+            let input = dir.appendingPathComponent("\(k).in.f32"), output = dir.appendingPathComponent("\(k).out.f64")
+            if let x = job.input { try write(x, to: input) }
+            lines.append(job.args.map { $0 == "IN" ? input.path : $0 == "OUT" ? output.path : $0 }.joined(separator: " "))
+        }
+        let jobFile = dir.appendingPathComponent("jobs.txt")
+        try lines.joined(separator: "\n").write(to: jobFile, atomically: true, encoding: .utf8)
+        _ = try Python.script("reference/signals_oracle.py", ["batch", jobFile.path])
+        return try jobs.indices.map { try readDoubles(dir.appendingPathComponent("\($0).out.f64")) }
+    }
+
     /// Skip reason when the scipy oracle cannot run (nil when it can).
     static func scipyMissing() -> String? {
         guard let absent = Python.missing(["numpy", "scipy"]) else { return nil }

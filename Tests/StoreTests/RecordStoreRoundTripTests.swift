@@ -52,4 +52,30 @@ import TestSupport
         #expect(back.ppg.allSatisfy { $0.isNaN })
         #expect(back.ecg == s.ecg)
     }
+
+    @Test func concurrentReadersOfOneStoreAgree() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try StoreFixtures.write(url, count: 96)
+        let store = try RecordStore(url: url)
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var mismatches: [Int] = []
+            var errors: [String] = []
+        }
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for k in 0..<24 {
+                let i = (worker * 24 + k * 7) % 96
+                do {
+                    let ok = try store.segment(i) == StoreFixtures.segment(i)
+                    results.lock.withLock { if !ok { results.mismatches.append(i) } }
+                } catch {
+                    results.lock.withLock { results.errors.append("\(error)") }
+                }
+            }
+        }
+        #expect(results.mismatches.isEmpty)
+        #expect(results.errors.isEmpty)
+    }
 }

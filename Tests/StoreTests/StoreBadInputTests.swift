@@ -80,6 +80,15 @@ import TestSupport
         try withFile(url) { f in try H5Dataset.open(f, "/segments/ppg_quality").setRows(2) }
         let e2 = try #require(storeError { _ = try RecordStore(url: url) })
         #expect(e2.problem == "/segments/ppg_quality has shape [2], expected [3] (one row per segment)")
+
+        try StoreFixtures.write(url, count: 3)
+        try withFile(url) { f in
+            try f.unlink("/segments/record")
+            _ = try H5Dataset.create(f, "/segments/record", type: H5Type.int32, dims: [3], chunkRows: 4,
+                                     compression: .none, fill: Int32(0))
+        }
+        let e3 = try #require(storeError { _ = try RecordStore(url: url) })
+        #expect(e3.problem == "/segments/record holds numbers, expected strings")
     }
 
     @Test func invalidLabelCode() throws {

@@ -11,6 +11,7 @@ import TestSupport
         let dim = 8
         let rows = (0..<20 * dim).map { Float($0) * 0.5 }
         let returned = try StoreEditor.edit(url) { e in
+            #expect(e.segmentCount == 20)
             let path = StoreEdit.fingerprintPath(model: "m1", mode: .both)
             try e.createMatrix(path, rows: 20, cols: dim)
             try e.writeRows(path, start: 0, Array(rows[0..<(12 * dim)]), cols: dim)

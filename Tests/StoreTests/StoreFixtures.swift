@@ -14,16 +14,19 @@ enum StoreFixtures {
         Subject(id: "s-003"),
     ]
 
-    /// Segment `i`: ECG sample j is `i + j/1000`, PPG is its negative; metadata varies with `i`.
+    /// Segment `i`: ECG sample j is `i + j/1000`, PPG is its negative; metadata from `meta(i)`.
     static func segment(_ i: Int) -> Segment {
         let ecg = (0..<SegmentFormat.samples).map { Float(i) + Float($0) / 1000 }
-        let ppg = ecg.map { -$0 }
-        let meta = SegmentMeta(subjectIndex: Int32(i % subjects.count), record: "rec-\(i / 4)",
-                               start: Double(i % 4) * 10, ecgOriginalRate: i % 2 == 0 ? 500 : 360,
-                               ppgOriginalRate: i % 5 == 0 ? 0 : 125,
-                               ecgQuality: i % 7 == 0 ? [.flat, .noisy] : [],
-                               ppgQuality: i % 5 == 0 ? [.absent] : (i % 3 == 0 ? [.clipped] : []))
-        return Segment(meta: meta, ecg: ecg, ppg: ppg)
+        return Segment(meta: meta(i), ecg: ecg, ppg: ecg.map { -$0 })
+    }
+
+    /// The metadata of segment `i`: every field varies with `i`.
+    static func meta(_ i: Int) -> SegmentMeta {
+        SegmentMeta(subjectIndex: Int32(i % subjects.count), record: "rec-\(i / 4)",
+                    start: Double(i % 4) * 10, ecgOriginalRate: i % 2 == 0 ? 500 : 360,
+                    ppgOriginalRate: i % 5 == 0 ? 0 : 125,
+                    ecgQuality: i % 7 == 0 ? [.flat, .noisy] : [],
+                    ppgQuality: i % 5 == 0 ? [.absent] : (i % 3 == 0 ? [.clipped] : []))
     }
 
     /// Writes a committed store of `count` fixture segments, appended in uneven batches.

@@ -14,14 +14,23 @@ public func softmaxForward(out: UnsafeMutablePointer<Float>,  // (R, L)
         let x = inp + r &* L
         let y = out + r &* L
         let maxval = reduceMax(x, L)
+        // exponentials and their sum in one pass
         var j = 0
         let m8 = SIMD8<Float>(repeating: maxval)
+        var acc = SIMD8<Float>()
         while j &+ 8 <= L {
-            store8(fastExp(load8(x + j) - m8), y + j)
+            let e = fastExp(load8(x + j) - m8)
+            store8(e, y + j)
+            acc += e
             j = j &+ 8
         }
-        while j < L { y[j] = fastExp(x[j] - maxval); j = j &+ 1 }
-        let sum = reduceSum(y, L)
+        var sum = acc.sum()
+        while j < L {
+            let e = fastExp(x[j] - maxval)
+            y[j] = e
+            sum += e
+            j = j &+ 1
+        }
         let inv = 1 / sum
         for j in 0..<L { y[j] *= inv }
     }

@@ -1,0 +1,77 @@
+import Foundation
+
+// MARK: - Human-readable table
+
+extension StoreSummary {
+    /// The summary as the plain-text table `m2ae info` prints (no colours, fixed columns).
+    public func table() -> String {
+        var lines: [String] = []
+        lines.append("store     \(path)  (\(format) v\(schemaVersion))")
+        lines.append("segments  \(Self.grouped(segments))  (\(Self.hours(segments)) of paired ECG/PPG)")
+        lines.append("subjects  \(Self.grouped(subjects))")
+        for (k, v) in attributes.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(Self.pad(k, 12)) \(Self.oneLine(v))")
+        }
+
+        lines.append("")
+        lines.append("labels        subjects  segments  classes (subjects)")
+        for l in labels {
+            let classes = l.classes.map { "\($0.name) \(Self.grouped($0.subjects))" }.joined(separator: " · ")
+            lines.append("  \(Self.pad(l.field, 12)) \(Self.lpad(Self.grouped(l.subjects), 8))  \(Self.lpad(Self.grouped(l.segments), 8))  \(classes)")
+        }
+
+        lines.append("")
+        let names = QualityFlags.named.map(\.1)
+        lines.append("quality       " + (["clean"] + names).map { Self.lpad($0, 8) }.joined(separator: " "))
+        for m in Modality.allCases {
+            guard let q = quality[m.rawValue] else { continue }
+            let cells = [q.clean] + q.flags.map(\.segments)
+            lines.append("  \(Self.pad(m.rawValue, 12))" + cells.map { Self.lpad(Self.grouped($0), 8) }.joined(separator: " "))
+        }
+
+        lines.append("")
+        if models.isEmpty {
+            lines.append("models        none (run `m2ae embed`)")
+        } else {
+            lines.append("models")
+            for m in models {
+                let dim = m.dim.map { "dim \($0)" } ?? "no fingerprints"
+                let fp = m.fingerprints.isEmpty ? "" : "  fingerprints \(m.fingerprints.joined(separator: ", "))"
+                let pr = m.projections.isEmpty ? "" : "  projections \(m.projections.joined(separator: ", "))"
+                lines.append("  \(m.id)  \(dim)\(fp)\(pr)")
+                let others = m.matrices.filter { !$0.path.hasPrefix("fingerprints/") && !$0.path.hasPrefix("projections/") }
+                for x in others { lines.append("    \(x.path) \(x.shape.map(String.init).joined(separator: "×"))") }
+                for (k, v) in m.attributes.sorted(by: { $0.key < $1.key }) {
+                    lines.append("    \(Self.pad(k, 18)) \(Self.oneLine(v))")
+                }
+            }
+        }
+        return lines.map { line in String(line.reversed().drop { $0 == " " }.reversed()) }.joined(separator: "\n")
+    }
+
+    /// 1234567 → "1,234,567".
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return n < 0 ? "-" + out : out
+    }
+
+    /// Segments as hours and minutes of 10-s segments: "2 h 05 min".
+    static func hours(_ segments: Int) -> String {
+        let minutes = Int((Double(segments) * SegmentFormat.seconds / 60).rounded())
+        return minutes >= 60 ? String(format: "%d h %02d min", minutes / 60, minutes % 60) : "\(minutes) min"
+    }
+
+    private static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+    private static func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+
+    /// Long or multi-line attribute values (config JSON) shown on one line, cut at 100 characters.
+    private static func oneLine(_ s: String) -> String {
+        let flat = s.replacingOccurrences(of: "\n", with: " ")
+        return flat.count > 100 ? String(flat.prefix(99)) + "…" : flat
+    }
+}
