@@ -242,21 +242,26 @@ def cmd_fit(a):
 
 
 def cmd_steps(a):
-    """Replays a fixture: initial checkpoint + batches/masks (npz) -> loss parts per step (JSON)."""
+    """Replays a fixture: initial checkpoint + batches/masks -> loss parts per step (JSON).
+
+    The fixture is a safetensors file (written by the Swift test) holding ecg, ppg
+    (steps, B, T*P) and ecg_vis, ppg_vis (steps, B, T) as 0/1 floats; its metadata holds
+    "hyperparameters" (JSON, DEFAULTS keys) and "total_steps"."""
+    from safetensors import safe_open
+    torch.set_num_threads(1)
     model = load_checkpoint(a.init)
-    fx = np.load(a.batches)
+    with safe_open(a.batches, framework="pt") as f:
+        meta = f.metadata() or {}
+        fx = {k: f.get_tensor(k) for k in f.keys()}
     h = dict(DEFAULTS)
-    for key in list(h):
-        if key in fx:
-            h[key] = float(fx[key])
+    h.update(json.loads(meta.get("hyperparameters", "{}")))
     h["warmup_steps"] = int(h["warmup_steps"])
     opt = make_optimizer(model, h)
     steps = fx["ecg"].shape[0]
-    total = int(fx["total_steps"]) if "total_steps" in fx else steps
+    total = int(meta.get("total_steps", steps))
     results = []
     for s in range(steps):
-        batch = (torch.from_numpy(fx["ecg"][s]), torch.from_numpy(fx["ppg"][s]),
-                 torch.from_numpy(fx["ecg_vis"][s].astype(bool)), torch.from_numpy(fx["ppg_vis"][s].astype(bool)))
+        batch = (fx["ecg"][s], fx["ppg"][s], fx["ecg_vis"][s] > 0.5, fx["ppg_vis"][s] > 0.5)
         results.append(train_step(model, opt, batch, s, total, h))
     if a.out_checkpoint:
         save_checkpoint(model, a.out_checkpoint)
