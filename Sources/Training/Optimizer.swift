@@ -27,11 +27,13 @@ public final class Optimizer: @unchecked Sendable {
     /// Clears the gradient slab (one memset).
     public func zeroGrad() { grads.zero() }
 
-    /// Clips the gradients to a global norm of `clip`, then one AdamW update at `lr`.
+    /// Clips the gradients to a global norm of `clip`, then one AdamW update at `lr`. A
+    /// non-finite gradient norm leaves parameters and moments untouched.
     /// - Returns: the gradient norm before clipping.
     @discardableResult
     public func update(_ model: M2AEModel, lr: Float, hyperparameters h: Hyperparameters) -> Float {
         let count = grads.count
+        guard gradientGlobalNorm(grads: grads.base, count: count).isFinite else { return .nan }
         let norm = clipGradients(grads: grads.base, count: count, maxNorm: h.clip)
         step += 1
         adamWUpdate(params: model.params.base, grads: grads.base, m: m.base, v: v.base, decayMask: decayMask.base,
