@@ -179,7 +179,8 @@ class StoreData:
     def __init__(self, path: str, val_fraction: float, seed: int):
         import h5py
         self.f = h5py.File(path, "r")
-        subj = self.f["segments/subject_index"][:]
+        subj = self.f["segments/subject"][:]
+        good = (self.f["segments/ecg_quality"][:] == 0) & (self.f["segments/ppg_quality"][:] == 0)
         subjects = np.unique(subj)
         if len(subjects) < 4:
             raise SystemExit(f"{path}: {len(subjects)} subjects are too few to split into train and validation")
@@ -187,8 +188,9 @@ class StoreData:
         perm = rng.permutation(subjects)
         n_val = max(1, int(round(val_fraction * len(subjects))))
         val = set(perm[:n_val].tolist())
-        self.train_idx = np.nonzero([s not in val for s in subj])[0]
-        self.val_idx = np.nonzero([s in val for s in subj])[0]
+        is_val = np.isin(subj, list(val))
+        self.train_idx = np.nonzero(~is_val & good)[0]
+        self.val_idx = np.nonzero(is_val & good)[0]
 
     def batch(self, idx: np.ndarray):
         idx = np.sort(idx)
@@ -268,6 +270,29 @@ def cmd_steps(a):
     json.dump(results, sys.stdout)
 
 
+def cmd_bench(a):
+    """Times full training steps (forward, objective, backward, clip, AdamW) on CPU: random
+    z-scored sines, masks from training_masks, the given threads. Prints JSON with the wall
+    and process-CPU seconds of every timed step (after one warm-up step)."""
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    model = M2AE(M2AEConfig.preset(a.config))
+    h = dict(DEFAULTS)
+    opt = make_optimizer(model, h)
+    from model_oracle import segments
+    g = torch.Generator().manual_seed(a.seed)
+    ecg, ppg = segments(a.batch_size, g), segments(a.batch_size, g)
+    wall, cpu = [], []
+    for r in range(a.repeats + 1):
+        ev, pv = training_masks(a.batch_size, model.config.num_patches, h, g)
+        t0, c0 = time.perf_counter(), time.process_time()
+        train_step(model, opt, (ecg, ppg, ev, pv), r, a.repeats + 1, h)
+        if r > 0:
+            wall.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+    json.dump({"wall": wall, "cpu": cpu, "threads": torch.get_num_threads(), "torch": torch.__version__}, sys.stdout)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -285,8 +310,14 @@ def main():
     s.add_argument("--init", required=True)
     s.add_argument("--batches", required=True)
     s.add_argument("--out-checkpoint")
+    b = sub.add_parser("bench", help="time training steps on CPU (JSON seconds per step)")
+    b.add_argument("--config", default="small", choices=["small", "tiny"])
+    b.add_argument("--batch-size", type=int, default=64)
+    b.add_argument("--threads", type=int, default=1)
+    b.add_argument("--repeats", type=int, default=5)
+    b.add_argument("--seed", type=int, default=0)
     a = p.parse_args()
-    {"fit": cmd_fit, "steps": cmd_steps}[a.cmd](a)
+    {"fit": cmd_fit, "steps": cmd_steps, "bench": cmd_bench}[a.cmd](a)
 
 
 if __name__ == "__main__":
