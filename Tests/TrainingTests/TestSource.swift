@@ -6,8 +6,16 @@ import Model
 /// frequency and harmonics); its PPG is a delayed, smoothed pulse of the same rhythm, so the
 /// cross-modal objective has something to learn. Deterministic.
 struct TestSource: SegmentSource {
-    var subjects: Int
-    var perSubject: Int
+    let subjects: Int
+    let perSubject: Int
+    /// Every segment, prepared once (subject-major).
+    let all: [PreparedSegment]
+
+    init(subjects: Int, perSubject: Int) {
+        self.subjects = subjects; self.perSubject = perSubject
+        all = (0..<subjects).flatMap { s in (0..<perSubject).map { Self.segment(s, $0) } }
+    }
+
     var label: String { "test \(subjects)x\(perSubject)" }
     var subjectCount: Int { subjects }
     var blockCount: Int { (subjects + 7) / 8 }
@@ -17,12 +25,12 @@ struct TestSource: SegmentSource {
     func block(_ k: Int, keep: (Int) -> Bool) throws -> [PreparedSegment] {
         var out: [PreparedSegment] = []
         for s in (k * 8)..<min(k * 8 + 8, subjects) where keep(s) {
-            for j in 0..<perSubject { out.append(segment(s, j)) }
+            out += all[(s * perSubject)..<((s + 1) * perSubject)]
         }
         return out
     }
 
-    func segment(_ s: Int, _ j: Int) -> PreparedSegment {
+    static func segment(_ s: Int, _ j: Int) -> PreparedSegment {
         var rng = SeededGenerator(seed: UInt64(s * 1000 + j))
         let f = 0.9 + 0.05 * Double(s % 17) + 0.01 * Double(j)
         let phase = Double.random(in: 0..<6.28, using: &rng)

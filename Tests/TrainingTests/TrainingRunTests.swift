@@ -20,7 +20,7 @@ import TestSupport
     @Test func lossFallsOnAShortRun() throws {
         let dir = try TestSupport.temporaryFolder("m2ae-run")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try TrainingRun(source: TestSource(subjects: 40, perSubject: 6), settings: Self.settings(dir, epochs: 3),
+        let run = try TrainingRun(source: TestSource(subjects: 32, perSubject: 4), settings: Self.settings(dir, epochs: 5),
                                   config: .tiny, resume: false)
         var epochs: [TrainingRun.EpochReport] = []
         let outcome = try run.run(onEvent: { if case .epoch(let e) = $0 { epochs.append(e) } }, shouldStop: { false })
@@ -28,21 +28,21 @@ import TestSupport
         let losses = run.curve.rows.filter { $0.kind == "train" }.map(\.parts.loss)
         let first = losses.prefix(3).reduce(0, +) / 3, last = losses.suffix(3).reduce(0, +) / 3
         print("train loss: first steps \(first), last steps \(last); val \(epochs.map(\.validation.parts.loss))")
-        #expect(losses.count == run.state.stepsPerEpoch * 3)
+        #expect(losses.count == run.state.stepsPerEpoch * 5)
         #expect(last < first * 0.9, "training loss should fall: \(first) → \(last)")
-        #expect(epochs.count == 3 && epochs.last!.validation.parts.loss < epochs.first!.validation.parts.loss)
+        #expect(epochs.count == 5 && epochs.last!.validation.parts.loss < epochs.first!.validation.parts.loss)
         // The checkpoint is an ordinary M2AE checkpoint, the curve a CSV with a header.
         let saved = try M2AEModel(checkpoint: dir.appendingPathComponent("m.safetensors"))
         #expect(saved.id == run.trainer.model.id)
         let csv = try String(contentsOf: dir.appendingPathComponent("m.loss.csv"), encoding: .utf8)
         #expect(csv.hasPrefix(LossCurve.header))
-        #expect(csv.split(separator: "\n").count == 1 + losses.count + 3)
+        #expect(csv.split(separator: "\n").count == 1 + losses.count + 5)
     }
 
     @Test func interruptedAndResumedRunEqualsAnUninterruptedOne() throws {
         let a = try TestSupport.temporaryFolder("m2ae-run-a"), b = try TestSupport.temporaryFolder("m2ae-run-b")
         defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
-        let source = TestSource(subjects: 24, perSubject: 6)
+        let source = TestSource(subjects: 20, perSubject: 4)
         let straight = try TrainingRun(source: source, settings: Self.settings(a), config: .tiny, resume: false)
         #expect(try straight.run(onEvent: { _ in }, shouldStop: { false }) == .finished)
 
@@ -54,13 +54,15 @@ import TestSupport
         #expect(resumed.state.step == 3 && resumed.state.batchInEpoch == 3)
         #expect(try resumed.run(onEvent: { _ in }, shouldStop: { false }) == .finished)
         #expect(resumed.trainer.model.id == straight.trainer.model.id, "resumed weights differ from the uninterrupted run")
-        #expect(resumed.curve.rows.map(\.parts.loss) == straight.curve.rows.map(\.parts.loss))
+        // The resumed curve's first rows come back from the CSV (6 significant digits).
+        let la = resumed.curve.rows.map(\.parts.loss), lb = straight.curve.rows.map(\.parts.loss)
+        #expect(la.count == lb.count && zip(la, lb).allSatisfy { abs($0 - $1) <= 1e-5 * abs($1) }, "\(la) vs \(lb)")
     }
 
     @Test func resumeRefusesAnotherConfig() throws {
         let dir = try TestSupport.temporaryFolder("m2ae-run-cfg")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let source = TestSource(subjects: 12, perSubject: 4)
+        let source = TestSource(subjects: 10, perSubject: 4)
         _ = try TrainingRun(source: source, settings: Self.settings(dir, epochs: 1), config: .tiny, resume: false)
             .run(onEvent: { _ in }, shouldStop: { false })
         let error = #expect(throws: TrainingRunError.self) {
@@ -89,7 +91,7 @@ import TestSupport
     @Test func divergenceKeepsTheLastGoodCheckpoint() throws {
         let dir = try TestSupport.temporaryFolder("m2ae-run-nan")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let source = TestSource(subjects: 12, perSubject: 4)
+        let source = TestSource(subjects: 10, perSubject: 4)
         _ = try TrainingRun(source: source, settings: Self.settings(dir, epochs: 1), config: .tiny, resume: false)
             .run(onEvent: { _ in }, shouldStop: { false })
         let ckpt = dir.appendingPathComponent("m.safetensors")
@@ -107,7 +109,7 @@ import TestSupport
     @Test func failedSaveLeavesThePreviousCheckpointIntact() throws {
         let dir = try TestSupport.temporaryFolder("m2ae-run-full")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let source = TestSource(subjects: 12, perSubject: 4)
+        let source = TestSource(subjects: 10, perSubject: 4)
         _ = try TrainingRun(source: source, settings: Self.settings(dir, epochs: 1), config: .tiny, resume: false)
             .run(onEvent: { _ in }, shouldStop: { false })
         let ckpt = dir.appendingPathComponent("m.safetensors"), state = TrainingCheckpoint.stateURL(for: ckpt)
