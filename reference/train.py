@@ -200,6 +200,85 @@ class StoreData:
 
 
 # ---------------------------------------------------------------------------------------------
+# Trainer state beside the checkpoint (the Swift trainer's format, docs/training.md)
+
+BLOCK = ["ln1.weight", "ln1.bias", "attn.qkv.weight", "attn.qkv.bias", "attn.proj.weight", "attn.proj.bias",
+         "ln2.weight", "ln2.bias", "mlp.fc1.weight", "mlp.fc1.bias", "mlp.fc2.weight", "mlp.fc2.bias"]
+
+
+def swift_order(c: M2AEConfig) -> list:
+    """Parameter names in the Swift slab order (Sources/Model/ParameterLayout.swift)."""
+    names = []
+    for m in ("ecg", "ppg"):
+        names += [f"{m}.patch_embed.weight", f"{m}.patch_embed.bias", f"{m}.pos_embed", f"{m}.modality_embed"]
+        names += [f"{m}.encoder.{l}.{b}" for l in range(c.encoder_layers) for b in BLOCK]
+    names += [f"bottleneck.blocks.{l}.{b}" for l in range(c.shared_layers) for b in BLOCK]
+    names += ["bottleneck.norm.weight", "bottleneck.norm.bias", "bottleneck.proj.weight", "bottleneck.proj.bias"]
+    for m in ("ecg", "ppg"):
+        d = f"{m}_decoder"
+        names += [f"{d}.embed.weight", f"{d}.embed.bias", f"{d}.mask_token", f"{d}.pos_embed"]
+        names += [f"{d}.blocks.{l}.{b}" for l in range(c.decoder_layers) for b in BLOCK]
+        names += [f"{d}.norm.weight", f"{d}.norm.bias", f"{d}.head.weight", f"{d}.head.bias"]
+    return names
+
+
+def model_id(model: M2AE) -> str:
+    """M2AEModel.id: 12 hex digits of FNV-1a 64 over the config JSON and every tensor's
+    name, shape and float32 bytes, in the Swift slab order."""
+    h, prime, mask = 0xCBF29CE484222325, 0x100000001B3, (1 << 64) - 1
+    state = model.state_dict()
+
+    def mix(data: bytes):
+        nonlocal h
+        for b in data:
+            h = ((h ^ b) * prime) & mask
+    mix(model.config.json().encode())
+    for name in swift_order(model.config):
+        t = state[name]
+        mix(f"{name}[{', '.join(str(s) for s in t.shape)}]".encode())
+        mix(t.detach().contiguous().float().numpy().astype("<f4").tobytes())
+    return f"{h:016x}"[:12]
+
+
+def state_path(out: str) -> str:
+    return (out[:-len(".safetensors")] if out.endswith(".safetensors") else out) + ".state.safetensors"
+
+
+def save_state(model: M2AE, opt, state: dict, path: str) -> None:
+    """AdamW moments as m.<name>/v.<name> plus the state JSON (camelCase keys, as Swift)."""
+    from safetensors.torch import save_file
+    tensors = {}
+    for name, p in model.named_parameters():
+        st = opt.state.get(p, {})
+        tensors["m." + name] = st.get("exp_avg", torch.zeros_like(p)).detach().cpu().contiguous().float()
+        tensors["v." + name] = st.get("exp_avg_sq", torch.zeros_like(p)).detach().cpu().contiguous().float()
+    save_file(tensors, path, metadata={"format": "m2ae-train-state", "format_version": "1",
+                                       "config": model.config.json(), "state": json.dumps(state)})
+
+
+def load_state(model: M2AE, opt, path: str) -> dict:
+    from safetensors import safe_open
+    with safe_open(path, framework="pt") as f:
+        meta = f.metadata() or {}
+        if meta.get("format") != "m2ae-train-state":
+            raise SystemExit(f"{path}: not an m2ae trainer state file")
+        state = json.loads(meta["state"])
+        for name, p in model.named_parameters():
+            opt.state[p] = {"step": torch.tensor(float(state["step"])), "exp_avg": f.get_tensor("m." + name).to(p.device),
+                            "exp_avg_sq": f.get_tensor("v." + name).to(p.device)}
+    if state.get("modelID") != model_id(model):
+        raise SystemExit(f"{path}: the state belongs to other weights")
+    return state
+
+
+def camel(h: dict) -> dict:
+    """DEFAULTS keys -> the Swift Hyperparameters' keys."""
+    names = dict(mask_ratio="maskRatio", p_drop="pDrop", tau="tau", lam="lambda", lr="lr", lr_min="lrMin",
+                 warmup_steps="warmupSteps", weight_decay="weightDecay", beta1="beta1", beta2="beta2", eps="eps", clip="clip")
+    return {names[k]: v for k, v in h.items()}
+
+
+# ---------------------------------------------------------------------------------------------
 # Commands
 
 def cmd_fit(a):
@@ -211,16 +290,21 @@ def cmd_fit(a):
         rank, world = torch.distributed.get_rank(), torch.distributed.get_world_size()
     device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}" if torch.cuda.is_available() else "cpu")
     torch.manual_seed(a.seed)
-    model = load_checkpoint(a.resume) if a.resume else M2AE(M2AEConfig.preset(a.config))
+    model = load_checkpoint(a.out) if a.resume else M2AE(M2AEConfig.preset(a.config))
+    if a.resume and model.config.name != a.config:
+        raise SystemExit(f"{a.out}: the checkpoint is config '{model.config.name}', this run asks for '{a.config}'")
     model.to(device)
     opt = make_optimizer(model, h)
     data = StoreData(a.store, a.val_fraction, a.seed)
     per_rank = a.batch_size
     steps_per_epoch = len(data.train_idx) // (per_rank * world)
     total = steps_per_epoch * a.epochs
+    step, first_epoch = 0, 0
+    if a.resume:
+        st = load_state(model, opt, state_path(a.out))
+        step, first_epoch = st["step"], st["epoch"]
     gen = torch.Generator().manual_seed(a.seed + rank)
-    step = 0
-    for epoch in range(a.epochs):
+    for epoch in range(first_epoch, a.epochs):
         order = np.random.default_rng(a.seed + epoch).permutation(data.train_idx)
         t0 = time.time()
         for s in range(steps_per_epoch):
@@ -229,15 +313,24 @@ def cmd_fit(a):
             ev, pv = training_masks(ecg.shape[0], model.config.num_patches, h, gen)
             batch = (ecg.to(device), ppg.to(device), ev.to(device), pv.to(device))
             parts = train_step(model, opt, batch, step, total, h, world)
+            if not math.isfinite(parts["loss"]):
+                raise SystemExit(f"training stopped: the loss was not finite at step {step + 1}; "
+                                 f"the last good checkpoint is intact at {a.out}")
             step += 1
             if rank == 0 and s % 50 == 0:
                 print(f"epoch {epoch + 1} step {s}/{steps_per_epoch} loss {parts['loss']:.4f} "
                       f"recon {parts['recon']:.4f} contrastive {parts['contrastive']:.4f}", flush=True)
         if rank == 0:
-            tmp = a.out + ".tmp"
-            save_checkpoint(model.cpu(), tmp)
-            model.to(device)
+            model.cpu()
+            state = dict(step=step, epoch=epoch + 1, batchInEpoch=0, epochs=a.epochs, stepsPerEpoch=steps_per_epoch,
+                         batchSize=a.batch_size, seed=a.seed, source="store " + os.path.basename(a.store),
+                         hyperparameters=camel(h), modelID=model_id(model))
+            tmp, tmp_state = a.out + ".tmp", state_path(a.out) + ".tmp"
+            save_checkpoint(model, tmp)
+            save_state(model, opt, state, tmp_state)
             os.replace(tmp, a.out)
+            os.replace(tmp_state, state_path(a.out))
+            model.to(device)
             print(f"epoch {epoch + 1}: {time.time() - t0:.1f} s, checkpoint {a.out}", flush=True)
     if distributed:
         torch.distributed.destroy_process_group()
@@ -304,7 +397,7 @@ def main():
     f.add_argument("--lr", type=float, default=DEFAULTS["lr"])
     f.add_argument("--val-fraction", type=float, default=0.1)
     f.add_argument("--seed", type=int, default=0)
-    f.add_argument("--resume")
+    f.add_argument("--resume", action="store_true", help="continue the run saved at --out (model + state)")
     f.add_argument("--out", required=True)
     s = sub.add_parser("steps", help="replay a fixture and print the loss parts per step")
     s.add_argument("--init", required=True)
