@@ -29,6 +29,12 @@ public final class Trainer: @unchecked Sendable {
         objective = Objective(config: model.config, hyperparameters: hyperparameters, maxSegments: maxSegments)
     }
 
+    /// Bytes held: parameters + gradients + AdamW moments + decay mask (5 slabs), activations
+    /// (the `.training` workspace), activation gradients.
+    public var memoryBytes: (state: Int, activations: Int, activationGradients: Int) {
+        (5 * model.params.count * 4, workspace.byteCount, gradients.byteCount)
+    }
+
     /// Loss parts and gradients (into `optimizer.grads`, zeroed first) of one batch, without
     /// an update (what the gradient-parity tests read).
     /// - Parameters: ecg, ppg: (B, T·P) z-scored.  - visibility: (B, T) masks.

@@ -72,6 +72,9 @@ extension M2AE.Bench {
                 print(String(format: "swift/torch samples/s ratio: %.2f× (wall), %.2f× (CPU); torch %@",
                              Self.median(t.wall) / Self.median(wall), Self.median(t.cpu) / Self.median(cpu), t.version))
             }
+            let mem = trainer.memoryBytes
+            print(String(format: "swift memory: %.1f MB parameters+gradients+AdamW, %.1f MB activations, %.1f MB activation gradients",
+                         Double(mem.state) / 1e6, Double(mem.activations) / 1e6, Double(mem.activationGradients) / 1e6))
             if !note.isEmpty { print("note: \(note)") }
         }
 
