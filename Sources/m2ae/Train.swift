@@ -137,9 +137,12 @@ extension M2AE.Train {
                 case .step(let s):
                     rate = s.segmentsPerSecond
                     let p = s.result.parts
-                    bar.advance(status: String(format: "ep %d/%d loss %.4f recon %.4f (E %.3f P %.3f) con %.3f · %.0f seg/s",
-                                               s.epoch, run.state.epochs, p.loss, p.recon, p.reconECG, p.reconPPG, p.contrastive,
-                                               s.segmentsPerSecond))
+                    let status = String(format: "ep %d/%d loss %.4f recon %.4f (E %.3f P %.3f) con %.3f · %.0f seg/s",
+                                        s.epoch, run.state.epochs, p.loss, p.recon, p.reconECG, p.reconPPG, p.contrastive,
+                                        s.segmentsPerSecond)
+                    bar.advance(status: status)
+                    // Without a terminal (logs, nohup) the bar is silent until the end: a line every 50 steps.
+                    if !log.isTerminal && s.step % 50 == 0 { log.line("step \(s.step)/\(s.totalSteps) " + status) }
                 case .epoch(let e):
                     last = e.validation
                     let v = e.validation
