@@ -27,6 +27,7 @@ public final class TrainingRun {
     public struct StepReport: Sendable {
         public var epoch: Int, step: Int, stepInEpoch: Int, stepsPerEpoch: Int, totalSteps: Int
         public var result: Trainer.StepResult
+        /// Segments per second over the epoch so far (data loading included).
         public var segmentsPerSecond: Double
     }
 
@@ -116,7 +117,7 @@ public final class TrainingRun {
                                      seed: settings.seed, epoch: state.epoch)
             for _ in 0..<state.batchInEpoch { _ = try reader.next() }   // resume inside an epoch
             var epochLoss = LossParts(), count = 0
-            var windowStart = Date(), windowSegments = 0
+            var segments = 0   // trained on in this epoch, for the throughput
             while let batch = try reader.next() {
                 var rng = SeededGenerator(seed: settings.seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(state.step))
                 let vis = TrainingMasks.draw(segments: batch.count, patches: T, hyperparameters: trainer.hyperparameters, using: &rng)
@@ -130,12 +131,11 @@ public final class TrainingRun {
                                    lr: result.lr, gradNorm: Double(result.gradNorm)))
                 epochLoss.add(result.parts); count += 1
                 state.step += 1; state.batchInEpoch += 1
-                windowSegments += batch.count
-                let elapsed = Date().timeIntervalSince(windowStart)
+                segments += batch.count
+                let elapsed = Date().timeIntervalSince(started)
                 onEvent(.step(StepReport(epoch: state.epoch + 1, step: state.step, stepInEpoch: state.batchInEpoch,
                                          stepsPerEpoch: state.stepsPerEpoch, totalSteps: total, result: result,
-                                         segmentsPerSecond: elapsed > 0 ? Double(windowSegments) / elapsed : 0)))
-                if elapsed > 10 { windowStart = Date(); windowSegments = 0 }
+                                         segmentsPerSecond: elapsed > 0 ? Double(segments) / elapsed : 0)))
                 if shouldStop() {
                     try save()
                     return .interrupted(step: state.step)
