@@ -124,7 +124,7 @@ extension M2AEModel {
 
     // MARK: - Stages
 
-    private func check(_ ws: Workspace, B: Int, T: Int) throws {
+    func check(_ ws: Workspace, B: Int, T: Int) throws {
         guard ws.config == config else { throw ForwardError(reason: "the workspace was sized for another config") }
         guard B <= ws.maxSegments else {
             throw ForwardError(reason: "batch of \(B) segments exceeds the workspace's \(ws.maxSegments)")
@@ -134,7 +134,7 @@ extension M2AEModel {
 
     /// Fills the encoder index lists of modality m and checks its visible samples are finite.
     /// Returns the number of visible tokens; `counts[b]` gets each segment's count.
-    private func indexVisible(_ mask: [Bool], _ x: UnsafePointer<Float>, _ m: Int, B: Int, ws: Workspace,
+    func indexVisible(_ mask: [Bool], _ x: UnsafePointer<Float>, _ m: Int, B: Int, ws: Workspace,
                               counts: inout [Int]) throws -> Int {
         let T = config.numPatches, P = config.patchSize
         var k = 0, h = 0
@@ -161,7 +161,7 @@ extension M2AEModel {
     }
 
     /// Patch embedding and encoder of modality m on its N visible tokens; returns (N, d).
-    private func encode(_ m: Int, _ x: UnsafePointer<Float>, N: Int, B: Int, ws: Workspace) -> UnsafeMutablePointer<Float> {
+    func encode(_ m: Int, _ x: UnsafePointer<Float>, N: Int, B: Int, ws: Workspace) -> UnsafeMutablePointer<Float> {
         let c = config, w = layout.encoders[m], p = UnsafePointer(params.base)
         gatherRowsForward(out: ws.patches[m], inp: x, index: ws.patchRows[m], M: N, C: c.patchSize)
         matmulForward(out: ws.embedded[m], inp: ws.patches[m], weight: p + w.patchw, bias: p + w.patchb,
@@ -176,7 +176,7 @@ extension M2AEModel {
 
     /// Shared blocks, LayerNorm, projection to f, mean pool and L2 norm over S sequences;
     /// the fingerprints (S, f) go to `out` (default: the workspace's fingerprint rows).
-    private func bottleneck(S: Int, Nb: Int, ws: Workspace, out: UnsafeMutablePointer<Float>? = nil) {
+    func bottleneck(S: Int, Nb: Int, ws: Workspace, out: UnsafeMutablePointer<Float>? = nil) {
         let c = config, w = layout.bottleneck, p = UnsafePointer(params.base)
         let y = stackForward(ws.bottleneckSlots, inp: ws.bottleneckIn, blocks: w.blocks, params: p,
                              offsets: ws.bottleneckOffsets, S: S, N: Nb, C: c.dModel, H: c.mlpRatio * c.dModel,
@@ -192,7 +192,7 @@ extension M2AEModel {
     /// Both decoders: context = every bottleneck token of the segment, then the T tokens of
     /// the decoder's modality (embedded bottleneck token where visible, mask token where
     /// hidden, + position embedding); predictions of every patch into `ws.recon[m]`.
-    private func decode(_ masks: [[Bool]], counts: [[Int]], N: [Int], B: Int, Nb: Int, ws: Workspace) {
+    func decode(_ masks: [[Bool]], counts: [[Int]], N: [Int], B: Int, Nb: Int, ws: Workspace) {
         let c = config, T = c.numPatches, dd = c.decoderDim, p = UnsafePointer(params.base)
         var off: Int32 = 0, r = 0
         ws.decOffsets[0] = 0

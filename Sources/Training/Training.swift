@@ -1,5 +1,0 @@
-/// The `Training` module. See docs/architecture.md for where it sits in the module tree.
-public enum TrainingModule {
-    /// The module's name, for diagnostics.
-    public static let name = "Training"
-}
