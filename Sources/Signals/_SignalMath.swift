@@ -53,13 +53,16 @@ enum SignalMath {
         return (x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)).squareRoot()
     }
 
-    /// The q-quantile (0…1) with linear interpolation, like numpy's default; NaN when empty.
+    /// The q-quantile with linear interpolation, like numpy's default, of the non-NaN values
+    /// (NaN sorts nowhere, so it is left out); `q` is clamped to 0…1. NaN when no value is left
+    /// or `q` is NaN.
     static func quantile(_ x: [Double], _ q: Double) -> Double {
-        guard !x.isEmpty else { return .nan }
-        let s = x.sorted()
-        let pos = q * Double(s.count - 1)
+        let s = x.filter { !$0.isNaN }.sorted()
+        guard !s.isEmpty, !q.isNaN else { return .nan }
+        let pos = min(max(q, 0), 1) * Double(s.count - 1)
         let lo = Int(pos.rounded(.down)), hi = min(lo + 1, s.count - 1)
-        return s[lo] + (s[hi] - s[lo]) * (pos - Double(lo))
+        // An exact position returns its value (so a ±inf neighbour cannot turn it into NaN).
+        return pos == Double(lo) ? s[lo] : s[lo] + (s[hi] - s[lo]) * (pos - Double(lo))
     }
 
     /// The median (NaN when empty).
