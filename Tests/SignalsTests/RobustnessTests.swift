@@ -30,15 +30,18 @@ import Testing
         #expect(ECGMorphology.tSearchRange(tStart: 49, r: 31, rr: 0.25, rate: 125, count: 100) == nil)
         #expect(ECGMorphology.tSearchRange(tStart: 90, r: 31, rr: 1, rate: 125, count: 100) == nil)
         #expect(ECGMorphology.tSearchRange(tStart: 40, r: 31, rr: 0.25, rate: 125, count: 100) == 40..<50)
-        // And the whole delineation on such a beat: 240 bpm with a 200-ms QRS measures no QT.
+        // The whole delineation on such a beat (trapped before 86c5828): 300 bpm with a 100-ms
+        // QRS puts J + 80 ms past R + 0.6 RR, so no T wave is searched and QT is NaN.
         var fast = SyntheticBeats()
         fast.seconds = 4
-        fast.qrs = 0.2
-        fast.qt = 0.24
-        fast.rPeaks = stride(from: 0.3, to: 3.7, by: 0.25).map { $0 }
+        fast.qrs = 0.1
+        fast.qt = 0.15
+        fast.tHeight = 0
+        fast.rPeaks = stride(from: 0.3, to: 3.7, by: 0.2).map { $0 }
         let m = ECGMorphology.measure(fast.ecg(), rPeaks: fast.rIndices, rate: fast.rate)
         #expect(m.qt.isNaN)
         #expect(m.tAmplitude.isNaN)
+        #expect(m.consistency > 0.9)
     }
 
     /// Quantiles leave NaN out, clamp q, and are NaN only when nothing is left.
