@@ -78,9 +78,15 @@ public struct ECGMorphology: Sendable, Equatable {
         return r.first { x[$0] >= bar && x[$0] >= x[$0 - 1] && x[$0] >= x[$0 + 1] } ?? top
     }
 
-    /// End (exclusive) of the T-peak search: R + min(0.45 s, 0.6 RR), inside the beat.
-    static func tLastIndex(r: Int, rr: Double, rate: Double, count: Int) -> Int {
-        min(count - 1, r + Int((min(0.45, 0.6 * rr) * rate).rounded()))
+    /// The T-peak search window: from `tStart` (80 ms after the QRS offset) to R + min(0.45 s,
+    /// 0.6 RR), exclusive, inside the beat `(count)`.
+    ///
+    /// - Returns: nil when the window holds fewer than two samples (fast rhythms, a late QRS
+    ///   offset, a short beat), so no range is ever built with its end before its start.
+    static func tSearchRange(tStart: Int, r: Int, rr: Double, rate: Double, count: Int) -> Range<Int>? {
+        let tLast = min(count - 1, r + Int((min(0.45, 0.6 * rr) * rate).rounded()))
+        guard tStart >= 0, tLast > tStart + 1 else { return nil }
+        return tStart..<tLast
     }
 
     static func delineate(_ beat: BeatTemplate, rate: Double, rr: Double) -> ECGMorphology {
@@ -121,10 +127,9 @@ public struct ECGMorphology: Sendable, Equatable {
         let st = stIndex < y.count && amplitude > 0 ? (y[stIndex] - baseline) / amplitude : .nan
         var qt = Double.nan, tAmp = Double.nan
         let tStart = off + Int((0.08 * rate).rounded())
-        if tStart < y.count - 2, amplitude > 0, tLastIndex(r: r, rr: rr, rate: rate, count: y.count) > tStart + 1 {
+        if amplitude > 0, let window = tSearchRange(tStart: tStart, r: r, rr: rr, rate: rate, count: y.count) {
             let deviation = y.map { abs($0 - baseline) }
-            let tLast = tLastIndex(r: r, rr: rr, rate: rate, count: y.count)
-            if let tPeak = firstMajorPeak(deviation, in: tStart..<tLast), tPeak > tStart {
+            if let tPeak = firstMajorPeak(deviation, in: window), tPeak > tStart {
                 tAmp = (y[tPeak] - baseline) / amplitude
                 // Steepest slope back towards baseline on the T wave's own descent: from the
                 // T peak until the deviation, once below half the T height, stops falling (at

@@ -16,15 +16,18 @@ public enum Filters {
     /// A `low` ≤ 0 gives a low-pass, a `high` at or above Nyquist a high-pass, both the input.
     ///
     /// - Parameters:
-    ///   - x: samples `(n)`; NaN samples stay NaN.
+    ///   - x: samples `(n)`; non-finite samples (NaN, ±inf) come back NaN.
     ///   - rate: sampling rate in Hz.
     /// - Returns: the filtered samples `(n)`.
     public static func bandpass(_ x: [Float], rate: Double, low: Double, high: Double, order: Int = 2) -> [Float] {
         let sections = butterworth(rate: rate, low: low, high: high, order: order)
         let input = x.map(Double.init)
-        guard !sections.isEmpty, let filled = SignalMath.fillGaps(input) else { return x }
+        guard !sections.isEmpty else { return x }
+        guard let filled = SignalMath.fillGaps(input) else { return [Float](repeating: .nan, count: x.count) }
         let y = filtfilt(sections, filled)
-        return (0..<x.count).map { input[$0].isFinite ? Float(y[$0]) : .nan }
+        // Overshoot near Float's limit saturates instead of becoming ±inf.
+        let top = Double(Float.greatestFiniteMagnitude)
+        return (0..<x.count).map { input[$0].isFinite ? Float(min(max(y[$0], -top), top)) : .nan }
     }
 
     /// The second-order sections of the Butterworth design, one row `[b0, b1, b2, 1, a1, a2]` per

@@ -17,7 +17,8 @@ enum OrderStatistics {
         return x.withUnsafeMutableBufferPointer { b -> Double in
             select(b, lo)
             let a = b[lo]
-            guard hi > lo else { return a }
+            // An exact position returns its value (so a ±inf neighbour cannot turn it into NaN).
+            guard hi > lo, pos != Double(lo) else { return a }
             // After selecting `lo`, every element past it is ≥ b[lo]; the next order statistic
             // is their minimum.
             var c = b[hi]

@@ -53,12 +53,14 @@ enum SignalMath {
         return (x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)).squareRoot()
     }
 
-    /// The q-quantile (0…1) with linear interpolation, like numpy's default; NaN when empty.
-    /// By selection on a copy (`OrderStatistics`), the same value as interpolating the sorted
-    /// samples in O(n) expected time.
+    /// The q-quantile with linear interpolation, like numpy's default, of the non-NaN values
+    /// (NaN sorts nowhere, so it is left out); `q` is clamped to 0…1. NaN when no value is left
+    /// or `q` is NaN. By selection (`OrderStatistics`), the same value as interpolating the
+    /// sorted samples in O(n) expected time.
     static func quantile(_ x: [Double], _ q: Double) -> Double {
-        var scratch = x
-        return OrderStatistics.quantile(&scratch, q)
+        var scratch = x.filter { !$0.isNaN }
+        guard !scratch.isEmpty, !q.isNaN else { return .nan }
+        return OrderStatistics.quantile(&scratch, min(max(q, 0), 1))
     }
 
     /// The median (NaN when empty).
