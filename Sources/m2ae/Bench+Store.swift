@@ -271,21 +271,14 @@ print(json.dumps(out))
 
     static func run(big: URL, small: URL, segments: Int, writeSegments: Int, repeats: Int, coldPicks: [Int], picks: [Int],
                     scanRows: Int) -> H5pyPeer {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", "-c", script,
-                             big.path, small.path, String(segments), String(writeSegments), String(repeats),
-                             "[" + picks.map(String.init).joined(separator: ",") + "]",
-                             "[" + coldPicks.map(String.init).joined(separator: ",") + "]", String(scanRows),
-                             String(StoreLayout.signalChunkRows), String(StoreLayout.columnChunkRows),
-                             String(StoreLayout.deflateLevel)]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return H5pyPeer(note: "peer: python3 not found, h5py column is n/a") }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
+        let list = { (xs: [Int]) -> String in "[" + xs.map(String.init).joined(separator: ",") + "]" }
+        let arguments: [String] = ["-c", script, big.path, small.path, String(segments), String(writeSegments), String(repeats),
+                                   list(picks), list(coldPicks), String(scanRows), String(StoreLayout.signalChunkRows),
+                                   String(StoreLayout.columnChunkRows), String(StoreLayout.deflateLevel)]
+        guard let (data, status) = try? M2AE.Bench.runPython(arguments, quiet: true) else {
+            return H5pyPeer(note: "peer: python3 not found, h5py column is n/a")
+        }
+        guard status == 0,
               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             return H5pyPeer(note: "peer: the h5py script failed (is h5py installed?), h5py column is n/a")
         }
