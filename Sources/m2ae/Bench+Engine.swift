@@ -102,11 +102,11 @@ extension M2AE.Bench {
                 var row = String(format: "%5d | %11.1f", B, s)
                 for b in backends {
                     let cell = torch[b]?[B].map { String(format: "%.1f", Double(B) / $0) } ?? "n/a"
-                    row += " | " + cell.leftPad(b.count + 6)
+                    row += " | " + BenchTiming.pad(cell, b.count + 6, right: true)
                 }
                 let eager = torch["torch eager"]?[B].map { String(format: "%.2f×", $0 / swift[B]!) } ?? "n/a"
                 let gflops = flops * s / 1e9
-                row += " | " + eager.leftPad(11) + String(format: " | %13.1f | %9.1f%%", gflops, 100 * gflops / peak)
+                row += " | " + BenchTiming.pad(eager, 11, right: true) + String(format: " | %13.1f | %9.1f%%", gflops, 100 * gflops / peak)
                 print(row)
             }
             for n in notes { print("note: \(n)") }
@@ -128,24 +128,10 @@ extension M2AE.Bench {
             return x
         }
 
-        /// Seconds on `clock` (wall: monotonic; cpu: this process's CPU time, all threads).
-        static func now(_ clock: Clock) -> Double {
-            var ts = timespec()
-            clock_gettime(clock == .cpu ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &ts)
-            return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-        }
-
-        /// Median time of `repeats` runs of `body` after one warm-up run.
+        /// Median seconds on `clock` (wall: monotonic; cpu: this process's CPU time, all
+        /// threads) of `repeats` runs of `body` after one warm-up run.
         static func median(_ repeats: Int, _ clock: Clock, _ body: () throws -> Void) rethrows -> Double {
-            try body()
-            var times: [Double] = []
-            for _ in 0..<repeats {
-                let t0 = now(clock)
-                try body()
-                times.append(now(clock) - t0)
-            }
-            times.sort()
-            return times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+            try BenchTiming.median(BenchTiming.measure(repeats: repeats, clock: clock == .cpu ? .processCPU : .wall, body))
         }
 
         /// GFLOP/s of a 1024³ sgemm through the engine's single BLAS entry point.
@@ -175,22 +161,13 @@ extension M2AE.Bench {
         /// backends that failed.
         static func runTorch(script: String, checkpoint: URL, inputs: URL, batches: String, threads: Int,
                              repeats: Int, compileTimeout: Int, clock: Clock) throws -> ([String: [Int: Double]], [String]) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", script, "--checkpoint", checkpoint.path,
-                           "--inputs", inputs.path, "--batches", batches, "--threads", String(threads), "--repeats", String(repeats),
-                           "--compile-timeout", String(compileTimeout), "--clock", clock.rawValue]
-            var env = ProcessInfo.processInfo.environment
-            env["OMP_NUM_THREADS"] = String(threads)
-            p.environment = env
-            let out = Pipe()
-            p.standardOutput = out
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
+            let (data, status) = try M2AE.Bench.runPython(
+                [script, "--checkpoint", checkpoint.path, "--inputs", inputs.path, "--batches", batches, "--threads", String(threads),
+                 "--repeats", String(repeats), "--compile-timeout", String(compileTimeout), "--clock", clock.rawValue],
+                environment: ["OMP_NUM_THREADS": String(threads)])
             var result: [String: [Int: Double]] = [:]
             var notes: [String] = []
-            if p.terminationStatus != 0 { notes.append("\(script) exited \(p.terminationStatus)") }
+            if status != 0 { notes.append("\(script) exited \(status)") }
             for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
                 guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                       let backend = obj["backend"] as? String, let batch = obj["batch"] as? Int else { continue }
@@ -199,12 +176,5 @@ extension M2AE.Bench {
             }
             return (result, notes)
         }
-    }
-}
-
-extension String {
-    /// Right-aligned in `width` characters.
-    fileprivate func leftPad(_ width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

@@ -41,45 +41,36 @@ extension M2AE.Bench {
             print("m2ae bench import: medians of \(repeats) runs (ms); speed-up = wfdb.rdrecord / m2ae")
             print("allocator: " + (tuned ? AllocatorPolicy.tunables + " (both processes)" : "glibc defaults"))
             let widths = [-22, 8, 14, 10, 9, 12, 9]
-            print(Self.row(["record", "samples", "wfdb.rdrecord", "m2ae read", "speed-up", "m2ae import", "speed-up"], widths))
+            print(BenchTiming.row(["record", "samples", "wfdb.rdrecord", "m2ae read", "speed-up", "m2ae import", "speed-up"], widths))
             var totalPeer = 0.0, totalRead = 0.0, totalFull = 0.0
             for path in paths {
                 let url = URL(fileURLWithPath: path)
                 var samples = 0
-                let read = try Self.median(repeats) {
+                let read = try BenchTiming.upperMedian(BenchTiming.measure(repeats: repeats) {
                     let r = try WFDBReader.read(url)
                     samples = r.parts.reduce(0) { $0 + $1.channels.reduce(0) { $0 + $1.samples.count } }
-                }
-                let full = try Self.median(repeats) {
+                })
+                let full = try BenchTiming.upperMedian(BenchTiming.measure(repeats: repeats) {
                     let r = try WFDBReader.read(url)
                     _ = try Segmenter.segments(of: r, file: path, picker: ChannelPicker(), subjectIndex: 0)
-                }
+                })
                 guard let p = peer[path] else { throw CLIError("\(path): the wfdb timing is missing") }
                 totalPeer += p; totalRead += read; totalFull += full
-                print(Self.row([url.lastPathComponent, String(samples), Self.ms(p), Self.ms(read),
+                print(BenchTiming.row([url.lastPathComponent, String(samples), Self.ms(p), Self.ms(read),
                                 String(format: "%.1f×", p / read), Self.ms(full), String(format: "%.1f×", p / full)], widths))
             }
-            print(Self.row(["all", "", Self.ms(totalPeer), Self.ms(totalRead), String(format: "%.1f×", totalPeer / totalRead),
+            print(BenchTiming.row(["all", "", Self.ms(totalPeer), Self.ms(totalRead), String(format: "%.1f×", totalPeer / totalRead),
                             Self.ms(totalFull), String(format: "%.1f×", totalPeer / totalFull)], widths))
         }
 
         /// The medians of wfdb.rdrecord per record, from the oracle script.
         private func timeWFDB(_ paths: [String]) throws -> [String: Double] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [python, script, "time"] + paths + ["--repeats", String(repeats)]
-            let out = Pipe()
-            process.standardOutput = out
             // The peer gets the same allocator policy as this process (docs/import.md).
-            var env = ProcessInfo.processInfo.environment
-            env["GLIBC_TUNABLES"] = AllocatorPolicy.tunables
-            process.environment = env
-            try process.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0,
+            let (data, status) = try M2AE.Bench.runPython([script, "time"] + paths + ["--repeats", String(repeats)], python: python,
+                                                          environment: ["GLIBC_TUNABLES": AllocatorPolicy.tunables])
+            guard status == 0,
                   let times = try? JSONDecoder().decode([String: Double].self, from: data) else {
-                throw CLIError("\(script): timing wfdb.rdrecord failed (exit \(process.terminationStatus)); is wfdb installed for \(python)?")
+                throw CLIError("\(script): timing wfdb.rdrecord failed (exit \(status)); is wfdb installed for \(python)?")
             }
             return times
         }
@@ -93,26 +84,5 @@ extension M2AE.Bench {
 
         /// Milliseconds with two decimals.
         static func ms(_ seconds: Double) -> String { String(format: "%.2f", seconds * 1e3) }
-
-        /// A table row: negative widths left-align, positive widths right-align.
-        static func row(_ cells: [String], _ widths: [Int]) -> String {
-            zip(cells, widths).map { cell, w in
-                let pad = String(repeating: " ", count: max(0, abs(w) - cell.count))
-                return w < 0 ? cell + pad : pad + cell
-            }.joined(separator: " ")
-        }
-
-        /// The median wall time of `repeats` runs of `body`, after one warm-up run.
-        static func median(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
-            try body()
-            var times: [Double] = []
-            for _ in 0..<repeats {
-                let t = DispatchTime.now().uptimeNanoseconds
-                try body()
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
-            }
-            times.sort()
-            return times[times.count / 2]
-        }
     }
 }

@@ -35,7 +35,7 @@ extension M2AE.Bench {
             let rssData = Self.peakRSS()
             let exactSearch = ExactSearch(normaliseBase: false)
             var exact: [[Neighbour]] = []
-            let exactTimes = try Self.time(repeats) { exact = try exactSearch.search(queries: q, base: base, k: k) }
+            let exactTimes = try BenchTiming.measure(repeats: repeats, warmUp: false) { exact = try exactSearch.search(queries: q, base: base, k: k) }
             let rssExact = Self.peakRSS()
             var faiss: (median: Double, agreement: Double, threads: Int)?
             if !noFaiss { faiss = try Self.runFaiss(data: data, queries: q, dim: dim, k: k, repeats: repeats, exact: exact) }
@@ -48,10 +48,10 @@ extension M2AE.Bench {
             let tried = try index.calibrate(base: base, listOrdered: listOrdered, k: 10, target: 0.95)
             let buildSeconds = Date().timeIntervalSince(buildStart)
             var approx: [[Neighbour]] = []
-            let ivfTimes = try Self.time(repeats) { approx = try index.search(queries: q, listOrdered: listOrdered, k: k) }
+            let ivfTimes = try BenchTiming.measure(repeats: repeats, warmUp: false) { approx = try index.search(queries: q, listOrdered: listOrdered, k: k) }
             let recall = IVFIndex.recall(approx, exact)
 
-            let exactMedian = Self.median(exactTimes), ivfMedian = Self.median(ivfTimes)
+            let exactMedian = BenchTiming.median(exactTimes), ivfMedian = BenchTiming.median(ivfTimes)
             let mb = { (b: Double) in String(format: "%.0f MB", b / 1_048_576) }
             print("exact top-\(k), \(queries) queries over \(rows) × \(dim) unit vectors (\(max(1, rows / 100)) clusters), median of \(repeats); \(ProcessInfo.processInfo.activeProcessorCount) cores")
             print("| method | median s | queries/s | vs faiss | recall@\(k) |")
@@ -109,19 +109,6 @@ extension M2AE.Bench {
             return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
         }
 
-        static func time(_ repeats: Int, _ body: () throws -> Void) rethrows -> [Double] {
-            try (0..<repeats).map { _ in
-                let t = DispatchTime.now().uptimeNanoseconds
-                try body()
-                return Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9
-            }
-        }
-
-        static func median(_ x: [Double]) -> Double {
-            let s = x.sorted()
-            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-        }
-
         /// Peak resident set size of this process, in bytes.
         static func peakRSS() -> Double {
             var usage = rusage()
@@ -139,20 +126,11 @@ extension M2AE.Bench {
             let b = folder.appendingPathComponent("base.f32"), q = folder.appendingPathComponent("queries.f32"), ids = folder.appendingPathComponent("out.ids")
             try data.withUnsafeBytes { try Data($0).write(to: b) }
             try queries.withUnsafeBytes { try Data($0).write(to: q) }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", "reference/bench_faiss.py",
-                                 b.path, q.path, String(dim), String(k), String(repeats), ids.path]
             // faiss' OpenMP threads otherwise spin-wait, which on a shared machine slows it many-fold.
-            var env = ProcessInfo.processInfo.environment
-            if env["OMP_WAIT_POLICY"] == nil { env["OMP_WAIT_POLICY"] = "PASSIVE" }
-            process.environment = env
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            let text = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0,
+            let (text, status) = try M2AE.Bench.runPython(
+                ["reference/bench_faiss.py", b.path, q.path, String(dim), String(k), String(repeats), ids.path],
+                environment: ["OMP_WAIT_POLICY": ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "PASSIVE"])
+            guard status == 0,
                   let json = try JSONSerialization.jsonObject(with: text) as? [String: Any],
                   let median = (json["median"] as? NSNumber)?.doubleValue else {
                 throw CLIError("reference/bench_faiss.py failed (is faiss-cpu installed? scripts/bootstrap.sh --bench); use --no-faiss to skip")

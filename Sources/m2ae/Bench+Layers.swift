@@ -34,16 +34,16 @@ extension M2AE.Bench {
             let peer = noPeer ? [:] : try peerTimes()
             print("m2ae bench layers: batch \(batch), \(repeats) repeats, \(threads) thread\(threads == 1 ? "" : "s"), "
                   + (threads == 1 ? "thread CPU time" : "wall time") + "; peer: " + (noPeer ? "none" : "PyTorch \(peerVersion())"))
-            print(pad("case", 26) + pad("shape", 24) + pad("engine ms", 11, right: true) + pad("GFLOP/s", 9, right: true)
-                  + pad("torch ms", 10, right: true) + pad("torch/eng", 10, right: true))
+            print(BenchTiming.pad("case", 26) + BenchTiming.pad("shape", 24) + BenchTiming.pad("engine ms", 11, right: true) + BenchTiming.pad("GFLOP/s", 9, right: true)
+                  + BenchTiming.pad("torch ms", 10, right: true) + BenchTiming.pad("torch/eng", 10, right: true))
             for row in rows {
                 let ms = row.seconds * 1e3
                 let gflops = row.flops > 0 ? String(format: "%.2f", row.flops / row.seconds / 1e9) : "—"
                 let torch = peer[row.name]
-                print(pad(row.name, 26) + pad(row.shape, 24) + pad(String(format: "%.3f", ms), 11, right: true)
-                      + pad(gflops, 9, right: true)
-                      + pad(torch.map { String(format: "%.3f", $0 * 1e3) } ?? "—", 10, right: true)
-                      + pad(torch.map { String(format: "%.2f", $0 / row.seconds) } ?? "—", 10, right: true))
+                print(BenchTiming.pad(row.name, 26) + BenchTiming.pad(row.shape, 24) + BenchTiming.pad(String(format: "%.3f", ms), 11, right: true)
+                      + BenchTiming.pad(gflops, 9, right: true)
+                      + BenchTiming.pad(torch.map { String(format: "%.3f", $0 * 1e3) } ?? "—", 10, right: true)
+                      + BenchTiming.pad(torch.map { String(format: "%.2f", $0 / row.seconds) } ?? "—", 10, right: true))
             }
         }
 
@@ -121,24 +121,7 @@ extension M2AE.Bench {
         /// Median seconds of `repeats` runs after one warm-up: thread CPU time on one thread,
         /// wall time otherwise.
         private func median(_ body: () -> Void) -> Double {
-            body()
-            var times: [Double] = []
-            for _ in 0..<repeats {
-                let start = clock()
-                body()
-                times.append(clock() - start)
-            }
-            times.sort()
-            return times[times.count / 2]
-        }
-
-        private func clock() -> Double {
-            if threads == 1 {
-                var ts = timespec()
-                clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-                return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-            }
-            return Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+            BenchTiming.upperMedian(BenchTiming.measure(repeats: repeats, clock: threads == 1 ? .threadCPU : .wall, body))
         }
 
         // MARK: - PyTorch peer
@@ -163,23 +146,11 @@ extension M2AE.Bench {
         }
 
         private func python(_ args: [String]) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"] + args
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw CLIError("python3 \(args.first ?? "") exited \(process.terminationStatus) (is PyTorch installed? bootstrap.sh installs it; or pass --no-peer)")
+            let (data, status) = try M2AE.Bench.runPython(args)
+            guard status == 0 else {
+                throw CLIError("python3 \(args.first ?? "") exited \(status) (is PyTorch installed? bootstrap.sh installs it; or pass --no-peer)")
             }
             return String(decoding: data, as: UTF8.self)
-        }
-
-        private func pad(_ s: String, _ n: Int, right: Bool = false) -> String {
-            let space = String(repeating: " ", count: max(0, n - s.count))
-            return right ? space + s : s + space
         }
     }
 }

@@ -35,10 +35,10 @@ extension M2AE.Bench {
             let peer = try timeScipy(cases)
             print("m2ae bench signals: medians of \(repeats) runs (thread CPU ms); speed-up = scipy / m2ae")
             let widths = [-34, 8, 10, 10, 9]
-            print(Self.row(["operation", "samples", "scipy", "m2ae", "speed-up"], widths))
+            print(BenchTiming.row(["operation", "samples", "scipy", "m2ae", "speed-up"], widths))
             for (k, c) in cases.enumerated() {
-                let t = Self.median(repeats) { c.run() }
-                print(Self.row([c.label, String(c.input.count), Self.ms(peer[k]), Self.ms(t),
+                let t = BenchTiming.upperMedian(BenchTiming.measure(repeats: repeats, clock: .threadCPU) { c.run() })
+                print(BenchTiming.row([c.label, String(c.input.count), Self.ms(peer[k]), Self.ms(t),
                                 String(format: "%.1f×", peer[k] / t)], widths))
             }
             let beats = Self.segment()
@@ -53,8 +53,8 @@ extension M2AE.Bench {
                 ("hand-crafted features, 10 s", { _ = HandcraftedFeatures.compute(ecg: beats.ecg, ppg: beats.ppg, rate: 125) }),
             ]
             for (label, body) in swiftOnly {
-                let t = Self.median(repeats, body)
-                print(Self.row([label, "1250", "—", Self.ms(t), "—"], widths))
+                let t = BenchTiming.upperMedian(BenchTiming.measure(repeats: repeats, clock: .threadCPU, body))
+                print(BenchTiming.row([label, "1250", "—", Self.ms(t), "—"], widths))
             }
         }
 
@@ -137,52 +137,17 @@ extension M2AE.Bench {
             }
             let jobs = dir.appendingPathComponent("jobs.txt")
             try lines.joined(separator: "\n").write(to: jobs, atomically: true, encoding: .utf8)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [python, script, "time", jobs.path, String(repeats)]
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0,
+            let (data, status) = try M2AE.Bench.runPython([script, "time", jobs.path, String(repeats)], python: python)
+            guard status == 0,
                   let times = try? JSONDecoder().decode([Double].self, from: data), times.count == cases.count else {
-                throw CLIError("\(script): timing scipy failed (exit \(process.terminationStatus)); are numpy and scipy installed for \(python)?")
+                throw CLIError("\(script): timing scipy failed (exit \(status)); are numpy and scipy installed for \(python)?")
             }
             return times
-        }
-
-        /// CPU seconds used by the calling thread (Python's `time.thread_time`).
-        static func threadCPUSeconds() -> Double {
-            var ts = timespec()
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-            return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
         }
 
         // MARK: - Table
 
         /// Milliseconds with three decimals.
         static func ms(_ seconds: Double) -> String { String(format: "%.3f", seconds * 1e3) }
-
-        /// A table row: negative widths left-align, positive widths right-align.
-        static func row(_ cells: [String], _ widths: [Int]) -> String {
-            zip(cells, widths).map { cell, w in
-                let pad = String(repeating: " ", count: max(0, abs(w) - cell.count))
-                return w < 0 ? cell + pad : pad + cell
-            }.joined(separator: " ")
-        }
-
-        /// The median thread CPU time of `repeats` runs of `body`, after one warm-up run.
-        static func median(_ repeats: Int, _ body: () -> Void) -> Double {
-            body()
-            var times: [Double] = []
-            for _ in 0..<repeats {
-                let t = threadCPUSeconds()
-                body()
-                times.append(threadCPUSeconds() - t)
-            }
-            times.sort()
-            return times[times.count / 2]
-        }
     }
 }

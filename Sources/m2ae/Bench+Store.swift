@@ -63,7 +63,7 @@ private struct StoreBench {
     func run() throws {
         let big = folder.appendingPathComponent("bench-\(segments).m2ae.h5")
         let bar = ProgressBar("build", total: segments, unit: "seg")
-        let buildTime = try Self.seconds { try write(big, count: segments) { bar.advance(by: $0) } }
+        let buildTime = try BenchTiming.time { try write(big, count: segments) { bar.advance(by: $0) } }
         bar.finish()
         let fileBytes = (try FileManager.default.attributesOfItem(atPath: big.path)[.size] as? Int) ?? 0
         let rawBytes = segments * SegmentFormat.samples * 2 * 4
@@ -72,28 +72,28 @@ private struct StoreBench {
         // the store's work is timed), `repeats` times.
         let small = folder.appendingPathComponent("bench-write.m2ae.h5")
         let prepared = (0..<writeSegments).map(Self.segment)
-        let writeTimes = try (0..<repeats).map { _ in try Self.seconds { try write(small, prepared) } }
+        let writeTimes = try (0..<repeats).map { _ in try BenchTiming.time { try write(small, prepared) } }
 
         // HDF5 shares one file object, and so one chunk cache, between handles on the same
         // file in a process: each step below opens its own store and drops it before the
         // next, and each step reads fresh random indices, so no step hits another's cache.
         // Open: the whole RecordStore.init (header checks, subject table, model list).
-        let openTimes = try (0..<repeats).map { _ in try Self.seconds { _ = try RecordStore(url: big) } }
+        let openTimes = try (0..<repeats).map { _ in try BenchTiming.time { _ = try RecordStore(url: big) } }
         var rng = SplitMix(seed: 7)
         let coldPicks = (0..<repeats).map { _ in Int(rng.next() % UInt64(segments)) }
         let picks = (0..<repeats).map { _ in Int(rng.next() % UInt64(segments)) }
-        let coldTimes = try coldPicks.map { i in try Self.seconds { _ = try RecordStore(url: big).segment(i) } }
+        let coldTimes = try coldPicks.map { i in try BenchTiming.time { _ = try RecordStore(url: big).segment(i) } }
         // One segment on an open store (metadata and both signals).
         let readTimes: [Double] = try {
             let store = try RecordStore(url: big)
-            return try picks.map { i in try Self.seconds { _ = try store.segment(i) } }
+            return try picks.map { i in try BenchTiming.time { _ = try store.segment(i) } }
         }()
         // Scan: both modalities of the first min(N, 10,000) segments in slices of 256, each
         // run on a freshly opened store (an empty chunk cache).
         let scanRows = min(segments, 10_000)
         let scanTimes = try (0..<repeats).map { _ in
             let store = try RecordStore(url: big)
-            return try Self.seconds {
+            return try BenchTiming.time {
                 var at = 0
                 while at < scanRows {
                     let r = at..<min(at + 256, scanRows)
@@ -112,18 +112,18 @@ private struct StoreBench {
         print("m2ae bench store: \(segments) segments (\(String(format: "%.0f", mb)) MB of float32 samples), file \(String(format: "%.0f", Double(fileBytes) / 1e6)) MB (\(String(format: "%.2f", Double(fileBytes) / Double(rawBytes))) of raw), built in \(String(format: "%.1f", buildTime)) s; median of \(repeats) runs")
         print(peer.note)
         let rows: [(String, Double, Double?, String)] = [
-            ("open store", Self.median(openTimes), peer.open, "s"),
-            ("read one segment (store open)", Self.median(readTimes), peer.read, "s"),
-            ("open + read one segment", Self.median(coldTimes), peer.openRead, "s"),
-            ("scan \(scanRows) segments, both modalities", Self.median(scanTimes), peer.scan, "s"),
-            ("write \(writeSegments) segments", Self.median(writeTimes), peer.write, "s"),
+            ("open store", BenchTiming.median(openTimes), peer.open, "s"),
+            ("read one segment (store open)", BenchTiming.median(readTimes), peer.read, "s"),
+            ("open + read one segment", BenchTiming.median(coldTimes), peer.openRead, "s"),
+            ("scan \(scanRows) segments, both modalities", BenchTiming.median(scanTimes), peer.scan, "s"),
+            ("write \(writeSegments) segments", BenchTiming.median(writeTimes), peer.write, "s"),
         ]
         print(Self.pad("operation", 40) + Self.lpad("m2ae", 12) + Self.lpad("h5py", 12) + Self.lpad("h5py/m2ae", 11))
         for (name, ours, theirs, _) in rows {
             let ratio = theirs.map { String(format: "%.2f×", $0 / ours) } ?? "n/a"
             print(Self.pad(name, 40) + Self.lpad(Self.time(ours), 12) + Self.lpad(theirs.map(Self.time) ?? "n/a", 12) + Self.lpad(ratio, 11))
         }
-        let writeRate = Double(writeSegments) / Self.median(writeTimes)
+        let writeRate = Double(writeSegments) / BenchTiming.median(writeTimes)
         print(String(format: "write throughput: m2ae %.0f segments/s (%.0f MB/s of samples)", writeRate,
                      writeRate * Double(SegmentFormat.samples * 8) / 1e6)
               + (peer.write.map { String(format: ", h5py %.0f segments/s", Double(writeSegments) / $0) } ?? ""))
@@ -179,17 +179,6 @@ private struct StoreBench {
     }
 
     // MARK: - Helpers
-
-    static func seconds(_ body: () throws -> Void) throws -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    }
-
-    static func median(_ xs: [Double]) -> Double {
-        let s = xs.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
 
     static func time(_ s: Double) -> String {
         s >= 1 ? String(format: "%.2f s", s) : s >= 1e-3 ? String(format: "%.2f ms", s * 1e3) : String(format: "%.0f µs", s * 1e6)
@@ -282,21 +271,14 @@ print(json.dumps(out))
 
     static func run(big: URL, small: URL, segments: Int, writeSegments: Int, repeats: Int, coldPicks: [Int], picks: [Int],
                     scanRows: Int) -> H5pyPeer {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", "-c", script,
-                             big.path, small.path, String(segments), String(writeSegments), String(repeats),
-                             "[" + picks.map(String.init).joined(separator: ",") + "]",
-                             "[" + coldPicks.map(String.init).joined(separator: ",") + "]", String(scanRows),
-                             String(StoreLayout.signalChunkRows), String(StoreLayout.columnChunkRows),
-                             String(StoreLayout.deflateLevel)]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return H5pyPeer(note: "peer: python3 not found, h5py column is n/a") }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
+        let list = { (xs: [Int]) -> String in "[" + xs.map(String.init).joined(separator: ",") + "]" }
+        let arguments: [String] = ["-c", script, big.path, small.path, String(segments), String(writeSegments), String(repeats),
+                                   list(picks), list(coldPicks), String(scanRows), String(StoreLayout.signalChunkRows),
+                                   String(StoreLayout.columnChunkRows), String(StoreLayout.deflateLevel)]
+        guard let (data, status) = try? M2AE.Bench.runPython(arguments, quiet: true) else {
+            return H5pyPeer(note: "peer: python3 not found, h5py column is n/a")
+        }
+        guard status == 0,
               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             return H5pyPeer(note: "peer: the h5py script failed (is h5py installed?), h5py column is n/a")
         }

@@ -42,17 +42,17 @@ extension M2AE.Bench {
                 for s in cohort { for j in 0..<segments { sink(Double(generator.segment(s, index: j).segment.ecg[0])) } }
             }, total))
             print("m2ae bench synth: \(subjects) subjects × \(segments) segments, \(repeats) repeats, one thread")
-            print(pad("stage", 20) + pad("cpu med/s", 12, right: true) + pad("cpu min/s", 12, right: true)
-                  + pad("wall med/s", 12, right: true) + pad("target/s", 10, right: true) + pad("× target", 10, right: true))
+            print(BenchTiming.pad("stage", 20) + BenchTiming.pad("cpu med/s", 12, right: true) + BenchTiming.pad("cpu min/s", 12, right: true)
+                  + BenchTiming.pad("wall med/s", 12, right: true) + BenchTiming.pad("target/s", 10, right: true) + BenchTiming.pad("× target", 10, right: true))
             for (name, times, units) in rows {
-                let cpu = times.map { Double(units) / $0.cpu }.sorted(), wall = times.map { Double(units) / $0.wall }.sorted()
-                let median = cpu[cpu.count / 2]
+                let cpu = times.map { Double(units) / $0.cpu }.sorted(), wall = times.map { Double(units) / $0.wall }
+                let median = BenchTiming.upperMedian(cpu)
                 let isSegments = name.hasPrefix("segments")
-                print(pad(name, 20) + pad(String(format: "%.0f", median), 12, right: true)
-                      + pad(String(format: "%.0f", cpu.first!), 12, right: true)
-                      + pad(String(format: "%.0f", wall[wall.count / 2]), 12, right: true)
-                      + pad(isSegments ? String(format: "%.0f", Self.target) : "—", 10, right: true)
-                      + pad(isSegments ? String(format: "%.2f", median / Self.target) : "—", 10, right: true))
+                print(BenchTiming.pad(name, 20) + BenchTiming.pad(String(format: "%.0f", median), 12, right: true)
+                      + BenchTiming.pad(String(format: "%.0f", cpu.first!), 12, right: true)
+                      + BenchTiming.pad(String(format: "%.0f", BenchTiming.upperMedian(wall)), 12, right: true)
+                      + BenchTiming.pad(isSegments ? String(format: "%.0f", Self.target) : "—", 10, right: true)
+                      + BenchTiming.pad(isSegments ? String(format: "%.2f", median / Self.target) : "—", 10, right: true))
             }
             print(String(format: "checksum %.3f", checksum))
         }
@@ -64,22 +64,10 @@ extension M2AE.Bench {
         private func measure(_ body: () -> Void) -> [(cpu: Double, wall: Double)] {
             body()
             return (0..<repeats).map { _ in
-                let c = Self.threadCPU(), t = DispatchTime.now().uptimeNanoseconds
+                let c = BenchTiming.threadCPUSeconds(), t = BenchTiming.wallSeconds()
                 body()
-                return (Self.threadCPU() - c, Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
+                return (BenchTiming.threadCPUSeconds() - c, BenchTiming.wallSeconds() - t)
             }
-        }
-
-        /// This thread's CPU time, s.
-        private static func threadCPU() -> Double {
-            var ts = timespec()
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-            return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-        }
-
-        private func pad(_ s: String, _ n: Int, right: Bool = false) -> String {
-            let fill = String(repeating: " ", count: max(0, n - s.count))
-            return right ? fill + s : s + fill
         }
     }
 }

@@ -50,9 +50,9 @@ extension M2AE.Bench {
             var wall: [Double] = [], cpu: [Double] = []
             for r in 0...repeats {
                 let vis = TrainingMasks.draw(segments: batchSize, patches: cfg.numPatches, hyperparameters: trainer.hyperparameters, using: &rng)
-                let (w0, c0) = (Self.now(), Self.processCPU())
+                let (w0, c0) = (BenchTiming.wallSeconds(), BenchTiming.processCPUSeconds())
                 _ = try trainer.step(ecg: ecg, ppg: ppg, visibility: vis, step: r, total: repeats + 1)
-                if r > 0 { wall.append(Self.now() - w0); cpu.append(Self.processCPU() - c0) }
+                if r > 0 { wall.append(BenchTiming.wallSeconds() - w0); cpu.append(BenchTiming.processCPUSeconds() - c0) }
             }
             var torch: (wall: [Double], cpu: [Double], version: String)?
             var note = ""
@@ -63,14 +63,14 @@ extension M2AE.Bench {
             print("side    | wall s/step | samples/s (wall) | CPU s/step | samples/s (CPU)")
             print("--------|-------------|------------------|------------|----------------")
             func row(_ name: String, _ w: [Double], _ c: [Double]) {
-                print(name.padding(toLength: 7, withPad: " ", startingAt: 0) + String(format: " | %11.3f | %16.1f | %10.3f | %15.1f", Self.median(w), Double(batchSize) / Self.median(w),
-                             Self.median(c), Double(batchSize) / Self.median(c)))
+                print(name.padding(toLength: 7, withPad: " ", startingAt: 0) + String(format: " | %11.3f | %16.1f | %10.3f | %15.1f", BenchTiming.median(w), Double(batchSize) / BenchTiming.median(w),
+                             BenchTiming.median(c), Double(batchSize) / BenchTiming.median(c)))
             }
             row("swift", wall, cpu)
             if let t = torch {
                 row("torch", t.wall, t.cpu)
                 print(String(format: "swift/torch samples/s ratio: %.2f× (wall), %.2f× (CPU); torch %@",
-                             Self.median(t.wall) / Self.median(wall), Self.median(t.cpu) / Self.median(cpu), t.version))
+                             BenchTiming.median(t.wall) / BenchTiming.median(wall), BenchTiming.median(t.cpu) / BenchTiming.median(cpu), t.version))
             }
             let mem = trainer.memoryBytes
             print(String(format: "swift memory: %.1f MB parameters+gradients+AdamW, %.1f MB activations, %.1f MB activation gradients",
@@ -79,42 +79,15 @@ extension M2AE.Bench {
         }
 
         private func runTorch(_ cfg: M2AEConfig) throws -> (wall: [Double], cpu: [Double], version: String) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", torchScript, "bench", "--config", cfg.name,
-                           "--batch-size", String(batchSize), "--threads", String(threads), "--repeats", String(repeats)]
-            var env = ProcessInfo.processInfo.environment
-            env["OMP_NUM_THREADS"] = String(threads)
-            p.environment = env
-            let out = Pipe()
-            p.standardOutput = out
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            guard p.terminationStatus == 0, let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let (data, status) = try M2AE.Bench.runPython(
+                [torchScript, "bench", "--config", cfg.name, "--batch-size", String(batchSize), "--threads", String(threads),
+                 "--repeats", String(repeats)],
+                environment: ["OMP_NUM_THREADS": String(threads)])
+            guard status == 0, let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any],
                   let w = obj["wall"] as? [Double], let c = obj["cpu"] as? [Double] else {
-                throw CLIError("\(torchScript) bench exited \(p.terminationStatus) without a result")
+                throw CLIError("\(torchScript) bench exited \(status) without a result")
             }
             return (w, c, obj["torch"] as? String ?? "?")
-        }
-
-        static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-
-        /// CPU seconds used by this process so far (all threads, user + system).
-        static func processCPU() -> Double {
-            #if os(Linux)
-            let RUSAGE_SELF_WHO = __rusage_who_t(RUSAGE_SELF.rawValue)
-            #else
-            let RUSAGE_SELF_WHO = RUSAGE_SELF
-            #endif
-            var u = rusage()
-            getrusage(RUSAGE_SELF_WHO, &u)
-            return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
-        }
-
-        static func median(_ x: [Double]) -> Double {
-            let s = x.sorted()
-            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
         }
     }
 }

@@ -49,20 +49,17 @@ extension M2AE.Bench {
             ]
             for (name, open) in cases {
                 let rssBefore = Self.residentMB()
-                var times: [Double] = []
                 var services: (any WorkbenchServices)!
-                for _ in 0..<repeats {
-                    let t0 = DispatchTime.now().uptimeNanoseconds
+                let times = try BenchTiming.measure(repeats: repeats, warmUp: false) {
                     do { services = try open() } catch { throw CLIError("\(error)") }
                     _ = Self.firstFrame(services, width: w, height: h)
-                    times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
-                }
+                }.map { $0 * 1e3 }
                 let rss = Self.residentMB()
-                rows.append((name, "first full frame", String(format: "%.1f ms", Self.median(times)),
+                rows.append((name, "first full frame", String(format: "%.1f ms", BenchTiming.upperMedian(times)),
                              String(format: "RSS %.0f MB (+%.0f)", rss, rss - rssBefore)))
                 let runs = (0..<repeats).map { _ in Self.keyLatencies(services, width: w, height: h, count: keys) }
-                rows.append((name, "update+render+diff per key", String(format: "p50 %.2f ms", Self.median(runs.map(\.p50))),
-                             String(format: "p99 %.2f ms", Self.median(runs.map(\.p99)))))
+                rows.append((name, "update+render+diff per key", String(format: "p50 %.2f ms", BenchTiming.upperMedian(runs.map(\.p50))),
+                             String(format: "p99 %.2f ms", BenchTiming.upperMedian(runs.map(\.p99)))))
             }
             print("m2ae bench tui  (\(w)×\(h); medians of \(repeats) runs; \(keys) keys replayed per run)")
             print("| data | measure | value | also |")
@@ -91,11 +88,11 @@ extension M2AE.Bench {
             var times: [Double] = []
             times.reserveCapacity(count)
             for i in 0..<count {
-                let t0 = DispatchTime.now().uptimeNanoseconds
+                let t0 = BenchTiming.wallSeconds()
                 let effects = update(&state, .key(mix[i % mix.count]))
                 let frame = render(state)
                 _ = frame.diff(from: previous)
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                times.append((BenchTiming.wallSeconds() - t0) * 1e3)
                 previous = frame
                 // Deliver the background results outside the timed region, as the runtime would.
                 for e in effects { if let m = runEffect(e, services) { _ = update(&state, m) } }
@@ -103,8 +100,6 @@ extension M2AE.Bench {
             times.sort()
             return (times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.99))])
         }
-
-        static func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
 
         /// Resident set size in MB from /proc/self/statm (0 where unavailable).
         static func residentMB() -> Double {

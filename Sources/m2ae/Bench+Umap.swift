@@ -29,8 +29,8 @@ extension M2AE.Bench {
         func run() throws {
             let x = M2AE.Bench.Knn.clustered(rows: points, dim: dim, centres: max(1, points / 100), noise: 0.5, seed: 3)
             var embedding: [Float] = []
-            let times = try M2AE.Bench.Knn.time(repeats) { embedding = try UMAP(seed: 42).embed(x, dim: dim) }
-            let swiftMedian = M2AE.Bench.Knn.median(times)
+            let times = try BenchTiming.measure(repeats: repeats, warmUp: false) { embedding = try UMAP(seed: 42).embed(x, dim: dim) }
+            let swiftMedian = BenchTiming.median(times)
             let picks = (0..<min(sample, points)).map { $0 * (points - 1) / max(1, min(sample, points) - 1) }
             let trustSwift = try Trustworthiness.score(input: picks.flatMap { x[$0 * dim ..< ($0 + 1) * dim] }, dim: dim,
                                                        embedding: picks.flatMap { embedding[$0 * 2 ..< $0 * 2 + 2] }, embeddingDim: 2, k: 10)
@@ -55,16 +55,9 @@ extension M2AE.Bench {
             let p = folder.appendingPathComponent("points.f32"), e = folder.appendingPathComponent("swift.f32")
             try x.withUnsafeBytes { try Data($0).write(to: p) }
             try embedding.withUnsafeBytes { try Data($0).write(to: e) }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", "reference/bench_umap.py",
-                                 p.path, String(dim), e.path, String(repeats), String(sample)]
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            let text = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0, let json = try JSONSerialization.jsonObject(with: text) as? [String: Any] else {
+            let (text, status) = try M2AE.Bench.runPython(
+                ["reference/bench_umap.py", p.path, String(dim), e.path, String(repeats), String(sample)])
+            guard status == 0, let json = try JSONSerialization.jsonObject(with: text) as? [String: Any] else {
                 throw CLIError("reference/bench_umap.py failed (is umap-learn installed? scripts/bootstrap.sh --bench); use --no-peer to skip")
             }
             return json.compactMapValues { ($0 as? NSNumber)?.doubleValue }
