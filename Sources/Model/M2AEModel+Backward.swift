@@ -56,11 +56,7 @@ extension M2AEModel {
         try check(ws, B: B, T: visibility.patches)
         let inputs = [ecg, ppg]
         let masks = [visibility.ecg, visibility.ppg]
-        var counts = [[Int]](repeating: [Int](repeating: 0, count: B), count: 2)
-        var N = [0, 0]
-        for m in 0..<2 {
-            N[m] = try indexVisible(masks[m], inputs[m], m, B: B, ws: ws, counts: &counts[m])
-        }
+        let (counts, N) = try indexModalities(masks, inputs, B: B, ws: ws)
         // Joint sequences first (rows 0..<Nb), as `forward` lays them out.
         var nb = 0
         var k = [0, 0]

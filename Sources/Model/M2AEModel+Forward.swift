@@ -26,11 +26,7 @@ extension M2AEModel {
         let inputs = [ecg, ppg]
         let masks = [visibility.ecg, visibility.ppg]
         // Encoder index lists: visible patch rows b·T + t, positions t, per-segment offsets.
-        var counts = [[Int]](repeating: [Int](repeating: 0, count: B), count: 2)
-        var N = [0, 0]
-        for m in 0..<2 {
-            N[m] = try indexVisible(masks[m], inputs[m], m, B: B, ws: ws, counts: &counts[m])
-        }
+        let (counts, N) = try indexModalities(masks, inputs, B: B, ws: ws)
         // Bottleneck: one sequence per segment, [ECG tokens; PPG tokens].
         var nb = 0
         ws.bottleneckOffsets[0] = 0
@@ -90,11 +86,7 @@ extension M2AEModel {
         for m in 0..<2 {
             masks[m] = present.flatMap { p in [Bool](repeating: m == 0 ? p.ecg : p.ppg, count: T) }
         }
-        var counts = [[Int]](repeating: [Int](repeating: 0, count: B), count: 2)
-        var N = [0, 0]
-        for m in 0..<2 {
-            N[m] = try indexVisible(masks[m], inputs[m], m, B: B, ws: ws, counts: &counts[m])
-        }
+        let (counts, N) = try indexModalities(masks, inputs, B: B, ws: ws)
         // Sequences 3b (both), 3b+1 (ECG), 3b+2 (PPG); each encoder row goes to two of them.
         var off: Int32 = 0
         var k = [0, 0]
@@ -130,6 +122,18 @@ extension M2AEModel {
             throw ForwardError(reason: "batch of \(B) segments exceeds the workspace's \(ws.maxSegments)")
         }
         guard T == config.numPatches else { throw ForwardError(reason: "masks have \(T) patches, the model \(config.numPatches)") }
+    }
+
+    /// Fills the encoder index lists of both modalities (`indexVisible` for ECG, then PPG).
+    /// - Returns: per modality, each segment's visible-token count and the total.
+    func indexModalities(_ masks: [[Bool]], _ inputs: [UnsafePointer<Float>], B: Int,
+                         ws: Workspace) throws -> (counts: [[Int]], N: [Int]) {
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: B), count: 2)
+        var N = [0, 0]
+        for m in 0..<2 {
+            N[m] = try indexVisible(masks[m], inputs[m], m, B: B, ws: ws, counts: &counts[m])
+        }
+        return (counts, N)
     }
 
     /// Fills the encoder index lists of modality m and checks its visible samples are finite.
