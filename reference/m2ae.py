@@ -162,6 +162,18 @@ class Decoder(nn.Module):
         return self.head(self.norm(x[:, -self.T:]))
 
 
+def sine_cosine(rows: int, width: int) -> torch.Tensor:
+    """(rows, width) position table: row t = [sin(t*w_i) for i < width//2, cos(t*w_i) ...],
+    w_i = 10000^(-2i/width); an odd width leaves the last column 0."""
+    half = width // 2
+    t = torch.arange(rows, dtype=torch.float64)[:, None]
+    w = 10000.0 ** (-2.0 * torch.arange(half, dtype=torch.float64) / width)
+    table = torch.zeros(rows, width, dtype=torch.float64)
+    table[:, :half] = torch.sin(t * w)
+    table[:, half:2 * half] = torch.cos(t * w)
+    return table.float()
+
+
 # ---------------------------------------------------------------------------------------------
 # Model
 
@@ -177,10 +189,16 @@ class M2AE(nn.Module):
         self.init_weights()
 
     def init_weights(self, generator: torch.Generator | None = None):
-        """Training init: N(0, 0.02) matrices and embeddings, zero biases, unit LayerNorms."""
+        """Training init (the Swift `M2AEModel.random` recipe, MAE's): Linear weight matrices
+        Xavier-uniform, position embeddings the 1-D sine-cosine table (still trainable),
+        modality embeddings and mask tokens N(0, 0.02), zero biases, unit LayerNorms."""
         for name, p in self.named_parameters():
             with torch.no_grad():
-                if name.endswith("bias"):
+                if name.endswith("pos_embed"):
+                    p.copy_(sine_cosine(*p.shape))
+                elif p.dim() == 2:
+                    nn.init.xavier_uniform_(p, generator=generator)
+                elif name.endswith("bias"):
                     p.zero_()
                 elif ".ln" in name or name.endswith("norm.weight"):
                     p.fill_(1.0)

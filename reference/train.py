@@ -8,9 +8,9 @@ It is also the oracle of the Swift trainer's tests: `steps` replays a fixture (i
 batches and masks written by the Swift test) and prints the loss parts of every step.
 
 Objective (shared/design/m2ae.md, "Training objective"):
-  * masks: per segment, with probability p_drop one whole modality is dropped (chosen 50/50)
-    and the other is fully visible; otherwise a set S of floor(r*T) positions is drawn, ECG is
-    hidden at S and PPG at the complement;
+  * masks: a set S of floor(r*T) positions is drawn per batch; per segment, with probability
+    p_drop one whole modality is dropped (chosen 50/50) and the other is fully visible;
+    otherwise ECG is hidden at S and PPG at the complement;
   * reconstruction: mean squared error over the hidden patches of each modality (all samples
     of all hidden patches in the batch), averaged over the two decoders;
   * contrastive: for the segments in which both modalities have visible tokens, the ECG-only
@@ -58,16 +58,18 @@ def lr_at(step: int, total: int, h: dict) -> float:
 # Masks
 
 def training_masks(B: int, T: int, h: dict, gen: torch.Generator):
-    """Returns ecg_vis, ppg_vis (B, T) bool under complementary masking with modality drop."""
+    """Returns ecg_vis, ppg_vis (B, T) bool under complementary masking with modality drop.
+    One hidden set S is drawn per batch (so the masked views' position sets cannot identify a
+    segment's pair in the contrastive loss; docs/training.md)."""
     k = math.floor(h["mask_ratio"] * T)
     ecg_vis = torch.ones(B, T, dtype=torch.bool)
     ppg_vis = torch.ones(B, T, dtype=torch.bool)
+    hidden = torch.randperm(T, generator=gen)[:k]
     for b in range(B):
         u = torch.rand(2, generator=gen)
         if u[0] < h["p_drop"]:
             (ecg_vis if u[1] < 0.5 else ppg_vis)[b] = False
         else:
-            hidden = torch.randperm(T, generator=gen)[:k]
             ecg_vis[b, hidden] = False
             ppg_vis[b] = ~ecg_vis[b]
     return ecg_vis, ppg_vis

@@ -26,6 +26,10 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
     private var fingerprintCache: [FingerprintMode: [Float]] = [:]
     private let cacheLimit = 64 << 20
 
+    /// Whether the model runs here (a checkpoint embedded in this store was given):
+    /// reconstruction, predictions and risk are live.
+    public var runsModel: Bool { runner != nil }
+
     /// Opens the store at `url`, and the checkpoint when given.
     ///
     /// With a checkpoint whose model id has fingerprints in the store, that model is shown

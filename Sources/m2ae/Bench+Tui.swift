@@ -24,6 +24,9 @@ extension M2AE.Bench {
         @Option(name: .customLong("store"), help: "A store to measure as well (repeatable), e.g. sample-data/cohort.h5.")
         var stores: [String] = []
 
+        @Option(help: "A checkpoint embedded in the --store stores: also times select → reconstruction and select → every model pane.")
+        var model: String?
+
         @Option(help: "Terminal size as WIDTHxHEIGHT.")
         var size = "80x24"
 
@@ -41,7 +44,9 @@ extension M2AE.Bench {
             let (w, h) = parsedSize!
             var rows: [(String, String, String, String)] = []
             var cases: [(String, () throws -> any WorkbenchServices)] = stores.map { path in
-                (URL(fileURLWithPath: path).lastPathComponent, { try StoreServices(url: URL(fileURLWithPath: path)) })
+                (URL(fileURLWithPath: path).lastPathComponent, {
+                    try StoreServices(url: URL(fileURLWithPath: path), checkpoint: model.map { URL(fileURLWithPath: $0) })
+                })
             }
             cases += [
                 ("synthetic 1,000 seg", { SyntheticServices(subjects: 100, segmentsPerSubject: 10) }),
@@ -60,6 +65,15 @@ extension M2AE.Bench {
                 let runs = (0..<repeats).map { _ in Self.keyLatencies(services, width: w, height: h, count: keys) }
                 rows.append((name, "update+render+diff per key", String(format: "p50 %.2f ms", BenchTiming.upperMedian(runs.map(\.p50))),
                              String(format: "p99 %.2f ms", BenchTiming.upperMedian(runs.map(\.p99)))))
+                if let live = services as? StoreServices, live.runsModel {
+                    let selections = min(keys, 200)
+                    let recon = Self.selectionLatencies(services, width: w, height: h, count: selections, reconstructionOnly: true)
+                    rows.append((name, "select → reconstruction drawn", String(format: "p50 %.1f ms", recon.p50), String(format: "p99 %.1f ms (%d selections)", recon.p99, selections)))
+                    let all = Self.selectionLatencies(services, width: w, height: h, count: selections, reconstructionOnly: false)
+                    rows.append((name, "select → every model pane drawn", String(format: "p50 %.1f ms", all.p50), String(format: "p99 %.1f ms (%d selections)", all.p99, selections)))
+                } else if model != nil, services is StoreServices {
+                    rows.append((name, "select → reconstruction", "not measured", services.notice ?? "the model cannot run on this store"))
+                }
             }
             print("m2ae bench tui  (\(w)×\(h); medians of \(repeats) runs; \(keys) keys replayed per run)")
             print("| data | measure | value | also |")
@@ -96,6 +110,38 @@ extension M2AE.Bench {
                 previous = frame
                 // Deliver the background results outside the timed region, as the runtime would.
                 for e in effects { if let m = runEffect(e, services) { _ = update(&state, m) } }
+            }
+            times.sort()
+            return (times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.99))])
+        }
+
+        /// Moves the selection down the records list `count` times and times, per move, the key,
+        /// the background work it starts (the trace and the reconstruction, or every effect) run
+        /// inline, their results applied, and the frame rendered: what a user waits for between
+        /// pressing ↓ and seeing the reconstruction (or every model pane) of the new segment.
+        static func selectionLatencies(_ services: any WorkbenchServices, width: Int, height: Int, count: Int,
+                                       reconstructionOnly: Bool) -> (p50: Double, p99: Double) {
+            var state = HeadlessSession(services: services, width: width, height: height).state
+            var times: [Double] = []
+            for i in 0..<count {
+                // Wrap to the top so the walk never stops at the last row.
+                let key: Key = i > 0 && i % max(1, state.visible.count - 1) == 0 ? .home : .down
+                let t0 = BenchTiming.wallSeconds()
+                var queue = update(&state, .key(key))
+                var deferred: [Effect] = []
+                while !queue.isEmpty {
+                    let e = queue.removeFirst()
+                    let wanted: Bool
+                    switch e {
+                    case .loadTrace, .reconstruct: wanted = true
+                    default: wanted = !reconstructionOnly
+                    }
+                    guard wanted else { deferred.append(e); continue }
+                    if let m = runEffect(e, services) { queue += update(&state, m) }
+                }
+                _ = render(state)
+                times.append((BenchTiming.wallSeconds() - t0) * 1e3)
+                for e in deferred { if let m = runEffect(e, services) { _ = update(&state, m) } }
             }
             times.sort()
             return (times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.99))])

@@ -50,6 +50,42 @@ import TestSupport
         #expect(try M2AEModel(checkpoint: b).id == model.id)
     }
 
+    /// The init's position tables equal the reference's `sine_cosine` (PyTorch, float64 then
+    /// rounded), Linear weights are Xavier-uniform, the other embeddings small random values.
+    @Test func initialPositionEmbeddingsAreTheReferenceSineCosineTable() throws {
+        let model = try M2AEModel.random(config: .small, seed: 3)
+        let enc = try #require(model.tensor("ecg.pos_embed")), dec = try #require(model.tensor("ppg_decoder.pos_embed"))
+        // Row 0 is [0…0, 1…1]; a value far in: row 7, column 3 of the 128-wide table.
+        #expect(enc[0] == 0 && enc[64] == 1 && dec[32] == 1)
+        #expect(abs(enc[7 * 128 + 3] - Float(sin(7 * pow(10_000, -6.0 / 128)))) < 1e-6)
+        let mask = try #require(model.tensor("ecg_decoder.mask_token"))
+        #expect(mask.allSatisfy { abs($0) < 0.2 } && mask.contains { $0 != 0 })
+        // Xavier-uniform Linear weights: inside ±√(6/(in+out)), s.d. near bound/√3.
+        let qkv = try #require(model.tensor("ecg.encoder.0.attn.qkv.weight"))
+        let bound = Float((6.0 / Double(128 + 384)).squareRoot())
+        #expect(qkv.allSatisfy { abs($0) <= bound })
+        let sd = (qkv.reduce(0) { $0 + Double($1 * $1) } / Double(qkv.count)).squareRoot()
+        #expect(abs(sd - Double(bound) / 3.0.squareRoot()) < 0.02 * Double(bound))
+        if let missing = Python.missing(["torch"]) {
+            if Python.required { Issue.record("Python modules missing: \(missing)") }
+            print("skipping the PyTorch sine-cosine check: Python modules missing: \(missing)")
+            return
+        }
+        let r = try Python.run(["-c", """
+            import sys; sys.path.insert(0, 'reference'); import m2ae
+            for rows, width in ((50, 128), (50, 64)):
+                print(" ".join(repr(float(v)) for v in m2ae.sine_cosine(rows, width).flatten()))
+            """])
+        try #require(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        try #require(lines.count == 2)
+        for (line, table) in zip(lines, [enc, dec]) {
+            let values = line.split(separator: " ").compactMap { Float(String($0)) }
+            try #require(values.count == table.count)
+            #expect(zip(values, table).map { abs($0 - $1) }.max()! < 1e-6)
+        }
+    }
+
     // MARK: - Bad checkpoints
 
     /// Writes a checkpoint of `model` with its tensors edited by `edit` and metadata by `meta`.

@@ -19,11 +19,12 @@ import TestSupport
         #expect(zip(lrs, lrs.dropFirst()).allSatisfy { $0 >= $1 }, "cosine decays monotonically")
     }
 
-    @Test func masksAreComplementaryOrDropOneModality() {
+    @Test func masksAreComplementaryOrDropOneModality() throws {
         var rng = SeededGenerator(seed: 1)
         let B = 4000, T = 50
         let v = TrainingMasks.draw(segments: B, patches: T, hyperparameters: Hyperparameters(), using: &rng)
         var dropped = 0, droppedECG = 0
+        var sharedECG: ArraySlice<Bool>?
         for b in 0..<B {
             let e = v.ecg[(b * T)..<((b + 1) * T)], p = v.ppg[(b * T)..<((b + 1) * T)]
             let ne = e.filter { $0 }.count, np = p.filter { $0 }.count
@@ -33,8 +34,14 @@ import TestSupport
                 #expect(ne + np == T)
             } else {
                 #expect(ne == 25 && np == 25 && zip(e, p).allSatisfy { $0 != $1 })
+                // One hidden set per batch: a masked view's positions never identify its segment.
+                if let first = sharedECG { #expect(Array(e) == Array(first)) } else { sharedECG = e }
             }
         }
+        var noDrop = Hyperparameters()
+        noDrop.pDrop = 0
+        let next = TrainingMasks.draw(segments: 8, patches: T, hyperparameters: noDrop, using: &rng)
+        #expect(Array(next.ecg[0..<T]) != Array(try #require(sharedECG)), "the next batch draws another set")
         // p_drop 0.3, ECG/PPG 50/50: binomial bounds at about 5 standard deviations.
         #expect(abs(Double(dropped) / Double(B) - 0.3) < 0.04)
         #expect(abs(Double(droppedECG) / Double(dropped) - 0.5) < 0.08)
