@@ -25,6 +25,9 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
     /// Fingerprints kept in memory per mode once read, when they fit `cacheLimit` bytes.
     private var fingerprintCache: [FingerprintMode: [Float]] = [:]
     private let cacheLimit = 64 << 20
+    /// Risk per segment per mode once computed (N floats each): switching modes back and forth
+    /// does not rerun the probe over the store.
+    private var riskCache: [FingerprintMode: [Float]] = [:]
 
     /// Whether the model runs here (a checkpoint embedded in this store was given):
     /// reconstruction, predictions and risk are live.
@@ -193,10 +196,11 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
 
     /// 1 − P(normal rhythm) per segment from the CVD probe of `mode` (ECG head for ECG+PPG and
     /// ECG, PPG head for PPG), read in slices; NaN where the fingerprint is missing. Nil
-    /// without probes.
+    /// without probes. Computed once per mode, then served from memory.
     public func risk(mode: FingerprintMode) throws -> [Float]? {
         guard let runner, let model = modelName, let (head, normal) = runner.riskHead(mode: mode) else { return nil }
-        return try wrap {
+        if let cached = riskCache[mode] { return cached }
+        let computed = try wrap {
             var out: [Float] = []
             out.reserveCapacity(store.segmentCount)
             for lo in stride(from: 0, to: store.segmentCount, by: sliceRows) {
@@ -205,6 +209,8 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
             }
             return out
         }
+        riskCache[mode] = computed
+        return computed
     }
 
     // MARK: - Internals

@@ -121,6 +121,10 @@ import TestSupport
             let o = try Analytics.Prediction.predict(store: store, probes: probes, segment: i, mode: .ecg)
             #expect(abs(risk[i] - (1 - o.outputs[0].probabilities!["NSR"]!)) < 1e-5)
         }
+        // Another mode is its own column; coming back serves the first one unchanged.
+        let ppgRisk = try #require(try services.risk(mode: .ppg))
+        #expect(ppgRisk.count == 12 && ppgRisk != risk)
+        #expect(try services.risk(mode: .ecg) == risk)
     }
 
     @Test func pcaComputedOnRequestWithoutWritingTheStore() throws {
