@@ -22,11 +22,12 @@ public enum Resampler {
     /// Resamples `x` from `from` Hz to `to` Hz.
     ///
     /// - Parameter x: samples `(n)` at `from` Hz.
-    /// - Returns: `ceil(n · up / down)` samples at `to` Hz; the input when the rates are equal.
+    /// - Returns: `ceil(n · up / down)` samples at `to` Hz; the input when the rates are equal,
+    ///   with ±infinity turned into NaN there too (every non-finite sample is a gap, at any rate).
     public static func resample(_ x: [Float], from: Double, to: Double) -> [Float] {
         guard SignalMath.isValidRate(from), SignalMath.isValidRate(to), !x.isEmpty else { return x }
         let (up, down) = ratio(from: from, to: to)
-        if up == down { return x }
+        if up == down { return x.contains(where: \.isInfinite) ? x.map { $0.isInfinite ? .nan : $0 } : x }
         let input = x.map(Double.init)
         let outCount = (x.count * up + down - 1) / down
         // Without gaps (the common case) there is nothing to bridge or to mask.

@@ -81,5 +81,13 @@ import TestSupport
         let x = SignalFixtures.mixture(count: 100, rate: 125)
         #expect(Resampler.resample(x, from: 125, to: 125) == x)
         #expect(Resampler.resample([], from: 250, to: 125).isEmpty)
+        // ±infinity is a gap at any rate: NaN out, like the NaN masking of real resampling.
+        var bad = x
+        bad[3] = .infinity; bad[7] = -.infinity; bad[9] = .nan
+        let same = Resampler.resample(bad, from: 125, to: 125)
+        #expect(same[3].isNaN && same[7].isNaN && same[9].isNaN && same[0] == x[0] && same.count == x.count)
+        #expect(Resampler.resample(bad, from: 250, to: 125)[1...5].filter(\.isNaN).count >= 2)
+        let down = Resampler.resample(bad, from: 250, to: 125)
+        #expect(down.allSatisfy { !$0.isInfinite })
     }
 }
