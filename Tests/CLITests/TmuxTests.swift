@@ -134,6 +134,31 @@ import TestSupport
         #expect(missing.status != 0 && missing.output.contains("/nonexistent/m.safetensors: no such checkpoint"))
     }
 
+    /// What `make workbench` runs: `m2ae tui` from the checkout, no arguments, so the sample
+    /// store and the shipped checkpoint beside it: every model pane shows the trained model.
+    @Test func sampleStoreOpensWithTheShippedModel() throws {
+        if let why = Self.skipReason { print("skipping tmux end-to-end test: \(why)"); return }
+        let root = TestSupport.projectRoot
+        guard FileManager.default.fileExists(atPath: root.appendingPathComponent("sample-data/m2ae-small.safetensors").path) else {
+            print("skipping: sample-data/m2ae-small.safetensors is absent"); return
+        }
+        let folder = try TestSupport.temporaryFolder("m2ae-tui-sample")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tmux = try Tmux(command: "cd '\(root.path)' && \(Self.binary) tui", folder: folder, width: 100, height: 30)
+        defer { tmux.kill() }
+        var screen = try tmux.waitFor("CVD 5-class (ECG)", timeout: 20)
+        #expect(screen.contains("cohort.h5 · 2,400 seg · model 0a05c47c4e88 · mode ECG+PPG"), "\(screen)")
+        #expect(screen.contains("risk") && screen.contains("true: NSR"))
+        tmux.send("Tab", "Tab")
+        screen = try tmux.waitFor("RMSE", timeout: 20)
+        #expect(screen.contains("Reconstruction · PPG → ECG"))
+        tmux.send("Tab")
+        screen = try tmux.waitFor("other subjects", timeout: 20)
+        #expect(screen.contains("sim") && screen.contains("S00"))
+        tmux.send("q")
+        _ = try tmux.waitFor("EXIT:0")
+    }
+
     @Test func missingStoreIsAClearOneLineError() throws {
         if let why = Self.skipReason { print("skipping tmux end-to-end test: \(why)"); return }
         let r = try Tmux.run(Self.binary, ["tui", "/nonexistent/cohort.h5"])
