@@ -111,8 +111,7 @@ extension M2AE.Bench {
                 // Deliver the background results outside the timed region, as the runtime would.
                 for e in effects { if let m = runEffect(e, services) { _ = update(&state, m) } }
             }
-            times.sort()
-            return (times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.99))])
+            return BenchTiming.p50p99(times)
         }
 
         /// Moves the selection down the records list `count` times and times, per move, the key,
@@ -143,8 +142,7 @@ extension M2AE.Bench {
                 times.append((BenchTiming.wallSeconds() - t0) * 1e3)
                 for e in deferred { if let m = runEffect(e, services) { _ = update(&state, m) } }
             }
-            times.sort()
-            return (times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.99))])
+            return BenchTiming.p50p99(times)
         }
 
         /// Resident set size in MB from /proc/self/statm (0 where unavailable).

@@ -86,8 +86,8 @@ import TestSupport
         bad[3] = .infinity; bad[7] = -.infinity; bad[9] = .nan
         let same = Resampler.resample(bad, from: 125, to: 125)
         #expect(same[3].isNaN && same[7].isNaN && same[9].isNaN && same[0] == x[0] && same.count == x.count)
-        #expect(Resampler.resample(bad, from: 250, to: 125)[1...5].filter(\.isNaN).count >= 2)
         let down = Resampler.resample(bad, from: 250, to: 125)
+        #expect(down[1...5].filter(\.isNaN).count >= 2)
         #expect(down.allSatisfy { !$0.isInfinite })
     }
 }

@@ -74,6 +74,13 @@ enum BenchTiming {
         xs.sorted()[xs.count / 2]
     }
 
+    /// The 50th and 99th percentiles of `xs` (elements `count / 2` and `⌊0.99·count⌋` once
+    /// sorted, the last for small counts). `xs` must not be empty.
+    static func p50p99(_ xs: [Double]) -> (p50: Double, p99: Double) {
+        let s = xs.sorted()
+        return (s[s.count / 2], s[min(s.count - 1, Int(Double(s.count) * 0.99))])
+    }
+
     // MARK: - Table cells
 
     /// `s` padded with spaces to `width` characters: left-aligned, or right-aligned when
