@@ -284,7 +284,9 @@ def camel(h: dict) -> dict:
 # Commands
 
 def cmd_fit(a):
-    h = dict(DEFAULTS, lr=a.lr)
+    h = dict(DEFAULTS, lr=a.lr, p_drop=a.p_drop)
+    if a.resume and a.init_from:
+        raise SystemExit("--from starts a new run; --resume continues the one at --out: give one of them")
     distributed = "WORLD_SIZE" in os.environ and int(os.environ["WORLD_SIZE"]) > 1
     rank, world = 0, 1
     if distributed:
@@ -292,9 +294,10 @@ def cmd_fit(a):
         rank, world = torch.distributed.get_rank(), torch.distributed.get_world_size()
     device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}" if torch.cuda.is_available() else "cpu")
     torch.manual_seed(a.seed)
-    model = load_checkpoint(a.out) if a.resume else M2AE(M2AEConfig.preset(a.config))
-    if a.resume and model.config.name != a.config:
-        raise SystemExit(f"{a.out}: the checkpoint is config '{model.config.name}', this run asks for '{a.config}'")
+    start = a.out if a.resume else a.init_from   # fine-tuning starts from --from's weights
+    model = load_checkpoint(start) if start else M2AE(M2AEConfig.preset(a.config))
+    if start and model.config.name != a.config:
+        raise SystemExit(f"{start}: the checkpoint is config '{model.config.name}', this run asks for '{a.config}'")
     model.to(device)
     opt = make_optimizer(model, h)
     data = StoreData(a.store, a.val_fraction, a.seed)
@@ -397,6 +400,10 @@ def main():
     f.add_argument("--epochs", type=int, default=20)
     f.add_argument("--batch-size", type=int, default=64)
     f.add_argument("--lr", type=float, default=DEFAULTS["lr"])
+    f.add_argument("--p-drop", type=float, default=DEFAULTS["p_drop"],
+                   help="probability that one whole modality is dropped from a segment")
+    f.add_argument("--from", dest="init_from", metavar="CKPT",
+                   help="fine-tune: start from this checkpoint's weights (fresh optimiser and schedule)")
     f.add_argument("--val-fraction", type=float, default=0.1)
     f.add_argument("--seed", type=int, default=0)
     f.add_argument("--resume", action="store_true", help="continue the run saved at --out (model + state)")

@@ -14,6 +14,9 @@ public final class TrainingRun {
         /// The most validation segments evaluated per epoch (retrieval is among these).
         public var validationLimit: Int = 1000
         public var hyperparameters = Hyperparameters()
+        /// Fine-tuning: start from this checkpoint's weights (a fresh optimiser and schedule)
+        /// instead of a random initialisation. Ignored on resume.
+        public var initialWeights: URL?
         /// Checkpoint (model) path; the state and the curve CSV go beside it.
         public var out: URL
         public var curve: URL
@@ -63,8 +66,8 @@ public final class TrainingRun {
     public private(set) var curve: LossCurve
     let validator: Validator
 
-    /// Prepares a run: the split, the validation set, and either a fresh model (`init`) or
-    /// the checkpoint at `settings.out` (`resume`).
+    /// Prepares a run: the split, the validation set, and either a fresh model (random, or the
+    /// weights of `settings.initialWeights`) or the checkpoint at `settings.out` (`resume`).
     /// - Throws: `TrainingDataError` (too few subjects, no training batch), `TrainingRunError`
     ///   (a checkpoint that cannot be resumed), the store's errors.
     public init(source: SegmentSource, settings: Settings, config: M2AEConfig, resume: Bool) throws {
@@ -90,7 +93,8 @@ public final class TrainingRun {
             state.epochs = settings.epochs
             curve = LossCurve(csv: settings.curve, upTo: s.step)
         } else {
-            let model = try M2AEModel.random(config: config, seed: settings.seed)
+            let model = try settings.initialWeights.map { try Self.startingWeights($0, config: config) }
+                ?? M2AEModel.random(config: config, seed: settings.seed)
             trainer = Trainer(model: model, hyperparameters: h, maxSegments: settings.batchSize)
             state = TrainingState(step: 0, epoch: 0, batchInEpoch: 0, epochs: settings.epochs, stepsPerEpoch: stepsPerEpoch,
                                   batchSize: settings.batchSize, seed: settings.seed, source: source.label,
@@ -99,6 +103,16 @@ public final class TrainingRun {
         }
         let set = try ValidationSet(source: source, split: split, limit: settings.validationLimit)
         validator = Validator(set: set, config: config, batchSize: settings.batchSize, seed: settings.seed)
+    }
+
+    /// The weights a fine-tuning run starts from; a checkpoint of another config is refused.
+    static func startingWeights(_ url: URL, config: M2AEConfig) throws -> M2AEModel {
+        let model: M2AEModel
+        do { model = try M2AEModel(checkpoint: url) } catch { throw TrainingRunError("cannot fine-tune: \(error)") }
+        guard model.config == config else {
+            throw TrainingRunError("\(url.path): the checkpoint is config '\(model.config.name)', this run asks for '\(config.name)'; pass --config \(model.config.name)")
+        }
+        return model
     }
 
     /// Validation segments evaluated per epoch.

@@ -39,6 +39,10 @@ extension M2AE {
         var lr: Double = 1e-3
         @Option(help: "Warm-up steps of the learning-rate schedule.")
         var warmup: Int = 200
+        @Option(help: "Probability that one whole modality is dropped from a segment (cross-modal reconstruction).")
+        var pDrop: Double = Hyperparameters().pDrop
+        @Option(name: .customLong("from"), help: ArgumentHelp("Fine-tune: start from this checkpoint's weights, with a fresh optimiser and schedule.", valueName: "ckpt"))
+        var initialWeights: String?
         @Option(help: "Seed of the initial weights, the split, the batch order and the masks.")
         var seed: UInt64 = 0
         @Option(help: "Share of subjects held out for validation.")
@@ -51,7 +55,7 @@ extension M2AE {
         var out: String
         @Option(help: "The loss-curve CSV (default: CKPT with .loss.csv).")
         var curve: String?
-        @Flag(help: "Continue the run saved at --out (same data, batch size and seed).")
+        @Flag(help: "Continue the run saved at --out (same data, batch size and seed; --lr, --warmup and --p-drop apply as given now).")
         var resume = false
         @Flag(help: "Print the final summary as JSON (docs/training.md has the schema).")
         var json = false
@@ -61,6 +65,8 @@ extension M2AE {
             guard M2AEConfig.preset(config) != nil else { throw ValidationError("--config must be small or tiny") }
             guard epochs >= 1, batchSize >= 2, batchSize <= 4096 else { throw ValidationError("--epochs must be ≥ 1 and --batch-size 2…4096") }
             guard lr > 0, warmup >= 0, threads >= 1 else { throw ValidationError("--lr must be > 0, --warmup ≥ 0, --threads ≥ 1") }
+            guard pDrop >= 0, pDrop <= 1 else { throw ValidationError("--p-drop must be in [0, 1]") }
+            guard !(resume && initialWeights != nil) else { throw ValidationError("--from starts a new run; --resume continues the one at --out: give one of them") }
             guard valFraction > 0, valFraction < 1, valSegments >= 2 else { throw ValidationError("--val-fraction must be in (0, 1) and --val-segments ≥ 2") }
             if let s = synth { guard s >= 1, synthSegments >= 1 else { throw ValidationError("--synth and --synth-segments must be ≥ 1") } }
         }
@@ -108,6 +114,8 @@ extension M2AE.Train {
         settings.validationLimit = valSegments
         settings.hyperparameters.lr = lr
         settings.hyperparameters.warmupSteps = warmup
+        settings.hyperparameters.pDrop = pDrop
+        settings.initialWeights = initialWeights.map { URL(fileURLWithPath: $0) }
         let cfg = M2AEConfig.preset(config)!
         let run: TrainingRun
         do { run = try TrainingRun(source: source, settings: settings, config: cfg, resume: resume) } catch {

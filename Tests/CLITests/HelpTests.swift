@@ -2,8 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `m2ae <command> --help` exits 0 and names every option of the command (tui and train,
-/// still placeholders, are left out).
+/// `m2ae <command> --help` exits 0 and names every option of the command.
 @Suite("m2ae --help")
 struct HelpTests {
     /// A subcommand path and the options its help must name.
@@ -27,7 +26,14 @@ struct HelpTests {
         Case(command: ["predict"], options: ["<store>", "--segment", "--model", "--mode", "--json"]),
         Case(command: ["evaluate"], options: ["--train", "--test", "--model", "--bootstrap", "--seed", "--no-random-baseline",
                                               "--no-handcrafted", "--report", "--json"]),
-        Case(command: ["bench"], options: ["store", "signals", "synth", "import", "layers", "engine", "knn", "umap"]),
+        Case(command: ["tui"], options: ["<store>", "--model", "--script", "--record", "--tour", "--export-dir", "--synthetic",
+                                         "--no-color"]),
+        Case(command: ["train"], options: ["--store", "--synth", "--synth-segments", "--synth-seed", "--config", "--epochs",
+                                           "--batch-size", "--lr", "--warmup", "--p-drop", "--from", "--seed", "--val-fraction",
+                                           "--val-segments", "--threads", "--out", "--curve", "--resume", "--json"]),
+        Case(command: ["bench"], options: ["store", "signals", "synth", "import", "layers", "engine", "knn", "umap", "tui", "train"]),
+        Case(command: ["bench", "train"], options: ["--config", "--batch-size", "--repeats", "--threads", "--no-torch", "--torch-script"]),
+        Case(command: ["bench", "tui"], options: ["--repeats", "--keys", "--large", "--store", "--model", "--size"]),
         Case(command: ["bench", "store"], options: ["--segments", "--write-segments", "--repeats", "--dir"]),
         Case(command: ["bench", "signals"], options: ["--repeats", "--python", "--script"]),
         Case(command: ["bench", "synth"], options: ["--subjects", "--segments", "--repeats", "--defect-rate"]),

@@ -78,6 +78,36 @@ import TestSupport
         #expect(none?.description.contains("absent.safetensors") == true)
     }
 
+    @Test func fineTuningStartsFromTheGivenWeightsWithItsOwnModalityDrop() throws {
+        let a = try TestSupport.temporaryFolder("m2ae-run-base"), b = try TestSupport.temporaryFolder("m2ae-run-ft")
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        let source = TestSource(subjects: 20, perSubject: 4)
+        let base = try TrainingRun(source: source, settings: Self.settings(a, epochs: 1), config: .tiny, resume: false)
+        #expect(try base.run(onEvent: { _ in }, shouldStop: { false }) == .finished)
+
+        var s = Self.settings(b, epochs: 1)
+        s.initialWeights = a.appendingPathComponent("m.safetensors")
+        s.hyperparameters.pDrop = 1
+        let tuned = try TrainingRun(source: source, settings: s, config: .tiny, resume: false)
+        #expect(tuned.trainer.model.id == base.trainer.model.id, "fine-tuning must start from the checkpoint's weights")
+        #expect(tuned.state.step == 0 && tuned.trainer.optimizer.step == 0, "a fresh optimiser and schedule")
+        var dropped: [Bool] = []
+        #expect(try tuned.run(onEvent: { event in
+            // With p_drop = 1 every segment has one whole modality dropped: no contrastive pairs.
+            if case .step(let r) = event { dropped.append(r.result.parts.contrastive == 0) }
+        }, shouldStop: { false }) == .finished)
+        #expect(!dropped.isEmpty && dropped.allSatisfy { $0 })
+        #expect(tuned.trainer.model.id != base.trainer.model.id, "the fine-tuning steps changed the weights")
+
+        // A checkpoint of another config is refused, naming the file.
+        let error = #expect(throws: TrainingRunError.self) {
+            var other = Self.settings(b); other.initialWeights = a.appendingPathComponent("m.safetensors")
+            _ = try TrainingRun(source: source, settings: other, config: .small, resume: false)
+        }
+        print(error?.description ?? "")
+        #expect(error?.description.contains("config 'tiny'") == true && error?.description.contains("m.safetensors") == true)
+    }
+
     @Test func tooFewSubjectsIsAClearError() throws {
         let dir = try TestSupport.temporaryFolder("m2ae-run-few")
         defer { try? FileManager.default.removeItem(at: dir) }
