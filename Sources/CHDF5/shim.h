@@ -22,6 +22,7 @@ static inline hid_t m2ae_H5T_STD_U32LE(void)     { H5open(); return H5T_STD_U32L
 static inline hid_t m2ae_H5T_C_S1(void)          { H5open(); return H5T_C_S1; }
 static inline hid_t m2ae_H5P_DATASET_CREATE(void){ H5open(); return H5P_DATASET_CREATE; }
 static inline hid_t m2ae_H5P_FILE_ACCESS(void)   { H5open(); return H5P_FILE_ACCESS; }
+static inline hid_t m2ae_H5P_GROUP_CREATE(void)  { H5open(); return H5P_GROUP_CREATE; }
 static inline hid_t m2ae_H5P_LINK_CREATE(void)   { H5open(); return H5P_LINK_CREATE; }
 static inline hid_t m2ae_H5P_DEFAULT(void)       { return H5P_DEFAULT; }
 static inline hid_t m2ae_H5S_ALL(void)           { return H5S_ALL; }

@@ -67,6 +67,7 @@ final class H5Dataset: @unchecked Sendable {
             }
             var f = fill
             H5Pset_fill_value(dcpl, type, &f)
+            H5Pset_obj_track_times(dcpl, false)   // no timestamps: the same data gives the same bytes
             let lcpl = H5Pcreate(m2ae_H5P_LINK_CREATE())
             defer { H5Pclose(lcpl) }
             H5Pset_create_intermediate_group(lcpl, 1)
@@ -90,6 +91,7 @@ final class H5Dataset: @unchecked Sendable {
             var chunk = [hsize_t(max(1, chunkRows))]
             H5Pset_chunk(dcpl, 1, &chunk)
             H5Pset_deflate(dcpl, 4)
+            H5Pset_obj_track_times(dcpl, false)
             let lcpl = H5Pcreate(m2ae_H5P_LINK_CREATE())
             defer { H5Pclose(lcpl) }
             H5Pset_create_intermediate_group(lcpl, 1)

@@ -90,7 +90,10 @@ final class H5File: @unchecked Sendable {
             let lcpl = H5Pcreate(m2ae_H5P_LINK_CREATE())
             defer { H5Pclose(lcpl) }
             H5Pset_create_intermediate_group(lcpl, 1)
-            return try context.handle(H5Gcreate2(handle.id, path, lcpl, m2ae_H5P_DEFAULT(), m2ae_H5P_DEFAULT()),
+            let gcpl = H5Pcreate(m2ae_H5P_GROUP_CREATE())
+            defer { H5Pclose(gcpl) }
+            H5Pset_obj_track_times(gcpl, false)   // no timestamps: the same data gives the same bytes
+            return try context.handle(H5Gcreate2(handle.id, path, lcpl, gcpl, m2ae_H5P_DEFAULT()),
                                       "could not create group \(path)", close: H5Gclose)
         }
     }

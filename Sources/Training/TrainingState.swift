@@ -51,7 +51,9 @@ public enum TrainingCheckpoint {
                 tensors.append(.init(name: "m." + e.name, shape: e.shape, values: UnsafeBufferPointer(start: o.m.base + e.offset, count: e.count)))
                 tensors.append(.init(name: "v." + e.name, shape: e.shape, values: UnsafeBufferPointer(start: o.v.base + e.offset, count: e.count)))
             }
-            let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let json = String(decoding: try encoder.encode(state), as: UTF8.self)
             try SafetensorsFile.write(to: tmpState, tensors: tensors,
                                       metadata: ["format": stateFormat, "format_version": "1", "state": json,
                                                  "config": trainer.model.config.json()])

@@ -53,11 +53,9 @@ extension M2AE {
         func run() throws {
             do {
                 let recordStore = try RecordStore(url: URL(fileURLWithPath: store))
-                // Reconstruct never writes: a random init is only usable once embed has stored it.
+                // Reconstruction needs the weights and the signals only (no fingerprints), and never
+                // writes: a --init random model is made in memory.
                 let model = try modelOptions.load(write: false)
-                guard recordStore.modelIDs.contains(model.id) else {
-                    throw CLIError("\(store): has no fingerprints of model \(model.id); run 'm2ae embed \(store) --model \(modelOptions.checkpoint)' first")
-                }
                 let r = Reconstructor(model: model, batchSize: batch, maskSeed: maskSeed)
                 if let segment {
                     guard segment >= 0, segment < recordStore.segmentCount else {

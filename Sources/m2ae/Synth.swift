@@ -96,7 +96,9 @@ extension M2AE.Synth {
         let generator = CohortGenerator(seed: seed, config: config)
         let started = Date()
         let cohort = (0..<subjects).map { generator.subject($0) }
-        let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]   // the same seed gives the same bytes
+        let configJSON = String(decoding: try encoder.encode(config), as: UTF8.self)
         let writer = try StoreWriter(url: url, subjects: cohort.map(\.subject), attributes: [
             "generator": "m2ae synth (Synth.CohortGenerator, docs/synth.md)",
             "command": "m2ae synth --subjects \(subjects) --segments \(segments) --seed \(seed) --defect-rate \(defectRate) --out \(url.lastPathComponent)",

@@ -93,8 +93,6 @@ struct BadInputTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let bare = folder.appendingPathComponent("bare.h5")
         try FileManager.default.copyItem(at: c.bare, to: bare)
-        try expectFailure(["reconstruct", bare.path, "--model", c.model.path, "--segment", "0", "--from", "ecg"], in: folder,
-                          mentions: [bare.path, "no fingerprints of model \(c.modelID)"])
         try expectFailure(["knn", bare.path, "--segment", "0"], in: folder, mentions: [bare.path, "no fingerprints"])
         try expectFailure(["project", bare.path], in: folder, mentions: [bare.path, "no fingerprints"])
         try expectFailure(["predict", bare.path, "--segment", "0", "--model", c.model.path], in: folder,

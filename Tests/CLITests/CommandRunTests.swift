@@ -45,6 +45,20 @@ struct CommandRunTests {
         #expect(listing(folder) == ["two.h5"], "synth leaves only its store: \(listing(folder))")
     }
 
+    @Test func synthIsByteForByteRepeatable() throws {
+        // No HDF5 object timestamps and sorted JSON attributes: the same command gives the same
+        // file, whenever it runs (the second run starts in a later second).
+        let a = try TestSupport.temporaryFolder("m2ae-cli-synth-a"), b = try TestSupport.temporaryFolder("m2ae-cli-synth-b")
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        let command = ["synth", "--subjects", "3", "--segments", "2", "--seed", "7", "--out", "same.h5"]
+        try m2aeSucceeds(command, in: a)
+        Thread.sleep(forTimeInterval: 1.1)
+        try m2aeSucceeds(command, in: b)
+        let first = try Data(contentsOf: a.appendingPathComponent("same.h5"))
+        let second = try Data(contentsOf: b.appendingPathComponent("same.h5"))
+        #expect(!first.isEmpty && first == second)
+    }
+
     @Test func infoJSONAndText() throws {
         let c = try CLICohort.get()
         let json = try checkJSON(try m2ae(["info", c.store.path, "--json"]), "m2ae info STORE --json")
@@ -145,6 +159,16 @@ struct CommandRunTests {
                                  "m2ae reconstruct STORE --model CKPT --all --from SOURCE --json")
         #expect(json["model"] as? String == c.modelID && json["target"] as? String == "ppg")
         #expect((json["segments"] as? Int ?? 0) + (json["skipped"] as? Int ?? 0) == CLICohort.segments)
+    }
+
+    @Test func reconstructNeedsNoFingerprintsAndWritesNothing() throws {
+        let c = try CLICohort.get()
+        let before = listing(c.folder)
+        let bytes = try Data(contentsOf: c.bare)
+        let r = try m2ae(["reconstruct", c.bare.path, "--model", c.model.path, "--segment", "4", "--from", "ppg"])
+        #expect(r.status == 0 && r.stdout.hasPrefix("segment 4 PPG → ECG: r = "), "\(r)")
+        let after = try Data(contentsOf: c.bare)
+        #expect(listing(c.folder) == before && after == bytes, "reconstruct must not write")
     }
 
     // MARK: - knn, project, predict, evaluate
