@@ -86,7 +86,7 @@ public struct EvaluationRunner {
             }
             for s in [trainStore] + (testStore.map { [$0] } ?? []) where !s.modelIDs.contains(random.id) {
                 log("embedding \(s.url.path) with the randomly initialised model \(random.id) (seed \(randomSeed))")
-                _ = try Embedder(model: random).run(store: s.url)
+                _ = try Embedder(model: random, threads: ProcessInfo.processInfo.activeProcessorCount).run(store: s.url)
             }
             let reTrain = try RecordStore(url: train), reTest = try testStore.map { _ in try RecordStore(url: test!) } ?? reTrain
             let a = try matrix(reTrain, random.id, .both, trainRows), b = try matrix(reTest, random.id, .both, testRows)

@@ -5,7 +5,8 @@ import Store
 /// (`/models/<id>/fingerprints/{ecg+ppg,ecg,ppg}`, each [N, f]): what `m2ae embed` runs.
 ///
 /// - Batched: segments are read, prepared (`Preprocessing.prepare`) and embedded
-///   `batchSize` at a time with one preallocated inference `Workspace`.
+///   `batchSize` per thread at a time, on `threads` cores (`FingerprintWorkers`, one
+///   preallocated inference `Workspace` each).
 /// - Resumable: finished batches are appended to a progress file beside the store
 ///   (`EmbedProgressFile`); a rerun after a crash or Ctrl-C continues from there.
 /// - Atomic per model: the store changes only at the end, in one `StoreEditor.edit`, so it
@@ -24,14 +25,18 @@ public struct Embedder {
 
     public let model: M2AEModel
     public let batchSize: Int
+    public let threads: Int
 
     /// - Parameters:
     ///   - model: the model whose fingerprints are written.
-    ///   - batchSize: segments per forward pass and per progress-file append (16 = one tile of
-    ///     `fingerprintsAllModes`; the workspace then holds about 65 MB for `small`).
-    public init(model: M2AEModel, batchSize: Int = 16) {
+    ///   - batchSize: segments per thread per forward pass (16 = one tile of
+    ///     `fingerprintsAllModes`; each thread's workspace then holds about 65 MB for `small`).
+    ///   - threads: cores to embed on; `batchSize × threads` segments are read and appended to
+    ///     the progress file at a time.
+    public init(model: M2AEModel, batchSize: Int = 16, threads: Int = 1) {
         self.model = model
         self.batchSize = max(1, batchSize)
+        self.threads = max(1, threads)
     }
 
     /// Embeds every segment of the store at `url`.
@@ -50,12 +55,12 @@ public struct Embedder {
         let partial = try EmbedProgressFile(url: EmbedProgressFile.location(store: url, modelID: id),
                                             rowFloats: 3 * f, totalRows: N)
         let resumed = partial.rowsDone
-        let ws = Workspace(config: model.config, maxSegments: batchSize)
+        let workers = FingerprintWorkers(model: model, threads: threads, maxSegments: batchSize * threads)
         let S = model.config.segmentSamples
         var start = resumed, batches = 0
         progress(start, N)
         while start < N {
-            let range = start..<min(start + batchSize, N)
+            let range = start..<min(start + batchSize * threads, N)
             var ecg = try store.signals(.ecg, range), ppg = try store.signals(.ppg, range)
             let meta = try store.meta(range)
             guard ecg.count == range.count * S, ppg.count == range.count * S else {
@@ -66,8 +71,8 @@ public struct Embedder {
                 let e = Self.prepare(&ecg, i, S, .ecg, m.ecgQuality), p = Self.prepare(&ppg, i, S, .ppg, m.ppgQuality)
                 present.append((e, p))
             }
-            try model.fingerprintsAllModes(ecg: ecg, ppg: ppg, present: present, workspace: ws)
-            try partial.append(ws.fingerprintRows(3 * range.count))
+            let rows = try workers.fingerprints(ecg: ecg, ppg: ppg, present: present)
+            try partial.append(rows)
             start = range.upperBound
             batches += 1
             progress(start, N)

@@ -14,7 +14,9 @@ extension M2AE.Bench {
             abstract: "Fingerprints per second: Swift engine vs PyTorch (eager, compile, ONNX Runtime).",
             discussion: """
             One unit of work is one segment embedded in all three fingerprint modes (what \
-            'm2ae embed' does). Prints medians of --repeats timed runs after one warm-up.
+            'm2ae embed' does). With several threads the Swift engine runs as 'm2ae embed' does: \
+            one share of the batch per thread, single-threaded BLAS in each (a batch of one \
+            segment uses multi-threaded BLAS). Prints medians of --repeats timed runs after one warm-up.
             """
         )
 
@@ -24,7 +26,7 @@ extension M2AE.Bench {
         var batches: String = "1,16,256"
         @Option(help: "Timed runs per measurement (the median is reported).")
         var repeats: Int = 5
-        @Option(help: "Threads for OpenBLAS and for PyTorch/ONNX Runtime (default: all cores).")
+        @Option(help: "Threads for the Swift engine and for PyTorch/ONNX Runtime (default: all cores).")
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
         @Flag(help: "Skip the PyTorch side.")
         var noTorch = false
@@ -58,10 +60,11 @@ extension M2AE.Bench {
             // Swift engine.
             var swift: [Int: Double] = [:]
             for B in sizes {
-                let ws = Workspace(config: cfg, maxSegments: B)
+                // What `m2ae embed --threads N` runs: one share of the batch per thread.
+                let workers = FingerprintWorkers(model: model, threads: threads, maxSegments: B)
                 let present = Array(repeating: (ecg: true, ppg: true), count: B)
                 swift[B] = try Self.median(repeats, clock) {
-                    try model.fingerprintsAllModes(ecg: ecg, ppg: ppg, present: present, workspace: ws)
+                    _ = try workers.fingerprints(ecg: ecg, ppg: ppg, present: present)
                 }
             }
             let peak = Self.sgemmPeak(repeats: repeats, clock)

@@ -19,13 +19,16 @@ extension M2AE {
         @Argument(help: "The record store (.h5).")
         var store: String
         @OptionGroup var modelOptions: ModelOptions
-        @Option(help: "Segments per forward pass (memory grows with it; 16 is the fastest tile).")
+        @Option(help: "Segments per thread per forward pass (memory grows with it; 16 is the fastest tile).")
         var batch: Int = 16
+        @Option(help: "Cores to embed on (each takes its own share of every batch).")
+        var threads: Int = ProcessInfo.processInfo.activeProcessorCount
         @Flag(help: "Recompute even when the store already has this model's fingerprints.")
         var force = false
 
         func validate() throws {
             guard batch >= 1, batch <= 4096 else { throw ValidationError("--batch must be in 1...4096") }
+            guard threads >= 1, threads <= 256 else { throw ValidationError("--threads must be in 1...256") }
         }
 
         func run() throws {
@@ -34,7 +37,7 @@ extension M2AE {
                 let total = try RecordStore(url: url).segmentCount   // bad store: fail before writing anything
                 let model = try modelOptions.load()
                 let bar = ProgressBar("embed", total: total, unit: "seg")
-                let summary = try Embedder(model: model, batchSize: batch).run(store: url, force: force) { done, _ in
+                let summary = try Embedder(model: model, batchSize: batch, threads: threads).run(store: url, force: force) { done, _ in
                     bar.advance(by: done - bar.done)
                 }
                 if summary.alreadyEmbedded {

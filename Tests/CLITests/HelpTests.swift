@@ -17,7 +17,7 @@ struct HelpTests {
         Case(command: ["synth"], options: ["--subjects", "--segments", "--seed", "--defect-rate", "--out", "--json"]),
         Case(command: ["import"], options: ["<paths>", "--out", "--rate", "--ecg", "--ppg", "--subject", "--json"]),
         Case(command: ["read"], options: ["<record>", "--csv", "--rate", "--rows"]),
-        Case(command: ["embed"], options: ["<store>", "--model", "--init", "--seed", "--config", "--batch", "--force"]),
+        Case(command: ["embed"], options: ["<store>", "--model", "--init", "--seed", "--config", "--batch", "--threads", "--force"]),
         Case(command: ["reconstruct"], options: ["<store>", "--model", "--init", "--seed", "--config", "--segment", "--all",
                                                  "--from", "--mask-seed", "--batch", "--json"]),
         Case(command: ["knn"], options: ["<store>", "--segment", "-k", "--mode", "--model-id", "--exclude-same-subject",

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 @testable import Model
 import Store
@@ -74,15 +75,42 @@ import TestSupport
         let resumed = try Embedder(model: model, batchSize: 3).run(store: url)
         #expect(resumed.resumedFrom == 6)
 
-        // The same fingerprints as an uninterrupted run on a fresh copy.
+        // The same fingerprints as an uninterrupted multi-threaded run on a fresh copy.
         let other = try Self.makeStore(try TestSupport.temporaryFolder("m2ae-embed-fresh"), n: 10)
         defer { try? FileManager.default.removeItem(at: other.deletingLastPathComponent()) }
-        _ = try Embedder(model: model, batchSize: 5).run(store: other)
+        _ = try Embedder(model: model, batchSize: 2, threads: 3).run(store: other)   // and on three threads
         let a = try RecordStore(url: url), b = try RecordStore(url: other)
         for mode in FingerprintMode.allCases {
             let x = try a.fingerprints(model: model.id, mode: mode, 0..<10), y = try b.fingerprints(model: model.id, mode: mode, 0..<10)
             #expect(zip(x, y).allSatisfy { ($0.isNaN && $1.isNaN) || abs($0 - $1) < 1e-6 }, "mode \(mode)")
         }
+    }
+
+    @Test func workersOnSeveralThreadsMatchOneThread() throws {
+        let model = try M2AEModel.random(config: .tiny, seed: 5)
+        let B = 37, S = model.config.segmentSamples
+        var rng = SystemRandomNumberGenerator()
+        let ecg = (0..<(B * S)).map { _ in Float.random(in: -2...2, using: &rng) }
+        let ppg = (0..<(B * S)).map { _ in Float.random(in: -2...2, using: &rng) }
+        let present = (0..<B).map { (ecg: $0 % 7 != 3, ppg: $0 % 5 != 1) }
+        let one = try FingerprintWorkers(model: model, threads: 1, maxSegments: B).fingerprints(ecg: ecg, ppg: ppg, present: present)
+        let before = Engine.blasThreads()
+        for threads in [2, 3, 64] {
+            let workers = FingerprintWorkers(model: model, threads: threads, maxSegments: B)
+            let many = try workers.fingerprints(ecg: ecg, ppg: ppg, present: present)
+            #expect(many.count == 3 * B * 16)
+            // Equal up to float rounding: a share's tiles pack other segments together, and
+            // BLAS may sum a product of another shape in another order.
+            let gap = zip(one, many).map { $0.isNaN && $1.isNaN ? 0 : abs($0 - $1) }.max()!
+            #expect(gap <= 1e-6, "\(threads) threads: max difference \(gap)")
+            // Fewer segments than threads, and a batch beyond the workers' size.
+            let few = try workers.fingerprints(ecg: ecg, ppg: ppg, present: Array(present.prefix(2)))
+            #expect(zip(one.prefix(few.count), few).allSatisfy { ($0.isNaN && $1.isNaN) || abs($0 - $1) <= 1e-6 })
+            #expect(throws: ForwardError.self) {
+                _ = try FingerprintWorkers(model: model, threads: threads, maxSegments: 4).fingerprints(ecg: ecg, ppg: ppg, present: present)
+            }
+        }
+        #expect(Engine.blasThreads() == before, "the BLAS thread count is restored")
     }
 
     @Test func badStoreIsAnErrorAndNothingIsWritten() throws {

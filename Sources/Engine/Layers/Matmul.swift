@@ -98,3 +98,6 @@ public func blasConfiguration() -> String { String(cString: openblas_get_config(
 /// Sets how many threads OpenBLAS may use for one `sgemm` (1 keeps every product on the
 /// calling thread, as benchmarks timed by thread CPU time need).
 public func setBLASThreads(_ count: Int) { openblas_set_num_threads(Int32(max(count, 1))) }
+
+/// How many threads OpenBLAS may use for one `sgemm` now.
+public func blasThreads() -> Int { Int(openblas_get_num_threads()) }

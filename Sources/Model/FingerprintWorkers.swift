@@ -1,0 +1,88 @@
+import Engine
+import Foundation
+
+/// `fingerprintsAllModes` on several cores at once: a batch is cut into one contiguous share per
+/// thread, and each share runs on its own thread, with its own inference `Workspace` and
+/// single-threaded BLAS.
+///
+/// Why not OpenBLAS's own threads: the products of one 16-segment tile are small (800 × 128 ×
+/// 512 at most), so splitting each of them over two cores gains little (measured in
+/// docs/engine.md), and LayerNorm, GELU and softmax stay on one core; whole shares on separate
+/// cores scale with the core count. A batch of one segment runs on one thread with BLAS using
+/// all of them. Results match the single-threaded ones to float rounding (≤ 1e-6, tested: a
+/// share's tiles group other segments, and BLAS may sum products of another shape in another
+/// order).
+public final class FingerprintWorkers: @unchecked Sendable {
+    public let model: M2AEModel
+    /// Threads (and workspaces).
+    public let threads: Int
+    /// The most segments one `fingerprints` call may take.
+    public let maxSegments: Int
+    private let workspaces: [Workspace]
+
+    /// - Parameters:
+    ///   - threads: cores to use (≥ 1).
+    ///   - maxSegments: the largest batch a call will pass.
+    public init(model: M2AEModel, threads: Int, maxSegments: Int) {
+        self.model = model
+        self.threads = max(1, min(threads, maxSegments))
+        self.maxSegments = max(1, maxSegments)
+        let share = (self.maxSegments + self.threads - 1) / self.threads
+        workspaces = (0..<self.threads).map { _ in Workspace(config: model.config, maxSegments: share) }
+    }
+
+    /// Bytes of activation memory held (all workspaces).
+    public var byteCount: Int { workspaces.reduce(0) { $0 + $1.byteCount } }
+
+    /// The fingerprints of B = `present.count` segments in all three modes.
+    /// - Parameters:
+    ///   - ecg, ppg: (B, S) prepared segments.
+    ///   - present: per segment, which modalities are there.
+    /// - Returns: (3B, f) rows, per segment ECG+PPG, ECG-only, PPG-only (as `fingerprintsAllModes`).
+    /// - Throws: `ForwardError` for a batch larger than `maxSegments`.
+    public func fingerprints(ecg: UnsafePointer<Float>, ppg: UnsafePointer<Float>,
+                             present: [(ecg: Bool, ppg: Bool)]) throws -> [Float] {
+        let B = present.count, S = model.config.segmentSamples, f = model.config.fingerprintDim
+        guard B <= maxSegments else { throw ForwardError(reason: "batch of \(B) segments exceeds the \(maxSegments) the workers were sized for") }
+        let used = min(threads, B)
+        guard used > 1 else {
+            try model.fingerprintsAllModes(ecg: ecg, ppg: ppg, present: present, workspace: workspaces[0])
+            return workspaces[0].fingerprintRows(3 * B)
+        }
+        // Contiguous shares, the first B % used one segment longer.
+        let bounds = (0...used).map { $0 * B / used }
+        let blasThreads = Engine.blasThreads()
+        setBLASThreads(1)
+        defer { setBLASThreads(blasThreads) }
+        let failures = FailureBox(), input = ReadOnlyInput(ecg: ecg, ppg: ppg)
+        DispatchQueue.concurrentPerform(iterations: used) { w in
+            let lo = bounds[w], hi = bounds[w + 1]
+            do {
+                try model.fingerprintsAllModes(ecg: input.ecg + lo * S, ppg: input.ppg + lo * S,
+                                               present: Array(present[lo..<hi]), workspace: workspaces[w])
+            } catch { failures.record(error) }
+        }
+        if let error = failures.first { throw error }
+        var out = [Float](repeating: 0, count: 3 * B * f)
+        out.withUnsafeMutableBufferPointer { o in
+            for w in 0..<used {
+                let rows = 3 * (bounds[w + 1] - bounds[w])
+                (o.baseAddress! + 3 * bounds[w] * f).update(from: workspaces[w].fingerprints, count: rows * f)
+            }
+        }
+        return out
+    }
+}
+
+/// The batch, read (never written) by every worker.
+private struct ReadOnlyInput: @unchecked Sendable {
+    let ecg: UnsafePointer<Float>, ppg: UnsafePointer<Float>
+}
+
+/// The first error thrown by any worker.
+private final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [Error] = []
+    func record(_ error: Error) { lock.withLock { errors.append(error) } }
+    var first: Error? { lock.withLock { errors.first } }
+}
