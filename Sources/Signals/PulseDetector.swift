@@ -33,8 +33,7 @@ public enum PulseDetector {
     /// - Returns: aligned peaks and onsets; empty for a flat or missing signal.
     public static func detect(_ ppg: [Float], rate: Double) -> PulseFiducials {
         guard SignalMath.isValidRate(rate), let x = SignalMath.fillGaps(ppg.map(Double.init)), x.count > Int(rate) else { return .empty }
-        let sections = Filters.butterworth(rate: rate, low: 0.5, high: min(8, 0.45 * rate), order: 2)
-        let f = Filters.filtfilt(sections, x)
+        let f = Filters.filtfilt(pulseBand(rate: rate), x)
         guard !SignalMath.isFlat(f, reference: x) else { return .empty }
         let found = systolicPeaks(f, rate: rate)
         let onsets = feet(f, peaks: found, rate: rate)
@@ -47,6 +46,18 @@ public enum PulseDetector {
     }
 
     // MARK: - Internal API
+
+    /// The band pulses are found on: the model's PPG band (0.5–8 Hz, below 0.45·rate).
+    static func pulseBand(rate: Double) -> [[Double]] {
+        Filters.butterworth(rate: rate, low: 0.5, high: min(Preprocessing.band(for: .ppg).high, 0.45 * rate), order: 2)
+    }
+
+    /// The feet of `detect` from the gap-free PPG `x` and its `pulseBand` filtering `f`, without
+    /// the peak refinement (the quality check's noise rule needs only the feet).
+    static func onsets(filtered f: [Double], reference x: [Double], rate: Double) -> [Int] {
+        guard SignalMath.isValidRate(rate), x.count > Int(rate), !SignalMath.isFlat(f, reference: x) else { return [] }
+        return feet(f, peaks: systolicPeaks(f, rate: rate), rate: rate)
+    }
 
     static func systolicPeaks(_ f: [Double], rate: Double) -> [Int] {
         let energy = f.map { $0 > 0 ? $0 * $0 : 0 }

@@ -160,21 +160,23 @@ public enum QualityCheck {
         guard SignalMath.isValidRate(rate) else { return false }
         let seconds = Double(x.count) / rate
         guard seconds >= minimumNoiseSeconds else { return false }
-        let beats: [Int]
+        guard let filled = SignalMath.fillGaps(x.map(Double.init)) else { return true }
+        // The detectors' own band-passed signal (the modality's band) is the one the beats are
+        // compared on, so it is filtered once.
+        var beats: [Int], f: [Double]
         let window: (before: Int, after: Int)
         switch modality {
         case .ecg:
-            beats = RPeakDetector.detect(x, rate: rate)
+            (beats, f) = RPeakDetector.detect(filled: filled, rate: rate)
             window = (Int(0.1 * rate), Int(0.1 * rate))
         case .ppg:
-            beats = PulseDetector.detect(x, rate: rate).onsets
+            f = Filters.filtfilt(PulseDetector.pulseBand(rate: rate), filled)
+            beats = PulseDetector.onsets(filtered: f, reference: filled, rate: rate)
             window = (Int(0.05 * rate), Int(0.3 * rate))
         }
         let bpm = 60 * Double(beats.count) / seconds
         guard plausibleBeatsPerMinute.contains(bpm) else { return true }
-        guard let filled = SignalMath.fillGaps(x.map(Double.init)) else { return true }
         let high = min(Preprocessing.band(for: modality).high, 0.45 * rate)
-        let f = Filters.filtfilt(Filters.butterworth(rate: rate, low: 0.5, high: high, order: 2), filled)
         // Broadband noise: more power above the band than a fraction of the power in it.
         let above = Filters.filtfilt(Filters.butterworth(rate: rate, low: high, high: rate, order: 2), filled)
         let inBand = SignalMath.std(f), outOfBand = SignalMath.std(above)

@@ -31,23 +31,34 @@ public enum RPeakDetector {
     ///   - rate: sampling rate in Hz.
     /// - Returns: sample indices of the R-peaks, ascending; empty for a flat or missing lead.
     public static func detect(_ ecg: [Float], rate: Double) -> [Int] {
-        guard SignalMath.isValidRate(rate), let x = SignalMath.fillGaps(ecg.map(Double.init)), x.count > Int(rate) else { return [] }
-        let qrsBand = Filters.butterworth(rate: rate, low: 5, high: min(15, 0.45 * rate), order: 2)
-        let band = Filters.filtfilt(qrsBand, x)
-        guard !SignalMath.isFlat(band, reference: x) else { return [] }
-        let energy = SignalMath.derivative(band).map { $0 * $0 }
-        let mwi = SignalMath.movingAverage(energy, width: max(1, Int(integrationSeconds * rate)))
-        let threshold = localThreshold(mwi, rate: rate)
-        guard threshold.contains(where: { $0 > 0 }) else { return [] }
-        let refractory = max(1, Int(refractorySeconds * rate))
-        var candidates = pickPeaks(mwi, threshold: threshold, refractory: refractory, range: 0..<mwi.count)
-        candidates = searchBack(candidates, mwi, threshold: threshold, refractory: refractory)
-        let ecgBand = Filters.butterworth(rate: rate, low: 0.5, high: min(40, 0.45 * rate), order: 2)
-        let clean = Filters.filtfilt(ecgBand, x)
-        return locate(candidates, in: clean, halfWidth: max(1, Int(locateSeconds * rate)), refractory: refractory)
+        guard SignalMath.isValidRate(rate), let x = SignalMath.fillGaps(ecg.map(Double.init)) else { return [] }
+        return detect(filled: x, rate: rate).peaks
     }
 
     // MARK: - Internal API
+
+    /// `detect` on a gap-free lead; also returns the 0.5–40 Hz band-passed lead the peaks are
+    /// placed on (empty when no peak search ran), which the quality check's noise rule reuses.
+    static func detect(filled x: [Double], rate: Double) -> (peaks: [Int], clean: [Double]) {
+        guard SignalMath.isValidRate(rate), x.count > Int(rate) else { return ([], []) }
+        let qrsBand = Filters.butterworth(rate: rate, low: 5, high: min(15, 0.45 * rate), order: 2)
+        let band = Filters.filtfilt(qrsBand, x)
+        guard !SignalMath.isFlat(band, reference: x) else { return ([], []) }
+        let energy = SignalMath.derivative(band).map { $0 * $0 }
+        let mwi = SignalMath.movingAverage(energy, width: max(1, Int(integrationSeconds * rate)))
+        let threshold = localThreshold(mwi, rate: rate)
+        guard threshold.contains(where: { $0 > 0 }) else { return ([], []) }
+        let refractory = max(1, Int(refractorySeconds * rate))
+        var candidates = pickPeaks(mwi, threshold: threshold, refractory: refractory, range: 0..<mwi.count)
+        candidates = searchBack(candidates, mwi, threshold: threshold, refractory: refractory)
+        let clean = Filters.filtfilt(cleanBand(rate: rate), x)
+        return (locate(candidates, in: clean, halfWidth: max(1, Int(locateSeconds * rate)), refractory: refractory), clean)
+    }
+
+    /// The band the R-peaks are placed on: the model's ECG band (0.5–40 Hz, below 0.45·rate).
+    static func cleanBand(rate: Double) -> [[Double]] {
+        Filters.butterworth(rate: rate, low: 0.5, high: min(Preprocessing.band(for: .ecg).high, 0.45 * rate), order: 2)
+    }
 
     /// thresholdFraction × the 98th percentile of `mwi` over ±5 s, evaluated every second.
     static func localThreshold(_ mwi: [Double], rate: Double) -> [Double] {
