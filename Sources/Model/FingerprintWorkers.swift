@@ -8,8 +8,9 @@ import Foundation
 /// Why not OpenBLAS's own threads: the products of one 16-segment tile are small (800 × 128 ×
 /// 512 at most), so splitting each of them over two cores gains little (measured in
 /// docs/engine.md), and LayerNorm, GELU and softmax stay on one core; whole shares on separate
-/// cores scale with the core count. A batch of one segment runs on one thread with BLAS using
-/// all of them. Results match the single-threaded ones to float rounding (≤ 1e-6, tested: a
+/// cores scale with the core count. A batch of one segment runs on two threads: its ECG and PPG
+/// encoders side by side, then its ECG+PPG sequence beside its two single-modality ones through
+/// the bottleneck (`allModesOnTwoThreads`). Results match the single-threaded ones to float rounding (≤ 1e-6, tested: a
 /// share's tiles group other segments, and BLAS may sum products of another shape in another
 /// order).
 public final class FingerprintWorkers: @unchecked Sendable {
@@ -25,8 +26,9 @@ public final class FingerprintWorkers: @unchecked Sendable {
     ///   - maxSegments: the largest batch a call will pass.
     public init(model: M2AEModel, threads: Int, maxSegments: Int) {
         self.model = model
-        self.threads = max(1, min(threads, maxSegments))
         self.maxSegments = max(1, maxSegments)
+        // One segment still keeps two threads busy (its two encoders, then its bottleneck sequences).
+        self.threads = max(1, min(threads, max(self.maxSegments, 2)))
         let share = (self.maxSegments + self.threads - 1) / self.threads
         workspaces = (0..<self.threads).map { _ in Workspace(config: model.config, maxSegments: share) }
     }
@@ -44,16 +46,21 @@ public final class FingerprintWorkers: @unchecked Sendable {
                              present: [(ecg: Bool, ppg: Bool)]) throws -> [Float] {
         let B = present.count, S = model.config.segmentSamples, f = model.config.fingerprintDim
         guard B <= maxSegments else { throw ForwardError(reason: "batch of \(B) segments exceeds the \(maxSegments) the workers were sized for") }
-        let used = min(threads, B)
-        guard used > 1 else {
+        guard threads > 1 else {
             try model.fingerprintsAllModes(ecg: ecg, ppg: ppg, present: present, workspace: workspaces[0])
             return workspaces[0].fingerprintRows(3 * B)
         }
-        // Contiguous shares, the first B % used one segment longer.
-        let bounds = (0...used).map { $0 * B / used }
         let blasThreads = Engine.blasThreads()
         setBLASThreads(1)
         defer { setBLASThreads(blasThreads) }
+        if B == 1 {
+            var out = [Float](repeating: 0, count: 3 * f)
+            try model.allModesOnTwoThreads(ecg: ecg, ppg: ppg, present: present[0], out: &out, a: workspaces[0], b: workspaces[1])
+            return out
+        }
+        // Contiguous shares, the first B % used one segment longer.
+        let used = min(threads, B)
+        let bounds = (0...used).map { $0 * B / used }
         let failures = FailureBox(), input = ReadOnlyInput(ecg: ecg, ppg: ppg)
         DispatchQueue.concurrentPerform(iterations: used) { w in
             let lo = bounds[w], hi = bounds[w + 1]

@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 
 // MARK: - Forward passes
 //
@@ -112,6 +113,44 @@ extension M2AEModel {
         for s in 0..<(3 * B) where ws.bottleneckOffsets[s] == ws.bottleneckOffsets[s + 1] {
             (out + s * f).update(repeating: .nan, count: f)
         }
+    }
+
+    /// One segment's three fingerprint modes on two threads (workspaces `a` and `b`, BLAS
+    /// single-threaded by the caller): the ECG encoder runs on one thread while the PPG encoder
+    /// runs on the other; then the ECG+PPG sequence runs the bottleneck on one thread while the
+    /// ECG-only and PPG-only sequences run it on the other. The three fingerprints (3, f) go to
+    /// `out`, as `fingerprintsAllModes` writes them for a batch of one.
+    func allModesOnTwoThreads(ecg: UnsafePointer<Float>, ppg: UnsafePointer<Float>, present: (ecg: Bool, ppg: Bool),
+                              out: UnsafeMutablePointer<Float>, a: Workspace, b: Workspace) throws {
+        let T = config.numPatches, d = config.dModel, f = config.fingerprintDim
+        try check(a, B: 1, T: T); try check(b, B: 1, T: T)
+        let inputs = [ecg, ppg]
+        let masks = [[Bool](repeating: present.ecg, count: T), [Bool](repeating: present.ppg, count: T)]
+        let (_, N) = try indexModalities(masks, inputs, B: 1, ws: a)
+        _ = try indexModalities(masks, inputs, B: 1, ws: b)
+        // Encoders: ECG on `a`, PPG on `b`.
+        let spaces = [a, b], shared = SharedInputs(ecg: ecg, ppg: ppg)
+        let results = EncoderOutputs()
+        DispatchQueue.concurrentPerform(iterations: 2) { m in
+            guard N[m] > 0 else { return }
+            results.set(m, encode(m, m == 0 ? shared.ecg : shared.ppg, N: N[m], B: 1, ws: spaces[m]))
+        }
+        let encoded = [results.get(0), results.get(1)]
+        // Both bottleneck inputs hold [ECG tokens; PPG tokens]: `a` as one sequence (ECG+PPG),
+        // `b` as two (ECG-only, PPG-only).
+        let ne = N[0], np = N[1]
+        for ws in spaces {
+            if let e = encoded[0] { ws.bottleneckIn.update(from: e, count: ne * d) }
+            if let p = encoded[1] { (ws.bottleneckIn + ne * d).update(from: p, count: np * d) }
+        }
+        a.bottleneckOffsets[0] = 0; a.bottleneckOffsets[1] = Int32(ne + np)
+        b.bottleneckOffsets[0] = 0; b.bottleneckOffsets[1] = Int32(ne); b.bottleneckOffsets[2] = Int32(ne + np)
+        let output = SharedOutput(out)
+        DispatchQueue.concurrentPerform(iterations: 2) { w in
+            bottleneck(S: w == 0 ? 1 : 2, Nb: ne + np, ws: spaces[w], out: output.pointer + w * f)
+        }
+        // A mode whose sequence is empty has no fingerprint.
+        for (s, n) in [ne + np, ne, np].enumerated() where n == 0 { (out + s * f).update(repeating: .nan, count: f) }
     }
 
     // MARK: - Stages
@@ -234,4 +273,23 @@ extension M2AEModel {
 public struct ForwardError: Error, CustomStringConvertible {
     public var reason: String
     public var description: String { "model forward: \(reason)" }
+}
+
+/// The inputs of `allModesOnTwoThreads`, read by both threads.
+private struct SharedInputs: @unchecked Sendable {
+    let ecg: UnsafePointer<Float>, ppg: UnsafePointer<Float>
+}
+
+/// The output of `allModesOnTwoThreads`; the threads write disjoint rows.
+private struct SharedOutput: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
+}
+
+/// Where each encoder's output landed (one slot per thread).
+private final class EncoderOutputs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [UnsafeMutablePointer<Float>?] = [nil, nil]
+    func set(_ m: Int, _ p: UnsafeMutablePointer<Float>) { lock.withLock { slots[m] = p } }
+    func get(_ m: Int) -> UnsafeMutablePointer<Float>? { lock.withLock { slots[m] } }
 }

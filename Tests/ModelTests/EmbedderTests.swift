@@ -110,6 +110,16 @@ import TestSupport
                 _ = try FingerprintWorkers(model: model, threads: threads, maxSegments: 4).fingerprints(ecg: ecg, ppg: ppg, present: present)
             }
         }
+        // One segment on two threads (encoders side by side, then the bottleneck sequences).
+        let pair = FingerprintWorkers(model: model, threads: 2, maxSegments: 1)
+        for (i, p) in [(ecg: true, ppg: true), (ecg: true, ppg: false), (ecg: false, ppg: true)].enumerated() {
+            let at = (4 + i) * S
+            let alone = try FingerprintWorkers(model: model, threads: 1, maxSegments: 1)
+                .fingerprints(ecg: Array(ecg[at..<(at + S)]), ppg: Array(ppg[at..<(at + S)]), present: [p])
+            let split = try pair.fingerprints(ecg: Array(ecg[at..<(at + S)]), ppg: Array(ppg[at..<(at + S)]), present: [p])
+            #expect(split.count == 3 * 16 && zip(alone, split).allSatisfy { ($0.isNaN && $1.isNaN) || abs($0 - $1) <= 1e-6 }, "\(p)")
+            #expect(split.filter(\.isNaN).count == (p.ecg && p.ppg ? 0 : 16), "one NaN mode when a modality is absent")
+        }
         #expect(Engine.blasThreads() == before, "the BLAS thread count is restored")
     }
 
