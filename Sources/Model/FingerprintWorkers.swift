@@ -5,10 +5,10 @@ import Foundation
 /// thread, and each share runs on its own thread, with its own inference `Workspace` and
 /// single-threaded BLAS.
 ///
-/// Why not OpenBLAS's own threads: the products of one 16-segment tile are small (800 × 128 ×
-/// 512 at most), so splitting each of them over two cores gains little (measured in
-/// docs/engine.md), and LayerNorm, GELU and softmax stay on one core; whole shares on separate
-/// cores scale with the core count. A batch of one segment runs on two threads: its ECG and PPG
+/// Why not OpenBLAS's own threads: they split each product of a 16-segment tile (800 × 128 ×
+/// 512 at most) over the cores while LayerNorm, GELU and softmax stay on one; whole shares on
+/// separate cores scale better (2 cores: 1.1–1.8× the fingerprints per second of OpenBLAS
+/// threading, largest at small batches; docs/model.md). A batch of one segment runs on two threads: its ECG and PPG
 /// encoders side by side, then its ECG+PPG sequence beside its two single-modality ones through
 /// the bottleneck (`allModesOnTwoThreads`). Results match the single-threaded ones to float rounding (≤ 1e-6, tested: a
 /// share's tiles group other segments, and BLAS may sum products of another shape in another
