@@ -3,16 +3,16 @@ import Foundation
 
 /// `fingerprintsAllModes` on several cores at once: a batch is cut into one contiguous share per
 /// thread, and each share runs on its own thread, with its own inference `Workspace` and
-/// single-threaded BLAS.
+/// single-threaded BLAS. A batch of one segment runs on two threads: its ECG and PPG encoders
+/// side by side, then its ECG+PPG sequence beside its two single-modality ones through the
+/// bottleneck (`allModesOnTwoThreads`).
 ///
 /// Why not OpenBLAS's own threads: they split each product of a 16-segment tile (800 × 128 ×
 /// 512 at most) over the cores while LayerNorm, GELU and softmax stay on one; whole shares on
 /// separate cores scale better (2 cores: 1.1–1.8× the fingerprints per second of OpenBLAS
-/// threading, largest at small batches; docs/model.md). A batch of one segment runs on two threads: its ECG and PPG
-/// encoders side by side, then its ECG+PPG sequence beside its two single-modality ones through
-/// the bottleneck (`allModesOnTwoThreads`). Results match the single-threaded ones to float rounding (≤ 1e-6, tested: a
-/// share's tiles group other segments, and BLAS may sum products of another shape in another
-/// order).
+/// threading, largest at small batches; docs/model.md). Results match the single-threaded ones
+/// to float rounding (≤ 1e-6, tested: a share's tiles group other segments, and BLAS may sum
+/// products of another shape in another order).
 public final class FingerprintWorkers: @unchecked Sendable {
     public let model: M2AEModel
     /// Threads (and workspaces).
@@ -89,7 +89,7 @@ private struct ReadOnlyInput: @unchecked Sendable {
 /// The first error thrown by any worker.
 private final class FailureBox: @unchecked Sendable {
     private let lock = NSLock()
-    private var errors: [Error] = []
-    func record(_ error: Error) { lock.withLock { errors.append(error) } }
-    var first: Error? { lock.withLock { errors.first } }
+    private var error: Error?
+    func record(_ error: Error) { lock.withLock { if self.error == nil { self.error = error } } }
+    var first: Error? { lock.withLock { error } }
 }

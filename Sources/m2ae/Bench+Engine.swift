@@ -15,8 +15,8 @@ extension M2AE.Bench {
             discussion: """
             One unit of work is one segment embedded in all three fingerprint modes (what \
             'm2ae embed' does). With several threads the Swift engine runs as 'm2ae embed' does: \
-            one share of the batch per thread, single-threaded BLAS in each (a batch of one \
-            segment uses multi-threaded BLAS). Prints medians of --repeats timed runs after one warm-up.
+            one share of the batch per thread, single-threaded BLAS in each (one segment: its \
+            encoders, then its bottleneck sequences, side by side). Prints medians of --repeats timed runs after one warm-up.
             """
         )
 
