@@ -29,8 +29,11 @@ public final class FingerprintWorkers: @unchecked Sendable {
         self.maxSegments = max(1, maxSegments)
         // One segment still keeps two threads busy (its two encoders, then its bottleneck sequences).
         self.threads = max(1, min(threads, max(self.maxSegments, 2)))
+        // Each thread works through its share one tile at a time, so its workspace holds one tile
+        // (about 65 MB for `small`) whatever the batch.
         let share = (self.maxSegments + self.threads - 1) / self.threads
-        workspaces = (0..<self.threads).map { _ in Workspace(config: model.config, maxSegments: share) }
+        let rows = min(share, M2AEModel.allModesTile)
+        workspaces = (0..<self.threads).map { _ in Workspace(config: model.config, maxSegments: rows) }
     }
 
     /// Bytes of activation memory held (all workspaces).
@@ -44,46 +47,58 @@ public final class FingerprintWorkers: @unchecked Sendable {
     /// - Throws: `ForwardError` for a batch larger than `maxSegments`.
     public func fingerprints(ecg: UnsafePointer<Float>, ppg: UnsafePointer<Float>,
                              present: [(ecg: Bool, ppg: Bool)]) throws -> [Float] {
-        let B = present.count, S = model.config.segmentSamples, f = model.config.fingerprintDim
+        let B = present.count, f = model.config.fingerprintDim
         guard B <= maxSegments else { throw ForwardError(reason: "batch of \(B) segments exceeds the \(maxSegments) the workers were sized for") }
-        guard threads > 1 else {
-            try model.fingerprintsAllModes(ecg: ecg, ppg: ppg, present: present, workspace: workspaces[0])
-            return workspaces[0].fingerprintRows(3 * B)
-        }
-        let blasThreads = Engine.blasThreads()
-        setBLASThreads(1)
-        defer { setBLASThreads(blasThreads) }
-        if B == 1 {
-            var out = [Float](repeating: 0, count: 3 * f)
-            try model.allModesOnTwoThreads(ecg: ecg, ppg: ppg, present: present[0], out: &out, a: workspaces[0], b: workspaces[1])
-            return out
-        }
-        // Contiguous shares, the first B % used one segment longer.
-        let used = min(threads, B)
-        let bounds = (0...used).map { $0 * B / used }
-        let failures = FailureBox(), input = ReadOnlyInput(ecg: ecg, ppg: ppg)
-        DispatchQueue.concurrentPerform(iterations: used) { w in
-            let lo = bounds[w], hi = bounds[w + 1]
-            do {
-                try model.fingerprintsAllModes(ecg: input.ecg + lo * S, ppg: input.ppg + lo * S,
-                                               present: Array(present[lo..<hi]), workspace: workspaces[w])
-            } catch { failures.record(error) }
-        }
-        if let error = failures.first { throw error }
         var out = [Float](repeating: 0, count: 3 * B * f)
-        out.withUnsafeMutableBufferPointer { o in
-            for w in 0..<used {
-                let rows = 3 * (bounds[w + 1] - bounds[w])
-                (o.baseAddress! + 3 * bounds[w] * f).update(from: workspaces[w].fingerprints, count: rows * f)
+        let input = ReadOnlyInput(ecg: ecg, ppg: ppg)
+        try out.withUnsafeMutableBufferPointer { o in
+            let output = SharedRows(o.baseAddress!)
+            guard threads > 1 else {
+                return try share(0..<B, of: input, present: present, into: output, workspace: workspaces[0])
             }
+            let blasThreads = Engine.blasThreads()
+            setBLASThreads(1)
+            defer { setBLASThreads(blasThreads) }
+            if B == 1 {
+                return try model.allModesOnTwoThreads(ecg: ecg, ppg: ppg, present: present[0], out: output.pointer,
+                                                      a: workspaces[0], b: workspaces[1])
+            }
+            // Contiguous shares, one per thread.
+            let used = min(threads, B)
+            let bounds = (0...used).map { $0 * B / used }
+            let failures = FailureBox()
+            DispatchQueue.concurrentPerform(iterations: used) { w in
+                do {
+                    try share(bounds[w]..<bounds[w + 1], of: input, present: present, into: output, workspace: workspaces[w])
+                } catch { failures.record(error) }
+            }
+            if let error = failures.first { throw error }
         }
         return out
+    }
+
+    /// Segments `range` of the batch, tile by tile on one workspace; their rows go to `output`.
+    private func share(_ range: Range<Int>, of input: ReadOnlyInput, present: [(ecg: Bool, ppg: Bool)],
+                       into output: SharedRows, workspace ws: Workspace) throws {
+        let S = model.config.segmentSamples, f = model.config.fingerprintDim
+        for lo in stride(from: range.lowerBound, to: range.upperBound, by: ws.maxSegments) {
+            let hi = min(lo + ws.maxSegments, range.upperBound)
+            try model.fingerprintsAllModes(ecg: input.ecg + lo * S, ppg: input.ppg + lo * S,
+                                           present: Array(present[lo..<hi]), workspace: ws)
+            (output.pointer + 3 * lo * f).update(from: ws.fingerprints, count: 3 * (hi - lo) * f)
+        }
     }
 }
 
 /// The batch, read (never written) by every worker.
 private struct ReadOnlyInput: @unchecked Sendable {
     let ecg: UnsafePointer<Float>, ppg: UnsafePointer<Float>
+}
+
+/// The output rows; the workers write disjoint ranges.
+private struct SharedRows: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
 }
 
 /// The first error thrown by any worker.

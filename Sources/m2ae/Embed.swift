@@ -19,7 +19,7 @@ extension M2AE {
         @Argument(help: "The record store (.h5).")
         var store: String
         @OptionGroup var modelOptions: ModelOptions
-        @Option(help: "Segments per thread per forward pass (memory grows with it; 16 is the fastest tile).")
+        @Option(help: "Segments per thread per forward pass (16, one tile of the model, is the fastest).")
         var batch: Int = 16
         @Option(help: "Cores to embed on (each takes its own share of every batch).")
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
