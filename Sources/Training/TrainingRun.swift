@@ -93,7 +93,7 @@ public final class TrainingRun {
             state.epochs = settings.epochs
             curve = LossCurve(csv: settings.curve, upTo: s.step)
         } else {
-            let model = try settings.initialWeights.map { try Self.startingWeights($0, config: config) }
+            let model = try settings.initialWeights.map { try TrainingCheckpoint.weights($0, config: config, use: "fine-tune") }
                 ?? M2AEModel.random(config: config, seed: settings.seed)
             trainer = Trainer(model: model, hyperparameters: h, maxSegments: settings.batchSize)
             state = TrainingState(step: 0, epoch: 0, batchInEpoch: 0, epochs: settings.epochs, stepsPerEpoch: stepsPerEpoch,
@@ -103,16 +103,6 @@ public final class TrainingRun {
         }
         let set = try ValidationSet(source: source, split: split, limit: settings.validationLimit)
         validator = Validator(set: set, config: config, batchSize: settings.batchSize, seed: settings.seed)
-    }
-
-    /// The weights a fine-tuning run starts from; a checkpoint of another config is refused.
-    static func startingWeights(_ url: URL, config: M2AEConfig) throws -> M2AEModel {
-        let model: M2AEModel
-        do { model = try M2AEModel(checkpoint: url) } catch { throw TrainingRunError("cannot fine-tune: \(error)") }
-        guard model.config == config else {
-            throw TrainingRunError("\(url.path): the checkpoint is config '\(model.config.name)', this run asks for '\(config.name)'; pass --config \(model.config.name)")
-        }
-        return model
     }
 
     /// Validation segments evaluated per epoch.

@@ -66,16 +66,24 @@ public enum TrainingCheckpoint {
         }
     }
 
+    /// The weights of checkpoint `url` for a run of `config` (to `use` them: resume, fine-tune).
+    /// - Parameter otherwise: what else the user can do, appended to the wrong-config message.
+    /// - Throws: `TrainingRunError` for an unreadable checkpoint or one of another config.
+    static func weights(_ url: URL, config: M2AEConfig, use: String, otherwise: String = "") throws -> M2AEModel {
+        let model: M2AEModel
+        do { model = try M2AEModel(checkpoint: url) } catch { throw TrainingRunError("cannot \(use): \(error)") }
+        guard model.config == config else {
+            throw TrainingRunError("\(url.path): the checkpoint is config '\(model.config.name)' (\(model.config.json())), this run asks for '\(config.name)'; pass --config \(model.config.name)\(otherwise)")
+        }
+        return model
+    }
+
     /// Loads checkpoint `url` and its state for `--resume`.
     /// - Parameter config: the config the run asks for; a checkpoint of another config is refused.
     /// - Throws: `TrainingRunError` naming the file and the problem.
     public static func load(_ url: URL, config: M2AEConfig, hyperparameters: Hyperparameters,
                             maxSegments: Int) throws -> (Trainer, TrainingState) {
-        let model: M2AEModel
-        do { model = try M2AEModel(checkpoint: url) } catch { throw TrainingRunError("cannot resume: \(error)") }
-        guard model.config == config else {
-            throw TrainingRunError("\(url.path): the checkpoint is config '\(model.config.name)' (\(model.config.json())), this run asks for '\(config.name)'; pass --config \(model.config.name) or start a new --out")
-        }
+        let model = try weights(url, config: config, use: "resume", otherwise: " or start a new --out")
         let sURL = stateURL(for: url)
         let file: SafetensorsFile
         do { file = try SafetensorsFile(url: sURL) } catch {
