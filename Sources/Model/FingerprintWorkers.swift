@@ -90,13 +90,13 @@ public final class FingerprintWorkers: @unchecked Sendable {
     }
 }
 
-/// The batch, read (never written) by every worker.
-private struct ReadOnlyInput: @unchecked Sendable {
+/// A batch's ECG and PPG, read (never written) by several threads.
+struct ReadOnlyInput: @unchecked Sendable {
     let ecg: UnsafePointer<Float>, ppg: UnsafePointer<Float>
 }
 
-/// The output rows; the workers write disjoint ranges.
-private struct SharedRows: @unchecked Sendable {
+/// Output rows that several threads write, each its own disjoint rows.
+struct SharedRows: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
     init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
 }

@@ -128,24 +128,22 @@ extension M2AEModel {
         let masks = [[Bool](repeating: present.ecg, count: T), [Bool](repeating: present.ppg, count: T)]
         let (_, N) = try indexModalities(masks, inputs, B: 1, ws: a)
         _ = try indexModalities(masks, inputs, B: 1, ws: b)
-        // Encoders: ECG on `a`, PPG on `b`.
-        let spaces = [a, b], shared = SharedInputs(ecg: ecg, ppg: ppg)
-        let results = EncoderOutputs()
+        // Encoders: ECG on `a`, PPG on `b`; each leaves its output in its workspace's `encoderOut`.
+        let spaces = [a, b], shared = ReadOnlyInput(ecg: ecg, ppg: ppg)
         DispatchQueue.concurrentPerform(iterations: 2) { m in
             guard N[m] > 0 else { return }
-            results.set(m, encode(m, m == 0 ? shared.ecg : shared.ppg, N: N[m], B: 1, ws: spaces[m]))
+            _ = encode(m, m == 0 ? shared.ecg : shared.ppg, N: N[m], B: 1, ws: spaces[m])
         }
-        let encoded = [results.get(0), results.get(1)]
         // Both bottleneck inputs hold [ECG tokens; PPG tokens]: `a` as one sequence (ECG+PPG),
         // `b` as two (ECG-only, PPG-only).
         let ne = N[0], np = N[1]
         for ws in spaces {
-            if let e = encoded[0] { ws.bottleneckIn.update(from: e, count: ne * d) }
-            if let p = encoded[1] { (ws.bottleneckIn + ne * d).update(from: p, count: np * d) }
+            ws.bottleneckIn.update(from: a.encoderOut[0], count: ne * d)
+            (ws.bottleneckIn + ne * d).update(from: b.encoderOut[1], count: np * d)
         }
         a.bottleneckOffsets[0] = 0; a.bottleneckOffsets[1] = Int32(ne + np)
         b.bottleneckOffsets[0] = 0; b.bottleneckOffsets[1] = Int32(ne); b.bottleneckOffsets[2] = Int32(ne + np)
-        let output = SharedOutput(out)
+        let output = SharedRows(out)
         DispatchQueue.concurrentPerform(iterations: 2) { w in
             bottleneck(S: w == 0 ? 1 : 2, Nb: ne + np, ws: spaces[w], out: output.pointer + w * f)
         }
@@ -273,23 +271,4 @@ extension M2AEModel {
 public struct ForwardError: Error, CustomStringConvertible {
     public var reason: String
     public var description: String { "model forward: \(reason)" }
-}
-
-/// The inputs of `allModesOnTwoThreads`, read by both threads.
-private struct SharedInputs: @unchecked Sendable {
-    let ecg: UnsafePointer<Float>, ppg: UnsafePointer<Float>
-}
-
-/// The output of `allModesOnTwoThreads`; the threads write disjoint rows.
-private struct SharedOutput: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Float>
-    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
-}
-
-/// Where each encoder's output landed (one slot per thread).
-private final class EncoderOutputs: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [UnsafeMutablePointer<Float>?] = [nil, nil]
-    func set(_ m: Int, _ p: UnsafeMutablePointer<Float>) { lock.withLock { slots[m] = p } }
-    func get(_ m: Int) -> UnsafeMutablePointer<Float>? { lock.withLock { slots[m] } }
 }
