@@ -14,6 +14,11 @@ import PackageDescription
 //   Workbench                          the TUI app: state, update, render
 //   m2ae                               the command line
 let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+// The engine's loops are compiled for the CPU that builds them (AVX2 and FMA here), as
+// llama.cpp does by default; `M2AE_PORTABLE=1 swift build` targets the baseline CPU instead,
+// for a binary that must run on other machines (docs/engine.md).
+let engineCPU: [SwiftSetting] = Context.environment["M2AE_PORTABLE"] == "1" ? []
+    : [.unsafeFlags(["-target-cpu", "native"], .when(configuration: .release))]
 
 let package = Package(
     name: "M2AEWorkbench",
@@ -36,7 +41,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["CHDF5", "Signals"], swiftSettings: optimise),
         .target(name: "Synth", dependencies: ["Signals", "Store"], swiftSettings: optimise),
         .target(name: "Importers", dependencies: ["Signals", "Store"], swiftSettings: optimise),
-        .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: optimise),
+        .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: optimise + engineCPU),
         .target(name: "Model", dependencies: ["Engine", "Signals", "Store"], swiftSettings: optimise),
         .target(name: "Training", dependencies: ["Model", "Store", "Synth"], swiftSettings: optimise),
         .target(name: "Analytics", dependencies: ["COpenBLAS", "Signals", "Store", "Model"], swiftSettings: optimise),

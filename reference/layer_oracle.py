@@ -115,9 +115,7 @@ def softmax(fx):
     backward(fx, "softmax", out, {"inp": inp})
 
 
-def attention(fx):
-    lengths = [5, 0, 9, 1]
-    C, NH = 8, 2
+def attention(fx, prefix="attention", lengths=(5, 0, 9, 1), C=8, NH=2):
     hs = C // NH
     offsets = torch.tensor([0] + list(torch.tensor(lengths).cumsum(0)), dtype=torch.int32)
     N = int(offsets[-1])
@@ -135,9 +133,14 @@ def attention(fx):
         probs.append(p.reshape(-1))
         outs.append((p @ v).transpose(0, 1).reshape(L, C))
     out = torch.cat(outs)
-    record(fx, "attention", {"qkv": qkv, "offsets": offsets, "out": out, "prob": torch.cat(probs)})
-    fx.add("attention/sizes", torch.tensor([len(lengths), C, NH], dtype=torch.int32))
-    backward(fx, "attention", out, {"qkv": qkv})
+    record(fx, prefix, {"qkv": qkv, "offsets": offsets, "out": out, "prob": torch.cat(probs)})
+    fx.add(f"{prefix}/sizes", torch.tensor([len(lengths), C, NH], dtype=torch.int32))
+    backward(fx, prefix, out, {"qkv": qkv})
+
+
+def attention_tiled(fx):
+    """Head size 32 (the model's): the engine's register-tiled forward path, ragged lengths."""
+    attention(fx, "attention_tiled", lengths=(17, 0, 50, 1, 8), C=64, NH=2)
 
 
 def position_embedding(fx):
@@ -316,7 +319,8 @@ def main():
     torch.manual_seed(0)
     fx = Fixture()
     for case in (matmul, layernorm, gelu, residual, softmax, attention, position_embedding,
-                 modality_embedding, gather, scatter_and_fill, mean_pool, l2_norm, mse, infonce, adamw):
+                 modality_embedding, gather, scatter_and_fill, mean_pool, l2_norm, mse, infonce, adamw,
+                 attention_tiled):
         case(fx)
     fx.write(sys.argv[1])
 

@@ -7,8 +7,8 @@ import Foundation
 /// side by side, then its ECG+PPG sequence beside its two single-modality ones through the
 /// bottleneck (`allModesOnTwoThreads`).
 ///
-/// Why not OpenBLAS's own threads: they split each product of a 16-segment tile (800 × 128 ×
-/// 512 at most) over the cores while LayerNorm, GELU and softmax stay on one; whole shares on
+/// Why not OpenBLAS's own threads: they split each product of a tile (`allModesTile`
+/// segments) over the cores while LayerNorm, GELU and softmax stay on one; whole shares on
 /// separate cores scale better (2 cores: 1.1–1.8× the fingerprints per second of OpenBLAS
 /// threading, largest at small batches; docs/model.md). Results match the single-threaded ones
 /// to float rounding (≤ 1e-6, tested: a share's tiles group other segments, and BLAS may sum

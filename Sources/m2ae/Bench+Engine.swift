@@ -16,7 +16,10 @@ extension M2AE.Bench {
             One unit of work is one segment embedded in all three fingerprint modes (what \
             'm2ae embed' does). With several threads the Swift engine runs as 'm2ae embed' does: \
             one share of the batch per thread, single-threaded BLAS in each (one segment: its \
-            encoders, then its bottleneck sequences, side by side). Prints medians of --repeats timed runs after one warm-up.
+            encoders, then its bottleneck sequences, side by side). Prints medians of --repeats timed runs after one warm-up. \
+            With --rounds R the Swift and PyTorch measurements alternate R times, so that both \
+            sides see the same machine: the table shows the median of the R rounds, and \
+            swift/eager is the median of the R per-round ratios, with their range.
             """
         )
 
@@ -26,6 +29,8 @@ extension M2AE.Bench {
         var batches: String = "1,16,256"
         @Option(help: "Timed runs per measurement (the median is reported).")
         var repeats: Int = 5
+        @Option(help: "Rounds of Swift-then-PyTorch measurements (medians over rounds are reported).")
+        var rounds: Int = 1
         @Option(help: "Threads for the Swift engine and for PyTorch/ONNX Runtime (default: all cores).")
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
         @Flag(help: "Skip the PyTorch side.")
@@ -41,7 +46,7 @@ extension M2AE.Bench {
 
         func validate() throws {
             guard M2AEConfig.preset(config) != nil else { throw ValidationError("--config must be small or tiny") }
-            guard repeats >= 1, threads >= 1 else { throw ValidationError("--repeats and --threads must be at least 1") }
+            guard repeats >= 1, threads >= 1, rounds >= 1 else { throw ValidationError("--repeats, --rounds and --threads must be at least 1") }
             guard !sizes.isEmpty, sizes.allSatisfy({ $0 >= 1 && $0 <= 4096 }) else {
                 throw ValidationError("--batches must be a comma-separated list of sizes in 1...4096")
             }
@@ -57,26 +62,11 @@ extension M2AE.Bench {
             var rng = SeededGenerator(seed: 1)
             let ecg = Self.segments(maxB, S, &rng), ppg = Self.segments(maxB, S, &rng)
 
-            // Swift engine.
-            var swift: [Int: Double] = [:]
-            for B in sizes {
-                // What `m2ae embed --threads N` runs: one share of the batch per thread.
-                let workers = FingerprintWorkers(model: model, threads: threads, maxSegments: B)
-                let present = Array(repeating: (ecg: true, ppg: true), count: B)
-                swift[B] = try Self.median(repeats, clock) {
-                    _ = try workers.fingerprints(ecg: ecg, ppg: ppg, present: present)
-                }
-            }
-            let peak = Self.sgemmPeak(repeats: repeats, clock)
-
-            // PyTorch, same weights and inputs through files.
-            var torch: [String: [Int: Double]] = [:]
-            var notes: [String] = []
+            // PyTorch reads the same weights and inputs from files.
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("m2ae-bench-\(getpid())")
+            let ckpt = dir.appendingPathComponent("model.safetensors"), inputs = dir.appendingPathComponent("inputs.safetensors")
             if !noTorch {
-                let dir = FileManager.default.temporaryDirectory.appendingPathComponent("m2ae-bench-\(getpid())")
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-                defer { try? FileManager.default.removeItem(at: dir) }
-                let ckpt = dir.appendingPathComponent("model.safetensors"), inputs = dir.appendingPathComponent("inputs.safetensors")
                 try model.save(to: ckpt)
                 try ecg.withUnsafeBufferPointer { e in
                     try ppg.withUnsafeBufferPointer { p in
@@ -84,20 +74,50 @@ extension M2AE.Bench {
                                                                         .init(name: "ppg", shape: [maxB, S], values: p)], metadata: [:])
                     }
                 }
-                (torch, notes) = try Self.runTorch(script: torchScript, checkpoint: ckpt, inputs: inputs,
-                                                   batches: batches, threads: threads, repeats: repeats,
-                                                   compileTimeout: compileTimeout, clock: clock)
             }
+            defer { if !noTorch { try? FileManager.default.removeItem(at: dir) } }
+
+            // Rounds: the Swift engine on every batch size, then PyTorch on every batch size.
+            var swiftRounds: [Int: [Double]] = [:]
+            var torchRounds: [String: [Int: [Double]]] = [:]
+            var notes: [String] = []
+            for round in 0..<rounds {
+                for B in sizes {
+                    // What `m2ae embed --threads N` runs: one share of the batch per thread.
+                    let workers = FingerprintWorkers(model: model, threads: threads, maxSegments: B)
+                    let present = Array(repeating: (ecg: true, ppg: true), count: B)
+                    swiftRounds[B, default: []].append(try Self.median(repeats, clock) {
+                        _ = try workers.fingerprints(ecg: ecg, ppg: ppg, present: present)
+                    })
+                }
+                guard !noTorch else { continue }
+                let (torch, roundNotes) = try Self.runTorch(script: torchScript, checkpoint: ckpt, inputs: inputs,
+                                                            batches: batches, threads: threads, repeats: repeats,
+                                                            compileTimeout: compileTimeout, clock: clock)
+                for (backend, times) in torch {
+                    for (B, t) in times { torchRounds[backend, default: [:]][B, default: []].append(t) }
+                }
+                if round == 0 { notes = roundNotes }
+            }
+            let peak = Self.sgemmPeak(repeats: repeats, clock)
+            let swift = swiftRounds.mapValues(BenchTiming.median)
+            let torch = torchRounds.mapValues { $0.mapValues(BenchTiming.median) }
+            // swift/eager per round (rounds where eager ran), as seconds(eager) / seconds(swift).
+            let ratios: [Int: [Double]] = Dictionary(uniqueKeysWithValues: sizes.map { B in
+                let eager = torchRounds["torch eager"]?[B] ?? []
+                return (B, zip(eager, swiftRounds[B]!).map { $0 / $1 })
+            })
 
             // Table.
             let flops = Self.flopsPerSegment(cfg)
-            print("m2ae bench engine — config \(cfg.name), \(threads) thread(s), median of \(repeats) runs (\(clock.rawValue) clock), unit = 1 segment × 3 fingerprint modes")
+            let rounded = rounds > 1 ? ", median of \(rounds) alternating rounds" : ""
+            print("m2ae bench engine — config \(cfg.name), \(threads) thread(s), median of \(repeats) runs (\(clock.rawValue) clock)\(rounded), unit = 1 segment × 3 fingerprint modes")
             print("BLAS: \(blasConfiguration())")
             print(String(format: "cblas_sgemm 1024³ peak: %.1f GFLOP/s; model: %.1f MFLOP per segment", peak, flops / 1e6))
             let backends = ["torch eager", "torch.compile", "onnxruntime"]
             var header = "batch | swift seg/s"
             for b in backends { header += " | \(b) seg/s" }
-            header += " | swift/eager | swift GFLOP/s | % of sgemm"
+            header += " | swift/eager" + (rounds > 1 ? " |  round range" : "") + " | swift GFLOP/s | % of sgemm"
             print(header)
             print(String(repeating: "-", count: header.count))
             for B in sizes {
@@ -107,9 +127,15 @@ extension M2AE.Bench {
                     let cell = torch[b]?[B].map { String(format: "%.1f", Double(B) / $0) } ?? "n/a"
                     row += " | " + BenchTiming.pad(cell, b.count + 6, right: true)
                 }
-                let eager = torch["torch eager"]?[B].map { String(format: "%.2f×", $0 / swift[B]!) } ?? "n/a"
+                let perRound = ratios[B]!
+                let eager = perRound.isEmpty ? "n/a" : String(format: "%.2f×", BenchTiming.median(perRound))
+                row += " | " + BenchTiming.pad(eager, 11, right: true)
+                if rounds > 1 {
+                    let range = perRound.isEmpty ? "n/a" : String(format: "%.2f–%.2f×", perRound.min()!, perRound.max()!)
+                    row += " | " + BenchTiming.pad(range, 12, right: true)
+                }
                 let gflops = flops * s / 1e9
-                row += " | " + BenchTiming.pad(eager, 11, right: true) + String(format: " | %13.1f | %9.1f%%", gflops, 100 * gflops / peak)
+                row += String(format: " | %13.1f | %9.1f%%", gflops, 100 * gflops / peak)
                 print(row)
             }
             for n in notes { print("note: \(n)") }

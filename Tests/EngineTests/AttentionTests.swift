@@ -11,25 +11,27 @@ private func attention(_ qkv: [Float], offsets: [Int32], C: Int, NH: Int) -> (ou
     return (out.values, prob.values)
 }
 
-@Test func attentionMatchesPyTorch() throws {
+/// Head size 4 runs the sgemm path, head size 32 the register-tiled one.
+@Test(arguments: ["attention", "attention_tiled"])
+func attentionMatchesPyTorch(_ prefix: String) throws {
     guard let fx = try LayerFixture.load() else { return }
-    let sizes = fx.ints("attention/sizes")
+    let sizes = fx.ints("\(prefix)/sizes")
     let B = Int(sizes[0]), C = Int(sizes[1]), NH = Int(sizes[2])
-    let offsets = fx.ints("attention/offsets")
+    let offsets = fx.ints("\(prefix)/offsets")
     let N = Int(offsets[B])
     let o = IndexBuffer(offsets)
-    #expect(attentionProbCount(offsets: o.p, B: B, NH: NH) == fx.floats("attention/prob").count)
-    let (out, prob) = attention(fx.floats("attention/qkv"), offsets: offsets, C: C, NH: NH)
-    checkTensor(out, fx.floats("attention/out"), tol: 1e-5, "attention out")
-    checkTensor(prob, fx.floats("attention/prob"), tol: 1e-6, "attention prob")
+    #expect(attentionProbCount(offsets: o.p, B: B, NH: NH) == fx.floats("\(prefix)/prob").count)
+    let (out, prob) = attention(fx.floats("\(prefix)/qkv"), offsets: offsets, C: C, NH: NH)
+    checkTensor(out, fx.floats("\(prefix)/out"), tol: 1e-5, "\(prefix) out")
+    checkTensor(prob, fx.floats("\(prefix)/prob"), tol: 1e-6, "\(prefix) prob")
 
     let g0 = randomFloats(N * 3 * C, seed: 61)
-    let dqkv = FloatBuffer(g0), qkv = FloatBuffer(fx.floats("attention/qkv")), p = FloatBuffer(prob)
+    let dqkv = FloatBuffer(g0), qkv = FloatBuffer(fx.floats("\(prefix)/qkv")), p = FloatBuffer(prob)
     let scratch = FloatBuffer(repeating: .nan, count: attentionScratchCount(offsets: o.p, B: B))
-    let dout = FloatBuffer(fx.floats("attention/dout"))
+    let dout = FloatBuffer(fx.floats("\(prefix)/dout"))
     attentionBackward(dqkv: dqkv.ptr, scratch: scratch.ptr, dout: dout.p, qkv: qkv.p, prob: p.p,
                       offsets: o.p, B: B, C: C, NH: NH)
-    checkTensor(dqkv.values, plus(fx.floats("attention/dqkv"), g0), tol: 1e-3, relative: true, "attention dqkv")
+    checkTensor(dqkv.values, plus(fx.floats("\(prefix)/dqkv"), g0), tol: 1e-3, relative: true, "\(prefix) dqkv")
 }
 
 @Test func attentionGradientMatchesFiniteDifferences() {
@@ -63,4 +65,21 @@ private func attention(_ qkv: [Float], offsets: [Int32], C: Int, NH: Int) -> (ou
     let o = IndexBuffer([0, 5, 5, 14, 15])
     #expect(attentionProbCount(offsets: o.p, B: 4, NH: 2) == 2 * (25 + 0 + 81 + 1))
     #expect(attentionScratchCount(offsets: o.p, B: 4) == 81)
+}
+
+@Test func tiledAttentionMatchesTheSgemmPath() {
+    var rng = TestRandom(seed: 64)
+    // Head sizes 16, 32, 64; lengths around the tile edges (4 rows, 8 and 16 keys), empty ones.
+    for (C, NH) in [(32, 2), (128, 4), (64, 1)] {
+        let offsets = [Int32]([0, 1, 4, 4, 11, 19, 36, 86, 236])
+        let B = offsets.count - 1, N = Int(offsets[B])
+        let o = IndexBuffer(offsets), qkv = FloatBuffer(rng.floats(N * 3 * C, scale: 2))
+        let count = attentionProbCount(offsets: o.p, B: B, NH: NH)
+        let tiled = (out: FloatBuffer(repeating: .nan, count: N * C), prob: FloatBuffer(repeating: .nan, count: count))
+        let blas = (out: FloatBuffer(repeating: .nan, count: N * C), prob: FloatBuffer(repeating: .nan, count: count))
+        tiledAttentionForward(out: tiled.out.ptr, prob: tiled.prob.ptr, qkv: qkv.p, offsets: o.p, B: B, C: C, NH: NH)
+        blasAttentionForward(out: blas.out.ptr, prob: blas.prob.ptr, qkv: qkv.p, offsets: o.p, B: B, C: C, NH: NH)
+        checkTensor(tiled.out.values, blas.out.values, tol: 1e-5, "tiled out, C \(C) NH \(NH)")
+        checkTensor(tiled.prob.values, blas.prob.values, tol: 1e-6, "tiled prob, C \(C) NH \(NH)")
+    }
 }

@@ -50,10 +50,7 @@ public func matmulForward(out: UnsafeMutablePointer<Float>,    // (N, OC)
                           bias: UnsafePointer<Float>?,         // (OC)
                           N: Int, C: Int, OC: Int) {
     if let bias {
-        for n in 0..<N {
-            let out_n = out + n &* OC
-            for o in 0..<OC { out_n[o] = bias[o] }
-        }
+        for n in 0..<N { (out + n &* OC).update(from: bias, count: OC) }
     }
     sgemm(transA: false, transB: true, M: N, N: OC, K: C, alpha: 1,
           A: inp, lda: C, B: weight, ldb: C, beta: bias == nil ? 0 : 1, C: out, ldc: OC)
