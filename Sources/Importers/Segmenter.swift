@@ -5,7 +5,8 @@ import Store
 /// Turns a recording into the store's 10-s paired segments: picks the ECG and PPG channels,
 /// resamples them to 125 Hz, cuts back-to-back 10-s windows inside each part and runs the
 /// quality check on every window (on the samples as read, at the original rate, where
-/// clipping and wrap-around are exact).
+/// clipping and wrap-around are exact). The two resamplings, and the windows' quality checks,
+/// run on all cores; the result is the same on any number.
 ///
 /// A part with only one of the two modalities gives segments whose other modality is all NaN
 /// and flagged `.absent`. A modality that is NaN everywhere or constant everywhere in the
@@ -52,26 +53,20 @@ public enum Segmenter {
             let windows = Int((duration / SegmentFormat.seconds + 1e-9).rounded(.down))
             guard windows > 0 else { continue }
             // (samples at 125 Hz) per present modality
-            var resampled: [Modality: [Float]] = [:]
-            for (m, c) in picked { resampled[m] = Resampler.resample(c.samples.map(Float.init), from: c.rate, to: rate) }
+            let resampled = resampledChannels(picked, to: rate)
+            let quality = qualityFlags(of: picked, windows: windows)
             for k in 0..<windows {
                 var signal: [Modality: [Float]] = [:]
-                var quality: [Modality: QualityFlags] = [:]
                 for m in Modality.allCases {
-                    guard let c = picked[m], let y = resampled[m] else {
-                        signal[m] = [Float](repeating: .nan, count: n); quality[m] = .absent; continue
-                    }
+                    guard let y = resampled[m] else { signal[m] = [Float](repeating: .nan, count: n); continue }
                     var window = Array(y[min(k * n, y.count)..<min((k + 1) * n, y.count)])
                     if window.count < n { window += [Float](repeating: .nan, count: n - window.count) }
                     signal[m] = window
-                    let from = Int((Double(k) * SegmentFormat.seconds * c.rate).rounded())
-                    let to = min(c.samples.count, Int((Double(k + 1) * SegmentFormat.seconds * c.rate).rounded()))
-                    quality[m] = QualityCheck.assess(c.samples[from..<to].map(Float.init), rate: c.rate, modality: m)
                 }
                 let meta = SegmentMeta(subjectIndex: subjectIndex, record: recording.name,
                                        start: part.start + Double(k) * SegmentFormat.seconds,
                                        ecgOriginalRate: picked[.ecg]?.rate ?? 0, ppgOriginalRate: picked[.ppg]?.rate ?? 0,
-                                       ecgQuality: quality[.ecg]!, ppgQuality: quality[.ppg]!)
+                                       ecgQuality: quality[k].ecg, ppgQuality: quality[k].ppg)
                 segments.append(Segment(meta: meta, ecg: signal[.ecg]!, ppg: signal[.ppg]!))
             }
         }
@@ -90,4 +85,42 @@ public enum Segmenter {
         }
         return (segments, used, notes)
     }
+
+    // MARK: - Internal API
+
+    /// The quality flags of every 10-s window of one part (`.absent` for a modality not
+    /// picked), each window checked on the samples as read, at the original rate. The windows
+    /// are independent, so they are checked on all cores; the flags do not depend on how.
+    static func qualityFlags(of picked: [Modality: Channel], windows: Int) -> [(ecg: QualityFlags, ppg: QualityFlags)] {
+        let flags = UnsafeMutablePointer<QualityFlags>.allocate(capacity: 2 * windows)
+        flags.initialize(repeating: .absent, count: 2 * windows)
+        defer { flags.deallocate() }
+        let out = Slots(base: flags)
+        DispatchQueue.concurrentPerform(iterations: windows) { k in
+            for (slot, m) in [Modality.ecg, .ppg].enumerated() {
+                guard let c = picked[m] else { continue }
+                let from = Int((Double(k) * SegmentFormat.seconds * c.rate).rounded())
+                let to = min(c.samples.count, Int((Double(k + 1) * SegmentFormat.seconds * c.rate).rounded()))
+                out.base[2 * k + slot] = QualityCheck.assess(c.samples[from..<to].map(Float.init), rate: c.rate, modality: m)
+            }
+        }
+        return (0..<windows).map { (flags[2 * $0], flags[2 * $0 + 1]) }
+    }
+
+    /// The picked channels resampled to `rate`, the modalities side by side on two cores.
+    static func resampledChannels(_ picked: [Modality: Channel], to rate: Double) -> [Modality: [Float]] {
+        let order = Modality.allCases.filter { picked[$0] != nil }
+        let results = UnsafeMutablePointer<[Float]>.allocate(capacity: order.count)
+        results.initialize(repeating: [], count: order.count)
+        defer { results.deinitialize(count: order.count); results.deallocate() }
+        let out = Slots(base: results)
+        DispatchQueue.concurrentPerform(iterations: order.count) { i in
+            let c = picked[order[i]]!
+            out.base[i] = Resampler.resample(c.samples.map(Float.init), from: c.rate, to: rate)
+        }
+        return Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, results[$0]) })
+    }
+
+    /// A buffer whose elements are each written by one iteration of a concurrent loop.
+    private struct Slots<Element>: @unchecked Sendable { let base: UnsafeMutablePointer<Element> }
 }

@@ -65,6 +65,28 @@ public enum WFDBFormat: String, Sendable, CaseIterable, Equatable {
 
     // MARK: - Decoding
 
+    /// The stored values of samples `0 ..< count` of the interleaved stream in `b`, into `out`
+    /// (`sample(_:in:)` for each, with the format chosen once instead of per sample; format 8
+    /// gives the raw differences).
+    public func decode(_ b: UnsafeBufferPointer<UInt8>, count: Int, into out: UnsafeMutablePointer<Int32>) {
+        switch self {
+        case .int16 where b.count >= 2 * count:
+            for i in 0..<count { out[i] = Int32(Int16(bitPattern: UInt16(b[2 &* i]) | UInt16(b[2 &* i &+ 1]) &<< 8)) }
+        case .packed212 where b.count >= 3 * (count / 2):
+            // Whole three-byte pairs here; an odd last sample (or a short final block) below.
+            for p in 0..<(count / 2) {
+                let k = 3 &* p
+                let b0 = Int32(b[k]), b1 = Int32(b[k &+ 1]), b2 = Int32(b[k &+ 2])
+                let even = b0 | (b1 & 0x0F) &<< 8, odd = b2 | (b1 &>> 4) &<< 8
+                out[2 &* p] = even > 2047 ? even &- 4096 : even
+                out[2 &* p &+ 1] = odd > 2047 ? odd &- 4096 : odd
+            }
+            for i in (count / 2 * 2)..<count { out[i] = sample(i, in: b) }
+        default:
+            for i in 0..<count { out[i] = sample(i, in: b) }
+        }
+    }
+
     /// The stored value of sample `i` of the interleaved sample stream in `b` (format 8:
     /// the raw difference). Bytes past the end of `b` read as zero, like the wfdb package's
     /// padding of a short final 212/310/311 block.

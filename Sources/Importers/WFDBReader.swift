@@ -105,6 +105,13 @@ public enum WFDBReader {
             guard done == byteCount else { throw ImportError(url, "short read: \(done) of \(byteCount) bytes") }
         }
 
+        // The stored values of every sample, the format chosen once: (sampleCount,)
+        let stored = raw.withUnsafeBufferPointer { d in
+            [Int32](unsafeUninitializedCapacity: sampleCount) { out, initialised in
+                format.decode(d, count: sampleCount, into: out.baseAddress!)
+                initialised = sampleCount
+            }
+        }
         var channels: [Channel] = []
         var position = 0                                              // first sample of the signal in a frame
         for spec in specs {
@@ -115,17 +122,28 @@ public enum WFDBReader {
             // Stored samples of this signal, in order, skipping `skew` frames: (count,)
             let first = spec.skew * spf
             let available = max(0, min(count, framesRead * spf - first))
-            let physical = raw.withUnsafeBufferPointer { d in
+            let physical = stored.withUnsafeBufferPointer { v in
                 [Double](unsafeUninitializedCapacity: count) { out, initialised in
-                    var value = Int32(truncatingIfNeeded: spec.initialValue)
-                    if format == .diff8 {                             // differences → absolute values
-                        for i in 0..<first { value &+= format.sample((i / spf) * frameSize + position + i % spf, in: d) }
+                    // index of the signal's j-th stored sample in the interleaved stream
+                    @inline(__always) func at(_ j: Int) -> Int {
+                        spf == 1 ? j &* frameSize &+ position : (j / spf) &* frameSize &+ position &+ j % spf
                     }
-                    for i in 0..<available {
-                        let j = first + i
-                        let stored = format.sample(spf == 1 ? j * frameSize + position : (j / spf) * frameSize + position + j % spf, in: d)
-                        if format == .diff8 { value &+= stored; out[i] = (Double(value) - baseline) / gain; continue }
-                        out[i] = hasInvalid && stored == invalid ? .nan : (Double(stored) - baseline) / gain
+                    if format == .diff8 {                             // differences → absolute values
+                        var value = Int32(truncatingIfNeeded: spec.initialValue)
+                        for j in 0..<first { value &+= v[at(j)] }
+                        for i in 0..<available {
+                            value &+= v[at(first &+ i)]
+                            out[i] = (Double(value) - baseline) / gain
+                        }
+                    } else {
+                        // This signal's stored values, contiguous, then one vectorisable pass.
+                        let own = UnsafeMutableBufferPointer<Int32>.allocate(capacity: available)
+                        defer { own.deallocate() }
+                        for i in 0..<available { own[i] = v[at(first &+ i)] }
+                        for i in 0..<available {
+                            let s = own[i]
+                            out[i] = hasInvalid && s == invalid ? .nan : (Double(s) - baseline) / gain
+                        }
                     }
                     for i in available..<count { out[i] = .nan }
                     initialised = count

@@ -61,19 +61,63 @@ public enum RPeakDetector {
     }
 
     /// thresholdFraction × the 98th percentile of `mwi` over ±5 s, evaluated every second.
+    ///
+    /// On a signal of up to 20 s (a segment) every window covers at least a quarter of it, so
+    /// its top 2 % are nearly always among the signal's top 10 %: those are found once, sorted,
+    /// and each window's two order statistics are read off by walking them from the largest
+    /// down; a window that runs out of them is selected on its own. The values equal
+    /// `SignalMath.quantile` on each window (same order statistics, same interpolation).
     static func localThreshold(_ mwi: [Double], rate: Double) -> [Double] {
         let n = mwi.count
         let step = max(1, Int(rate)), half = max(1, Int(5 * rate))
+        let top = n <= 4 * half ? largestFirst(mwi, count: max(1, n / 10)) : []
         var out = [Double](repeating: 0, count: n)
         var start = 0
         while start < n {
             let centre = min(n - 1, start + step / 2)
             let lo = max(0, centre - half), hi = min(n, centre + half)
-            let value = thresholdFraction * SignalMath.quantile(Array(mwi[lo..<hi]), 0.98)
+            let q = percentile98(of: lo..<hi, in: mwi, top: top) ?? SignalMath.quantile(Array(mwi[lo..<hi]), 0.98)
+            let value = thresholdFraction * q
             for i in start..<min(n, start + step) { out[i] = value }
             start += step
         }
         return out
+    }
+
+    /// The `count` largest values of `x` (NaN-free) with their indices, largest first (ties
+    /// beyond `count` included).
+    static func largestFirst(_ x: [Double], count: Int) -> [(value: Double, index: Int)] {
+        guard !x.isEmpty else { return [] }
+        var scratch = x
+        let k = x.count - min(count, x.count)
+        let cut = scratch.withUnsafeMutableBufferPointer { b in OrderStatistics.select(b, k); return b[k] }
+        var top: [(value: Double, index: Int)] = []
+        top.reserveCapacity(count + 8)
+        for (i, v) in x.enumerated() where v >= cut { top.append((v, i)) }
+        top.sort { $0.value > $1.value }
+        return top
+    }
+
+    /// The 98th percentile of `x[window]` from `top` (`largestFirst` of x), nil when `top` runs
+    /// out before the window's two order statistics around position 0.98·(n − 1) are reached.
+    static func percentile98(of window: Range<Int>, in x: [Double], top: [(value: Double, index: Int)]) -> Double? {
+        let n = window.count
+        guard n > 0, !top.isEmpty else { return nil }
+        let pos = 0.98 * Double(n - 1)
+        let lo = Int(pos.rounded(.down)), hi = min(lo + 1, n - 1)
+        // Ascending position p is the (n − 1 − p)-th value from the top of the window (0-based).
+        let needLo = n - 1 - lo, needHi = n - 1 - hi
+        var seen = 0, atHi = Double.nan
+        for entry in top where window.contains(entry.index) {
+            if seen == needHi { atHi = entry.value }
+            if seen == needLo {
+                let a = entry.value
+                guard hi > lo, pos != Double(lo) else { return a }
+                return a + (atHi - a) * (pos - Double(lo))
+            }
+            seen += 1
+        }
+        return nil
     }
 
     /// Local maxima of `x` above `threshold` in `range`, at least `refractory` apart (larger wins).

@@ -68,4 +68,33 @@ import Testing
         for i in 990..<1000 { x[i] = 0 }
         #expect(!QualityCheck.isClipped(x, lo: -1, hi: 1, median: { Issue.record("median asked for"); return 0 }))
     }
+
+    /// The R-peak detector's local threshold (the top-of-signal walk, with its fallback)
+    /// equals thresholdFraction × the sort-based 98th percentile of every ±5 s window.
+    @Test(arguments: [250.0, 125.0, 500.0, 360.0])
+    func localThresholdEqualsTheWindowPercentiles(rate: Double) {
+        let step = Int(rate), half = Int(5 * rate)
+        for input in Self.inputs() + Self.thresholdInputs(rate: rate) {
+            let got = RPeakDetector.localThreshold(input, rate: rate)
+            var start = 0
+            while start < input.count {
+                let centre = min(input.count - 1, start + step / 2)
+                let lo = max(0, centre - half), hi = min(input.count, centre + half)
+                let want = RPeakDetector.thresholdFraction * Self.sortedQuantile(Array(input[lo..<hi]), 0.98)
+                #expect(got[start] == want, "rate \(rate), n \(input.count), window \(lo)..<\(hi)")
+                start += step
+            }
+        }
+    }
+
+    /// Segment-sized inputs for the local threshold: beat-like spikes, spikes only in the first
+    /// quarter (later windows miss the signal's top values and fall back to selection), and a
+    /// signal longer than 20 s (every window selected on its own).
+    static func thresholdInputs(rate: Double) -> [[Double]] {
+        let n = Int(10 * rate)
+        let beats = (0..<n).map { i in i % Int(0.8 * rate) < 5 ? 10 + Double(i % 7) : Double(i % 13) / 13 }
+        let early = (0..<n).map { i in i < n / 4 ? 100 + Double(i % 11) : Double(i % 17) / 17 }
+        let long = (0..<(3 * n)).map { i in i % Int(0.7 * rate) < 4 ? 5 + Double(i % 5) : Double(i % 9) / 9 }
+        return [beats, early, long]
+    }
 }
