@@ -75,6 +75,14 @@ func expInRange(_ v: SIMD8<Float>) -> SIMD8<Float> {
     return er * scale
 }
 
+/// e^d on eight lanes for d ≤ 0 (a max-subtracted logit, −∞ included): 0 below −87.3, where
+/// e^d would be subnormal; only the lower end of `fastExp`'s clamp can apply.
+@inline(__always)
+func expNonPositive(_ d: SIMD8<Float>) -> SIMD8<Float> {
+    let under = d .< -87.3
+    return expInRange(d.replacing(with: -87.3, where: under)).replacing(with: 0, where: under)
+}
+
 /// tanh on eight lanes; the same arithmetic as the scalar `fastTanh`.
 @inline(__always)
 func fastTanh(_ x: SIMD8<Float>) -> SIMD8<Float> {

@@ -92,12 +92,13 @@ func blasAttentionForward(out: UnsafeMutablePointer<Float>,   // (N, C)
 /// `attentionForward` for head sizes that are multiples of 16, without BLAS.
 ///
 /// Per sequence and head: kᵀ is copied once into a (hs, Lp) block (Lp = L rounded up to 8,
-/// zero-padded), the scores of four query rows at a time are made 16 keys at a time in
-/// registers (`tile4x16`; the last 8 by `tile4x8`), scaled and turned into probabilities straight into `prob`, and
-/// `out_h = p · v` is made four rows by 16 channels at a time by the same tile. At the
-/// model's sizes (L = 50–150, hs = 32) OpenBLAS spends more time packing and dispatching
-/// than multiplying, and these two products run about 3× faster here (docs/model.md).
-/// The scratch (kᵀ and four score rows, 25 KB at L = 150) lives on the stack.
+/// zero-padded); the scores of four query rows at a time are made 16 keys at a time in
+/// registers (`tile4x16`, the last 8 keys by `tile4x8`), scaled and turned into probabilities
+/// straight into `prob`; then `out_h = p · v` is made four rows by 16 channels at a time by
+/// the same tile. At the model's sizes (L = 50–150, hs = 32) the two `sgemm` calls per head
+/// spent their time in OpenBLAS's per-call packing and dispatch; in the fingerprint pass at
+/// batch 1 this forward now takes 1.6 % of the time (docs/model.md, session 4). The scratch
+/// (kᵀ and four score rows, about 22 KB at hs = 32, L = 150) lives on the stack.
 func tiledAttentionForward(out: UnsafeMutablePointer<Float>,   // (N, C)
                            prob: UnsafeMutablePointer<Float>,  // (NH · Σ L_b²)
                            qkv: UnsafePointer<Float>,          // (N, 3C)
@@ -187,19 +188,11 @@ func tiledAttentionForward(out: UnsafeMutablePointer<Float>,   // (N, C)
 @inline(__always)
 private func softmaxPaddedRow(_ s: UnsafeMutablePointer<Float>, Lp: Int, L: Int, into p: UnsafeMutablePointer<Float>) {
     for j in L..<Lp { s[j] = -.infinity }
-    var m8 = load8(s)
-    var j = 8
-    while j < Lp { let v = load8(s + j); m8.replace(with: v, where: v .> m8); j = j &+ 8 }
-    var largest = m8[0]
-    for lane in 1..<8 where m8[lane] > largest { largest = m8[lane] }
-    let m = SIMD8<Float>(repeating: largest)
+    let m = SIMD8<Float>(repeating: reduceMax(s, Lp))
     var acc = SIMD8<Float>()
-    j = 0
+    var j = 0
     while j < Lp {
-        // d = s − max ≤ 0 (−∞ on the padding): only the lower end of the exp range can apply
-        let d = load8(s + j) - m
-        let under = d .< -87.3
-        let e = expInRange(d.replacing(with: -87.3, where: under)).replacing(with: 0, where: under)
+        let e = expNonPositive(load8(s + j) - m)   // s − max ≤ 0, −∞ on the padding
         store8(e, s + j)
         acc += e
         j = j &+ 8

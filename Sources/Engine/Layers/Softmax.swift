@@ -19,10 +19,7 @@ public func softmaxForward(out: UnsafeMutablePointer<Float>,  // (R, L)
         let m8 = SIMD8<Float>(repeating: maxval)
         var acc = SIMD8<Float>()
         while j &+ 8 <= L {
-            // d = x − max ≤ 0, so only the lower end of fastExp's clamp can apply
-            let d = load8(x + j) - m8
-            let under = d .< -87.3
-            let e = expInRange(d.replacing(with: -87.3, where: under)).replacing(with: 0, where: under)
+            let e = expNonPositive(load8(x + j) - m8)   // x − max ≤ 0
             store8(e, y + j)
             acc += e
             j = j &+ 8
