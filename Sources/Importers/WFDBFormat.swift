@@ -65,26 +65,49 @@ public enum WFDBFormat: String, Sendable, CaseIterable, Equatable {
 
     // MARK: - Decoding
 
-    /// The stored values of samples `0 ..< count` of the interleaved stream in `b`, into `out`
-    /// (`sample(_:in:)` for each, with the format chosen once instead of per sample; format 8
-    /// gives the raw differences).
-    public func decode(_ b: UnsafeBufferPointer<UInt8>, count: Int, into out: UnsafeMutablePointer<Int32>) {
+    /// The stored values of samples `first`, `first + stride`, … (`count` of them) of the
+    /// interleaved stream in `b`, into `out`: `sample(_:in:)` for each, with the format chosen
+    /// once instead of per sample (format 8 gives the raw differences).
+    public func decode(_ b: UnsafeBufferPointer<UInt8>, first: Int, stride: Int, count: Int,
+                       into out: UnsafeMutablePointer<Int32>) {
         switch self {
-        case .int16 where b.count >= 2 * count:
-            for i in 0..<count { out[i] = Int32(Int16(bitPattern: UInt16(b[2 &* i]) | UInt16(b[2 &* i &+ 1]) &<< 8)) }
-        case .packed212 where b.count >= 3 * (count / 2):
-            // Whole three-byte pairs here; an odd last sample (or a short final block) below.
-            for p in 0..<(count / 2) {
-                let k = 3 &* p
-                let b0 = Int32(b[k]), b1 = Int32(b[k &+ 1]), b2 = Int32(b[k &+ 2])
-                let even = b0 | (b1 & 0x0F) &<< 8, odd = b2 | (b1 &>> 4) &<< 8
-                out[2 &* p] = even > 2047 ? even &- 4096 : even
-                out[2 &* p &+ 1] = odd > 2047 ? odd &- 4096 : odd
+        case .int16 where count > 0 && b.count >= 2 * (first + (count - 1) * stride + 1):
+            let p = b.baseAddress! + 2 * first, step = 2 * stride
+            for i in 0..<count {
+                let k = i &* step
+                out[i] = Int32(Int16(bitPattern: UInt16(p[k]) | UInt16(p[k &+ 1]) &<< 8))
             }
-            for i in (count / 2 * 2)..<count { out[i] = sample(i, in: b) }
+        case .packed212 where stride % 2 == 0 && count > 0 && b.count >= 3 * ((first + (count - 1) * stride) / 2) + 3:
+            // An even stride keeps every sample on the same side of its byte triple.
+            let p = b.baseAddress! + 3 * (first / 2), step = 3 * (stride / 2)
+            if first % 2 == 0 {
+                for i in 0..<count {
+                    let k = i &* step
+                    let v = Int32(p[k]) | (Int32(p[k &+ 1]) & 0x0F) &<< 8
+                    out[i] = v > 2047 ? v &- 4096 : v
+                }
+            } else {
+                for i in 0..<count {
+                    let k = i &* step
+                    let v = Int32(p[k &+ 2]) | (Int32(p[k &+ 1]) &>> 4) &<< 8
+                    out[i] = v > 2047 ? v &- 4096 : v
+                }
+            }
+        case .packed212:
+            for i in 0..<count { out[i] = sample212(first &+ i &* stride, in: b) }
         default:
-            for i in 0..<count { out[i] = sample(i, in: b) }
+            for i in 0..<count { out[i] = sample(first &+ i &* stride, in: b) }
         }
+    }
+
+    /// Sample `i` of a format-212 stream: two 12-bit samples in three bytes (bytes past the
+    /// end read as zero).
+    @inline(__always)
+    func sample212(_ i: Int, in b: UnsafeBufferPointer<UInt8>) -> Int32 {
+        @inline(__always) func byte(_ k: Int) -> Int32 { k < b.count ? Int32(b[k]) : 0 }
+        let k = 3 * (i >> 1)
+        let v = i & 1 == 0 ? byte(k) + 256 * (byte(k + 1) & 0x0F) : byte(k + 2) + 256 * ((byte(k + 1) >> 4) & 0x0F)
+        return v > 2047 ? v - 4096 : v
     }
 
     /// The stored value of sample `i` of the interleaved sample stream in `b` (format 8:
@@ -106,9 +129,7 @@ public enum WFDBFormat: String, Sendable, CaseIterable, Equatable {
             return Int32(bitPattern: UInt32(b[4 * i]) | UInt32(b[4 * i + 1]) << 8
                          | UInt32(b[4 * i + 2]) << 16 | UInt32(b[4 * i + 3]) << 24)
         case .packed212:
-            let k = 3 * (i >> 1)
-            let v = i & 1 == 0 ? byte(k) + 256 * (byte(k + 1) & 0x0F) : byte(k + 2) + 256 * ((byte(k + 1) >> 4) & 0x0F)
-            return v > 2047 ? v - 4096 : v
+            return sample212(i, in: b)
         case .packed310:
             let k = 4 * (i / 3)
             let v: Int32

@@ -67,9 +67,11 @@ public enum WFDBReader {
 
     /// Reads the signals `specs` stored together in one file.
     ///
-    /// - Parameter length: the record length in frames; when nil it is set from the file size.
+    /// - Parameters:
+    ///   - length: the record length in frames; when nil it is set from the file size.
+    ///   - blockFrames: frames decoded per block (tests use small blocks to cross boundaries).
     static func readFile(_ url: URL, format: WFDBFormat, specs: [WFDBSignalSpec], frequency: Double,
-                         length: inout Int?) throws -> [Channel] {
+                         length: inout Int?, blockFrames: Int = 1 << 16) throws -> [Channel] {
         let offset = specs[0].byteOffset
         let frameSize = specs.reduce(0) { $0 + $1.samplesPerFrame }        // samples per frame
         let maxSkew = specs.map(\.skew).max() ?? 0
@@ -105,24 +107,21 @@ public enum WFDBReader {
             guard done == byteCount else { throw ImportError(url, "short read: \(done) of \(byteCount) bytes") }
         }
 
-        // The stored values of every sample, the format chosen once: (sampleCount,)
-        let stored = raw.withUnsafeBufferPointer { d in
-            [Int32](unsafeUninitializedCapacity: sampleCount) { out, initialised in
-                format.decode(d, count: sampleCount, into: out.baseAddress!)
-                initialised = sampleCount
-            }
-        }
+        // Per signal: its stored values decoded a block of frames at a time (the format chosen
+        // once per block) into a bounded scratch, then converted to physical values.
+        let scratch = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, min(framesRead, blockFrames)))
+        defer { scratch.deallocate() }
+        let invalid = format.invalidSample ?? Int32.min, hasInvalid = format.invalidSample != nil
         var channels: [Channel] = []
         var position = 0                                              // first sample of the signal in a frame
         for spec in specs {
             let spf = spec.samplesPerFrame
-            let invalid = format.invalidSample ?? Int32.min, hasInvalid = format.invalidSample != nil
             let baseline = Double(spec.baseline), gain = spec.gain
             let count = frames * spf
             // Stored samples of this signal, in order, skipping `skew` frames: (count,)
             let first = spec.skew * spf
             let available = max(0, min(count, framesRead * spf - first))
-            let physical = stored.withUnsafeBufferPointer { v in
+            let physical = raw.withUnsafeBufferPointer { d in
                 [Double](unsafeUninitializedCapacity: count) { out, initialised in
                     // index of the signal's j-th stored sample in the interleaved stream
                     @inline(__always) func at(_ j: Int) -> Int {
@@ -130,19 +129,35 @@ public enum WFDBReader {
                     }
                     if format == .diff8 {                             // differences → absolute values
                         var value = Int32(truncatingIfNeeded: spec.initialValue)
-                        for j in 0..<first { value &+= v[at(j)] }
+                        for j in 0..<first { value &+= format.sample(at(j), in: d) }
                         for i in 0..<available {
-                            value &+= v[at(first &+ i)]
+                            value &+= format.sample(at(first &+ i), in: d)
                             out[i] = (Double(value) - baseline) / gain
                         }
                     } else {
-                        // This signal's stored values, contiguous, then one vectorisable pass.
-                        let own = UnsafeMutableBufferPointer<Int32>.allocate(capacity: available)
-                        defer { own.deallocate() }
-                        for i in 0..<available { own[i] = v[at(first &+ i)] }
-                        for i in 0..<available {
-                            let s = own[i]
-                            out[i] = hasInvalid && s == invalid ? .nan : (Double(s) - baseline) / gain
+                        // Frame by frame: sample r of each frame sits `frameSize` samples after
+                        // the one before, so each of the signal's spf sub-streams is one stride.
+                        let frameCount = available / spf
+                        var done = 0
+                        while done < frameCount {
+                            let m = min(blockFrames, frameCount - done)
+                            for r in 0..<spf {
+                                format.decode(d, first: (spec.skew + done) * frameSize + position + r, stride: frameSize,
+                                              count: m, into: scratch)
+                                let o = out.baseAddress! + (done * spf + r)
+                                if spf == 1 {
+                                    for i in 0..<m {
+                                        let v = scratch[i]
+                                        o[i] = hasInvalid && v == invalid ? .nan : (Double(v) - baseline) / gain
+                                    }
+                                } else {
+                                    for i in 0..<m {
+                                        let v = scratch[i]
+                                        o[i &* spf] = hasInvalid && v == invalid ? .nan : (Double(v) - baseline) / gain
+                                    }
+                                }
+                            }
+                            done += m
                         }
                     }
                     for i in available..<count { out[i] = .nan }

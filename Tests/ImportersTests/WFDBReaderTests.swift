@@ -77,6 +77,39 @@ func realRecordEqualsWFDB(_ record: String) throws {
     }
 }
 
+/// Decoding block by block gives the same values whatever the block size: every fixture file
+/// (all formats, samples per frame, skew, format 8's running sum) read in blocks of 1, 3 and 64
+/// frames equals the default read.
+@Test func blockSizeDoesNotChangeTheValues() throws {
+    if let missing = Python.missing(["wfdb", "numpy"]) {
+        if Python.required { Issue.record("Python modules missing: \(missing)") }
+        print("skipped: Python modules missing: \(missing)"); return
+    }
+    let folder = try TestSupport.temporaryFolder("wfdb-blocks")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var files = 0
+    for f in try WFDBOracle.writeFixtures(folder) where f.sampto == nil {
+        let header = try WFDBHeader.read(folder.appendingPathComponent(f.record).appendingPathExtension("hea"))
+        for file in Set(header.signals.map(\.fileName)) {
+            let specs = header.signals.filter { $0.fileName == file }
+            guard let format = specs[0].format else { continue }
+            let url = folder.appendingPathComponent(file)
+            var length: Int? = header.length
+            let whole = try WFDBReader.readFile(url, format: format, specs: specs, frequency: header.frequency, length: &length)
+            for block in [1, 3, 64] {
+                var l: Int? = header.length
+                let blocked = try WFDBReader.readFile(url, format: format, specs: specs, frequency: header.frequency,
+                                                      length: &l, blockFrames: block)
+                for (a, b) in zip(whole, blocked) {
+                    #expect(WFDBOracle.firstDifference(a.samples, b.samples) == nil, "\(file) format \(format.rawValue) block \(block)")
+                }
+            }
+            files += 1
+        }
+    }
+    #expect(files >= 10)
+}
+
 @Test func fixturesInEveryFormatEqualWFDB() throws {
     if let missing = Python.missing(["wfdb", "numpy"]) {
         if Python.required { Issue.record("Python modules missing: \(missing)") }
