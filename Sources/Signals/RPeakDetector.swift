@@ -76,7 +76,7 @@ public enum RPeakDetector {
         while start < n {
             let centre = min(n - 1, start + step / 2)
             let lo = max(0, centre - half), hi = min(n, centre + half)
-            let q = percentile98(of: lo..<hi, in: mwi, top: top) ?? SignalMath.quantile(Array(mwi[lo..<hi]), 0.98)
+            let q = percentile98(of: lo..<hi, top: top) ?? SignalMath.quantile(Array(mwi[lo..<hi]), 0.98)
             let value = thresholdFraction * q
             for i in start..<min(n, start + step) { out[i] = value }
             start += step
@@ -100,7 +100,7 @@ public enum RPeakDetector {
 
     /// The 98th percentile of `x[window]` from `top` (`largestFirst` of x), nil when `top` runs
     /// out before the window's two order statistics around position 0.98·(n − 1) are reached.
-    static func percentile98(of window: Range<Int>, in x: [Double], top: [(value: Double, index: Int)]) -> Double? {
+    static func percentile98(of window: Range<Int>, top: [(value: Double, index: Int)]) -> Double? {
         let n = window.count
         guard n > 0, !top.isEmpty else { return nil }
         let pos = 0.98 * Double(n - 1)
