@@ -127,12 +127,16 @@ public enum WFDBReader {
                     @inline(__always) func at(_ j: Int) -> Int {
                         spf == 1 ? j &* frameSize &+ position : (j / spf) &* frameSize &+ position &+ j % spf
                     }
+                    // the physical value of a stored one (NaN for the format's invalid sample)
+                    @inline(__always) func toPhysical(_ v: Int32) -> Double {
+                        hasInvalid && v == invalid ? .nan : (Double(v) - baseline) / gain
+                    }
                     if format == .diff8 {                             // differences → absolute values
                         var value = Int32(truncatingIfNeeded: spec.initialValue)
                         for j in 0..<first { value &+= format.sample(at(j), in: d) }
                         for i in 0..<available {
                             value &+= format.sample(at(first &+ i), in: d)
-                            out[i] = (Double(value) - baseline) / gain
+                            out[i] = toPhysical(value)
                         }
                     } else {
                         // Frame by frame: sample r of each frame sits `frameSize` samples after
@@ -145,16 +149,11 @@ public enum WFDBReader {
                                 format.decode(d, first: (spec.skew + done) * frameSize + position + r, stride: frameSize,
                                               count: m, into: scratch)
                                 let o = out.baseAddress! + (done * spf + r)
+                                // a unit stride of its own, so that the one-sample case vectorises
                                 if spf == 1 {
-                                    for i in 0..<m {
-                                        let v = scratch[i]
-                                        o[i] = hasInvalid && v == invalid ? .nan : (Double(v) - baseline) / gain
-                                    }
+                                    for i in 0..<m { o[i] = toPhysical(scratch[i]) }
                                 } else {
-                                    for i in 0..<m {
-                                        let v = scratch[i]
-                                        o[i &* spf] = hasInvalid && v == invalid ? .nan : (Double(v) - baseline) / gain
-                                    }
+                                    for i in 0..<m { o[i &* spf] = toPhysical(scratch[i]) }
                                 }
                             }
                             done += m
