@@ -53,8 +53,10 @@ public enum Segmenter {
             let windows = Int((duration / SegmentFormat.seconds + 1e-9).rounded(.down))
             guard windows > 0 else { continue }
             // (samples at 125 Hz) per present modality
-            let resampled = resampledChannels(picked, to: rate)
-            let quality = qualityFlags(of: picked, windows: windows)
+            // Float samples per picked modality, as read: converted once for both uses below
+            let floats = picked.mapValues { $0.samples.map(Float.init) }
+            let resampled = resampledChannels(picked, floats, to: rate)
+            let quality = qualityFlags(of: picked, floats, windows: windows)
             for k in 0..<windows {
                 var signal: [Modality: [Float]] = [:]
                 for m in Modality.allCases {
@@ -91,32 +93,37 @@ public enum Segmenter {
     /// The quality flags of every 10-s window of one part (`.absent` for a modality not
     /// picked), each window checked on the samples as read, at the original rate. The windows
     /// are independent, so they are checked on all cores; the flags do not depend on how.
-    static func qualityFlags(of picked: [Modality: Channel], windows: Int) -> [(ecg: QualityFlags, ppg: QualityFlags)] {
+    ///
+    /// - Parameter floats: each picked channel's samples as Float.
+    static func qualityFlags(of picked: [Modality: Channel], _ floats: [Modality: [Float]],
+                             windows: Int) -> [(ecg: QualityFlags, ppg: QualityFlags)] {
         let flags = UnsafeMutablePointer<QualityFlags>.allocate(capacity: 2 * windows)
         flags.initialize(repeating: .absent, count: 2 * windows)
         defer { flags.deallocate() }
         let out = Slots(base: flags)
         DispatchQueue.concurrentPerform(iterations: windows) { k in
             for (slot, m) in [Modality.ecg, .ppg].enumerated() {
-                guard let c = picked[m] else { continue }
+                guard let c = picked[m], let x = floats[m] else { continue }
                 let from = Int((Double(k) * SegmentFormat.seconds * c.rate).rounded())
-                let to = min(c.samples.count, Int((Double(k + 1) * SegmentFormat.seconds * c.rate).rounded()))
-                out.base[2 * k + slot] = QualityCheck.assess(c.samples[from..<to].map(Float.init), rate: c.rate, modality: m)
+                let to = min(x.count, Int((Double(k + 1) * SegmentFormat.seconds * c.rate).rounded()))
+                out.base[2 * k + slot] = QualityCheck.assess(Array(x[from..<to]), rate: c.rate, modality: m)
             }
         }
         return (0..<windows).map { (flags[2 * $0], flags[2 * $0 + 1]) }
     }
 
-    /// The picked channels resampled to `rate`, the modalities side by side on two cores.
-    static func resampledChannels(_ picked: [Modality: Channel], to rate: Double) -> [Modality: [Float]] {
+    /// The picked channels (`floats`: their samples as Float) resampled to `rate`, the
+    /// modalities side by side on two cores.
+    static func resampledChannels(_ picked: [Modality: Channel], _ floats: [Modality: [Float]],
+                                  to rate: Double) -> [Modality: [Float]] {
         let order = Modality.allCases.filter { picked[$0] != nil }
         let results = UnsafeMutablePointer<[Float]>.allocate(capacity: order.count)
         results.initialize(repeating: [], count: order.count)
         defer { results.deinitialize(count: order.count); results.deallocate() }
         let out = Slots(base: results)
         DispatchQueue.concurrentPerform(iterations: order.count) { i in
-            let c = picked[order[i]]!
-            out.base[i] = Resampler.resample(c.samples.map(Float.init), from: c.rate, to: rate)
+            let m = order[i]
+            out.base[i] = Resampler.resample(floats[m]!, from: picked[m]!.rate, to: rate)
         }
         return Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, results[$0]) })
     }
