@@ -80,6 +80,8 @@ extension M2AE.Bench {
             // Rounds: the Swift engine on every batch size, then PyTorch on every batch size.
             var swiftRounds: [Int: [Double]] = [:]
             var torchRounds: [String: [Int: [Double]]] = [:]
+            // swift/eager per round where eager ran, as seconds(eager) / seconds(swift) of that round
+            var ratios: [Int: [Double]] = Dictionary(uniqueKeysWithValues: sizes.map { ($0, []) })
             var notes: [String] = []
             for round in 0..<rounds {
                 for B in sizes {
@@ -97,16 +99,14 @@ extension M2AE.Bench {
                 for (backend, times) in torch {
                     for (B, t) in times { torchRounds[backend, default: [:]][B, default: []].append(t) }
                 }
+                for B in sizes {
+                    if let eager = torch["torch eager"]?[B] { ratios[B]!.append(eager / swiftRounds[B]!.last!) }
+                }
                 if round == 0 { notes = roundNotes }
             }
             let peak = Self.sgemmPeak(repeats: repeats, clock)
             let swift = swiftRounds.mapValues(BenchTiming.median)
             let torch = torchRounds.mapValues { $0.mapValues(BenchTiming.median) }
-            // swift/eager per round (rounds where eager ran), as seconds(eager) / seconds(swift).
-            let ratios: [Int: [Double]] = Dictionary(uniqueKeysWithValues: sizes.map { B in
-                let eager = torchRounds["torch eager"]?[B] ?? []
-                return (B, zip(eager, swiftRounds[B]!).map { $0 / $1 })
-            })
 
             // Table.
             let flops = Self.flopsPerSegment(cfg)
