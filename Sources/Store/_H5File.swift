@@ -23,9 +23,12 @@ final class H5File: @unchecked Sendable {
             defer { H5Pclose(fapl) }
             // 1009 slots, 16 MiB of chunk cache per dataset: a 64-row signal chunk is 320 KB.
             H5Pset_cache(fapl, 0, 1009, 16 << 20, 0.75)
-            // Lock files where the file system supports it, and open anyway where it does not
-            // (HDF5 1.10 refuses to open files on such mounts by default).
-            H5Pset_file_locking(fapl, true, true)
+            // No file locks. Every write goes to a private temporary file that is renamed over
+            // the store (AtomicReplace), so no two processes ever write one file and readers need
+            // no lock. HDF5's flock locks also outlive `H5Fclose` in any child process that
+            // inherited the descriptor, which made a store written and reopened while another
+            // thread spawned a process fail with "unable to lock file, errno = 11".
+            H5Pset_file_locking(fapl, false, true)
             switch mode {
             case .create:
                 return try ctx.handle(H5Fcreate(url.path, m2ae_H5F_ACC_EXCL(), m2ae_H5P_DEFAULT(), fapl),
@@ -39,10 +42,26 @@ final class H5File: @unchecked Sendable {
                     throw StoreError(url, "not an HDF5 file (no HDF5 signature); make a store with `m2ae synth` or `m2ae import`")
                 }
                 let flags = mode == .readOnly ? m2ae_H5F_ACC_RDONLY() : m2ae_H5F_ACC_RDWR()
-                return try ctx.handle(H5Fopen(url.path, flags, fapl),
-                                      "damaged or truncated HDF5 file, cannot open it", close: H5Fclose)
+                guard let h = H5Handle(H5Fopen(url.path, flags, fapl), close: H5Fclose) else {
+                    throw StoreError(url, Self.openFailure(hdf5Message: hdf5ErrorMessage()))
+                }
+                return h
             }
         }
+    }
+
+    /// The one-line problem for a file that has the HDF5 signature but did not open: a lock
+    /// held by another process (possible when `HDF5_USE_FILE_LOCKING` turns locks back on) is
+    /// not damage, and a permission error is neither.
+    static func openFailure(hdf5Message detail: String) -> String {
+        if detail.contains("unable to lock file") {
+            return "in use by another process (HDF5 file lock held: \(detail)); try again when it has finished"
+        }
+        if detail.localizedCaseInsensitiveContains("permission denied") {
+            return "permission denied"
+        }
+        return detail.isEmpty ? "damaged or truncated HDF5 file, cannot open it"
+            : "damaged or truncated HDF5 file, cannot open it (HDF5: \(detail))"
     }
 
     /// Writes buffered data to disk.

@@ -186,3 +186,29 @@ import TestSupport
         try withFile(url) { f in try body(H5Attributes(context: f.context, object: f.object("/"), path: "/")) }
     }
 }
+
+/// A store stays readable while another open file description holds an flock on it (another
+/// process, or a child that inherited a descriptor): the store takes no HDF5 file locks.
+@Suite struct StoreLockTests {
+    @Test func opensWhileAnotherDescriptionHoldsAnExclusiveLock() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try StoreFixtures.write(url, count: 5)
+        let fd = open(url.path, O_RDONLY)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        try #require(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        let store = try RecordStore(url: url)
+        #expect(store.segmentCount == 5)
+        try StoreEditor.edit(url) { e in try e.createMatrix("/models/m1/fingerprints/both", rows: 5, cols: 4) }
+        #expect(try RecordStore(url: url).segmentCount == 5)
+    }
+
+    @Test func aLockConflictIsNotReportedAsDamage() {
+        let locked = H5File.openFailure(hdf5Message: "unable to lock file, errno = 11, error message = 'Resource temporarily unavailable'")
+        #expect(locked.hasPrefix("in use by another process"))
+        #expect(!locked.contains("damaged"))
+        #expect(H5File.openFailure(hdf5Message: "unable to open file: name = 'x', errno = 13, error message = 'Permission denied'") == "permission denied")
+        #expect(H5File.openFailure(hdf5Message: "truncated file: eof = 10").hasPrefix("damaged or truncated HDF5 file"))
+    }
+}
