@@ -50,6 +50,7 @@ extension M2AE {
             options.subject = subject
             options.attributes = ["generator": "m2ae import",
                                   "command": CommandLine.arguments.dropFirst().joined(separator: " ")]
+            noteRemovedLeftovers(of: URL(fileURLWithPath: out))
             let bar = ProgressBar("import", total: paths.count, unit: "rec")
             let summary: Importer.Summary
             do {
