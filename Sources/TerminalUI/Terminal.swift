@@ -48,7 +48,10 @@ public final class Terminal {
         set_escdelay(25)
         curs_set(0)
         timeout(pollMilliseconds)
-        mousemask(m2ae_button1_pressed() | m2ae_button4_pressed() | m2ae_button5_pressed(), nil)
+        // Releases are asked for too (and ignored): a release outside the mask makes ncurses
+        // keep reading after a press that arrived in the same read, so the loop would wait
+        // for the next key before drawing the results of the click.
+        mousemask(m2ae_button1_pressed() | m2ae_button1_released() | m2ae_button4_pressed() | m2ae_button5_pressed(), nil)
         mouseinterval(0)
         if useColor, has_colors() {
             start_color(); use_default_colors()
@@ -57,6 +60,19 @@ public final class Terminal {
         for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, onTerminationSignal) }
         for sig in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] { signal(sig, onCrashSignal) }
         previous = nil
+    }
+
+    /// Hands the terminal back and stops the process (Ctrl-Z, which raw mode delivers as a
+    /// key); returns after `fg` (SIGCONT) with raw mode back and the next `draw` repainting
+    /// every cell. The size may have changed meanwhile: read `size` afterwards.
+    public func suspend() {
+        guard started else { return }
+        endwin()
+        let previousHandler = signal(SIGTSTP, SIG_DFL)
+        raise(SIGTSTP)
+        signal(SIGTSTP, previousHandler)
+        refresh()
+        invalidate()
     }
 
     /// Leaves raw mode and restores the screen. Safe to call more than once.
@@ -140,7 +156,8 @@ public final class Terminal {
             let action: MouseAction
             if state & m2ae_button4_pressed() != 0 { action = .scrollUp }
             else if state & m2ae_button5_pressed() != 0 { action = .scrollDown }
-            else { action = .press }
+            else if state & m2ae_button1_pressed() != 0 { action = .press }
+            else { return nil }
             return .mouse(x: Int(ev.x), y: Int(ev.y), action)
         case m2ae_key_up(): return .key(.up)
         case m2ae_key_down(): return .key(.down)
