@@ -54,7 +54,7 @@ public enum KeyMap {
         KeyBinding([.char("n")], .nextMatch, "next-match", "next match (the next subject or record when the search names one)", pane: .records),
         KeyBinding([.char("N")], .prevMatch, "prev-match", "previous match", pane: .records),
         KeyBinding([.char("f"), .char("\\")], .filter, "filter", "filter by the next label", pane: .records, bar: "Filter"),
-        KeyBinding([.char("s")], .sortNext, "sort", "sort by the next column", pane: .records, bar: "Sort"),
+        KeyBinding([.char("s")], .sortNext, "sort", "sort by the next column on screen", pane: .records, bar: "Sort"),
         KeyBinding([.char("S")], .sortReverse, "sort-reverse", "reverse the sort order", pane: .records),
         // Everywhere
         KeyBinding([.char("?"), .function(1)], .help, "help", "show or hide this help", bar: "Help"),
