@@ -25,7 +25,9 @@ enum RecordsPane {
         }
         // Spare columns: first the full "subject" header, then a wider quality column.
         if let w = chosen[.subject], w < 8, used + 8 - w <= width { used += 8 - w; chosen[.subject] = 8 }
-        if let q = chosen[.quality] { chosen[.quality] = min(14, q + max(0, width - used)) }
+        if let q = chosen[.quality], let widest = priority.first(where: { $0.col == .quality })?.max {
+            chosen[.quality] = min(widest, q + max(0, width - used))
+        }
         return SortColumn.allCases.compactMap { col in chosen[col].map { (col, $0) } }
     }
 
