@@ -8,7 +8,7 @@ import Store
 public func update(_ s: inout AppState, _ msg: Msg) -> [Effect] {
     switch msg {
     case .key(let key):
-        if s.demoPlaying && s.searchInput == nil { return stopDemo(&s, key) }
+        if s.demoPlaying { return stopDemo(&s, key) }
         return handleKey(&s, key)
     case .demoKey(let key):
         return handleKey(&s, key)

@@ -121,6 +121,12 @@ import Store
         let shown = (layout.bar.y..<layout.bar.bottom).map { line(f, $0).trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         #expect(shown == caption)
         expectSnapshot(f, "caption-60x16")
+        // The old tour's caption that was cut at 80 columns: whole, over two rows.
+        var wide = session(80, 24)
+        wide.send(.caption(caption))
+        expectSnapshot(wide.frame, "caption-80x24")
+        #expect(ScreenLayout.captionLines(caption, width: 80).joined(separator: " ") == caption)
+        #expect(line(wide.frame, 21).contains("Masked mode:") && line(wide.frame, 22).contains("the cursor."))
         s.send(.caption(String(repeating: "word ", count: 40)))
         let cut = ScreenLayout.captionLines(s.state.caption, width: 60)
         #expect(cut.count == 2 && cut[1].hasSuffix("…"))
