@@ -219,8 +219,9 @@ import TestSupport
         screen = try tmux.waitFor("SUSPENDED:")
         #expect(screen.contains("SUSPENDED:icanon"), "the shell's terminal is not cooked while suspended:\n\(screen)")
         tmux.send("fg", "Enter")
-        screen = try tmux.waitFor("Records 2/32")
-        #expect(screen.contains("Traces · S00000") && screen.contains("bpm"))
+        _ = try tmux.waitFor("Records 2/32")
+        screen = try tmux.waitFor("bpm")   // the repaint may be caught half-written
+        #expect(screen.contains("Traces · S00000") && screen.contains("Records 2/32"))
         tmux.send("Down")
         _ = try tmux.waitFor("Records 3/32")
         tmux.send("q")
