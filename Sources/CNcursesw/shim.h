@@ -42,6 +42,7 @@ static inline int m2ae_put_cell(int y, int x, const wchar_t *wch, unsigned attrs
 }
 static inline mmask_t m2ae_all_mouse_events(void) { return ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION; }
 static inline mmask_t m2ae_button1_pressed(void) { return BUTTON1_PRESSED; }
+static inline mmask_t m2ae_button1_released(void) { return BUTTON1_RELEASED; }
 static inline mmask_t m2ae_button1_clicked(void) { return BUTTON1_CLICKED; }
 static inline mmask_t m2ae_button4_pressed(void) { return BUTTON4_PRESSED; }
 static inline mmask_t m2ae_button5_pressed(void) { return BUTTON5_PRESSED; }

@@ -13,7 +13,8 @@ public struct Block: Sendable {
     /// The area inside the border.
     public func inner(_ area: Rect) -> Rect { area.inset(1) }
 
-    /// Draws the border and title inside `area` and returns the inner area.
+    /// Draws the border and title inside `area` (a title too long for it ends in "…") and
+    /// returns the inner area.
     @discardableResult
     public func render(_ area: Rect, into buffer: inout Buffer) -> Rect {
         guard area.width >= 2, area.height >= 2 else { return Rect(x: area.x, y: area.y, width: 0, height: 0) }
@@ -31,7 +32,10 @@ public struct Block: Sendable {
         buffer.set(x: area.x, y: b, Cell("└", style: style))
         buffer.set(x: r, y: b, Cell("┘", style: style))
         if !title.isEmpty, area.width > 4 {
-            buffer.setString(x: area.x + 1, y: area.y, " \(title) ", style: titleStyle, maxWidth: area.width - 2)
+            // A title longer than the border ends in "…" rather than being cut mid-word silently.
+            let room = area.width - 4
+            let shown = title.count <= room ? title : String(title.prefix(room - 1)) + "…"
+            buffer.setString(x: area.x + 1, y: area.y, " \(shown) ", style: titleStyle, maxWidth: area.width - 2)
         }
         return inner(area)
     }

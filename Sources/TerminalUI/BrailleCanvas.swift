@@ -61,7 +61,9 @@ public struct BrailleCanvas: Sendable, Equatable {
 
     /// Draws `samples` as a connected trace across the whole canvas width, scaled so that
     /// `range` spans the canvas height (top = upper bound). NaN samples leave gaps.
-    public mutating func trace(_ samples: ArraySlice<Float>, range: ClosedRange<Float>, color: Color = .default) {
+    /// - Parameter dotted: one unconnected dot every second dot column: a lighter trace that
+    ///   stays apart from a solid one drawn over it, without colour.
+    public mutating func trace(_ samples: ArraySlice<Float>, range: ClosedRange<Float>, color: Color = .default, dotted: Bool = false) {
         guard samples.count > 0, dotWidth > 0 else { return }
         let span = max(range.upperBound - range.lowerBound, .leastNormalMagnitude)
         let n = samples.count
@@ -77,6 +79,10 @@ public struct BrailleCanvas: Sendable, Equatable {
             guard !value.isNaN else { previous = nil; continue }
             let frac = (min(max(value, range.lowerBound), range.upperBound) - range.lowerBound) / span
             let py = Int(((1 - frac) * Float(dotHeight - 1)).rounded())
+            if dotted {
+                if px % 2 == 0 { set(x: px, y: py, color: color) }
+                continue
+            }
             if let (x0, y0) = previous { line(x0: x0, y0: y0, x1: px, y1: py, color: color) } else { set(x: px, y: py, color: color) }
             previous = (px, py)
         }
@@ -107,6 +113,24 @@ public struct BrailleCanvas: Sendable, Equatable {
     public func symbol(col: Int, row: Int) -> Character? {
         let b = bits[row * width + col]
         return b == 0 ? nil : Character(Unicode.Scalar(0x2800 + UInt32(b))!)
+    }
+
+    /// Draws two canvases of the same size as one: a cell with dots of `over` shows the dots
+    /// of both in `overStyle`; a cell with dots of `under` only, in `underStyle`. So a solid
+    /// trace (`over`, e.g. bold) and a dotted one (`under`, e.g. dim) stay apart by density
+    /// and attribute where colour is unavailable.
+    public static func overlay(_ under: BrailleCanvas, style underStyle: Style, _ over: BrailleCanvas, style overStyle: Style,
+                               into buffer: inout Buffer, x: Int, y: Int) {
+        precondition(under.width == over.width && under.height == over.height, "overlay of canvases of different sizes")
+        for row in 0..<over.height {
+            for col in 0..<over.width {
+                let i = row * over.width + col
+                let top = over.bits[i], bottom = under.bits[i]
+                guard top | bottom != 0 else { continue }
+                let ch = Character(Unicode.Scalar(0x2800 + UInt32(top | bottom))!)
+                buffer.set(x: x + col, y: y + row, Cell(ch, style: top != 0 ? overStyle : underStyle))
+            }
+        }
     }
 
     /// Draws the canvas into `buffer` with its top left at (x, y). Cells without dots are left

@@ -30,6 +30,8 @@ public final class Terminal {
     private var previous: Buffer?
     private var pairs: [Int: Int16] = [:]
     private var started = false
+    /// Where the last button-1 press was reported, until its release.
+    private var pressAt: (x: Int, y: Int)?
 
     public init() {}
 
@@ -48,7 +50,10 @@ public final class Terminal {
         set_escdelay(25)
         curs_set(0)
         timeout(pollMilliseconds)
-        mousemask(m2ae_button1_pressed() | m2ae_button4_pressed() | m2ae_button5_pressed(), nil)
+        // Releases are asked for too, so ncurses never filters a mouse report (its loop that
+        // skips filtered reports reads on without the poll timeout). A press and release in
+        // one read reach us as the release only: see `pressAt`.
+        mousemask(m2ae_button1_pressed() | m2ae_button1_released() | m2ae_button4_pressed() | m2ae_button5_pressed(), nil)
         mouseinterval(0)
         if useColor, has_colors() {
             start_color(); use_default_colors()
@@ -57,6 +62,26 @@ public final class Terminal {
         for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, onTerminationSignal) }
         for sig in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] { signal(sig, onCrashSignal) }
         previous = nil
+    }
+
+    /// Hands the terminal back and stops the process (Ctrl-Z, which raw mode delivers as a
+    /// key); returns after `fg` (SIGCONT) with raw mode back and the next `draw` repainting
+    /// every cell. The size may have changed meanwhile: read `size` afterwards.
+    public func suspend() {
+        guard started else { return }
+        endwin()
+        // The default action (stop), even when this process was started with SIGTSTP
+        // ignored or blocked; both are put back on resuming.
+        let previousHandler = signal(SIGTSTP, SIG_DFL)
+        var tstp = sigset_t(), previousMask = sigset_t()
+        sigemptyset(&tstp)
+        sigaddset(&tstp, SIGTSTP)
+        pthread_sigmask(SIG_UNBLOCK, &tstp, &previousMask)
+        raise(SIGTSTP)
+        pthread_sigmask(SIG_SETMASK, &previousMask, nil)
+        signal(SIGTSTP, previousHandler)
+        refresh()
+        invalidate()
     }
 
     /// Leaves raw mode and restores the screen. Safe to call more than once.
@@ -140,7 +165,14 @@ public final class Terminal {
             let action: MouseAction
             if state & m2ae_button4_pressed() != 0 { action = .scrollUp }
             else if state & m2ae_button5_pressed() != 0 { action = .scrollDown }
-            else { action = .press }
+            else if state & m2ae_button1_pressed() != 0 { action = .press; pressAt = (Int(ev.x), Int(ev.y)) }
+            else if state & m2ae_button1_released() != 0 {
+                // The release of a press already reported is nothing new; a release alone is
+                // a whole click whose press ncurses merged into it.
+                defer { pressAt = nil }
+                if let p = pressAt, p == (Int(ev.x), Int(ev.y)) { return nil }
+                action = .press
+            } else { return nil }
             return .mouse(x: Int(ev.x), y: Int(ev.y), action)
         case m2ae_key_up(): return .key(.up)
         case m2ae_key_down(): return .key(.down)

@@ -28,6 +28,8 @@ public struct AppState: Sendable {
     public var message: String?
     /// A demo caption shown above the status line.
     public var caption: String?
+    /// True while a key script or the tour plays; a key from the user stops it.
+    public var demoPlaying = false
 
     // MARK: Records
     public var records: [RecordRow] = []
@@ -35,6 +37,12 @@ public struct AppState: Sendable {
     public var visible: [Int] = []
     /// Position of the selection in `visible`.
     public var selected = 0
+    /// The store index of the segment the user chose last. Filters and sorts keep it
+    /// selected; while a filter hides it the nearest visible segment is selected, and it
+    /// comes back when it is visible again.
+    public var anchor: Int?
+    /// Columns of the widest subject id (at least 4, at most 12), set when the records load.
+    public var subjectWidth = 7
     public var sort: SortColumn = .subject
     public var descending = false
     public var filter: LabelFilter = .all
@@ -73,6 +81,8 @@ public struct AppState: Sendable {
     // MARK: Projection
     public var projectionMethod: ProjectionMethod = .pca
     public var colorBy: ColorLabel = .rhythm
+    /// The labels `c` cycles through: those some record knows, and always `subject`.
+    public var colorLabels: [ColorLabel] = ColorLabel.allCases
     /// (segmentCount, 2) coordinates, nil until computed or without a model.
     public var projection: [Float]?
     /// The (method, mode) of `projection`, and its bounding box (minX, maxX, minY, maxY).
@@ -87,6 +97,8 @@ public struct AppState: Sendable {
     public var predictions: [Prediction] = []
     /// The (segment, mode) the predictions are for.
     public var predictionsKey: NeighboursKey?
+    /// The first line of the predictions shown (the pane scrolls when they do not fit).
+    public var predictionsScroll = 0
 
     /// A fresh state for a terminal of `width` × `height` on store `storeName`.
     public init(width: Int, height: Int, storeName: String, modelName: String?) {
@@ -126,7 +138,7 @@ public enum Job: String, Sendable, Hashable, CaseIterable, Comparable {
     public static func < (a: Job, b: Job) -> Bool { a.rawValue < b.rawValue }
 }
 
-/// The Records pane's sortable columns, in display order.
+/// The Records pane's columns, in display order (`s` cycles through the visible ones).
 public enum SortColumn: String, Sendable, CaseIterable, Hashable {
     case subject, start = "t", rhythm, age, sex, bp = "BP", quality, risk
 }

@@ -5,7 +5,12 @@ import Store
 
 /// Everything that can happen to the workbench: input, and results of background work.
 public enum Msg: Sendable {
+    /// A key the user pressed.
     case key(Key)
+    /// A key replayed by a key script or the tour.
+    case demoKey(Key)
+    /// A key script or the tour starts (true) or has played its last step (false).
+    case demoPlaying(Bool)
     case resize(width: Int, height: Int)
     case mouse(x: Int, y: Int, MouseAction)
     /// A demo caption (nil clears it).
@@ -35,6 +40,10 @@ public enum Effect: Sendable, Equatable {
     case export
     /// Forget the previous frame and repaint every cell.
     case redraw
+    /// Hand the terminal back and stop the process (Ctrl-Z); repaint on `fg`.
+    case suspend
+    /// Drop the rest of the playing key script or tour.
+    case stopDemo
 
     /// The status-line job this effect runs as, nil for instant ones.
     public var job: Job? {
@@ -47,7 +56,7 @@ public enum Effect: Sendable, Equatable {
         case .project, .computePCA: return .projection
         case .predict: return .predictions
         case .export: return .export
-        case .redraw: return nil
+        case .redraw, .suspend, .stopDemo: return nil
         }
     }
 }

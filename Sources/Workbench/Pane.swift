@@ -3,14 +3,6 @@ public enum Pane: String, Sendable, CaseIterable, Hashable {
     case records = "Records", traces = "Traces", reconstruction = "Reconstruction"
     case neighbours = "Neighbours", projection = "Projection", predictions = "Predictions"
 
-    /// Short tab label.
-    public var tab: String {
-        switch self {
-        case .reconstruction: return "Recon"
-        default: return rawValue
-        }
-    }
-
     /// True for the panes that share the lower-right slot of the dashboard.
     public var isDetail: Bool { ![.records, .traces].contains(self) }
 }

@@ -94,7 +94,8 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
             let pulse = hasPPG ? PulseDetector.detect(seg.ppg, rate: rate) : PulseFiducials(peaks: [], onsets: [])
             let delays = PulseArrival.seconds(rPeaks: rPeaks, pulse: pulse, rate: rate).sorted()
             return TraceData(index: index, ecg: seg.ecg, ppg: seg.ppg, rPeaks: rPeaks, ppgPeaks: pulse.peaks,
-                             heartRate: HeartRate.bpm(peaks: rPeaks, rate: rate), pulseArrival: delays.isEmpty ? nil : delays[delays.count / 2],
+                             heartRate: HeartRate.bpm(peaks: rPeaks, rate: rate), pulseRate: HeartRate.bpm(peaks: pulse.peaks, rate: rate),
+                             pulseArrival: delays.isEmpty ? nil : delays[delays.count / 2],
                              ecgQuality: seg.meta.ecgQuality, ppgQuality: seg.meta.ppgQuality)
         }
     }

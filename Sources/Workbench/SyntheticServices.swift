@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import Signals
 
 // MARK: - A synthetic data source
 
@@ -77,6 +78,7 @@ public struct SyntheticServices: WorkbenchServices {
         let rrs = zip(rPeaks.dropFirst(), rPeaks).map { Double($0 - $1) / rate }.sorted()
         let meanHR = rrs.isEmpty ? nil : 60 / rrs[rrs.count / 2]
         return TraceData(index: index, ecg: ecg, ppg: ppg, rPeaks: rPeaks, ppgPeaks: ppgPeaks, heartRate: meanHR,
+                         pulseRate: HeartRate.bpm(peaks: ppgPeaks, rate: rate),
                          pulseArrival: pat + 0.12, ecgQuality: index % 11 == 10 ? .noisy : [], ppgQuality: index % 7 == 6 ? .clipped : [])
     }
 

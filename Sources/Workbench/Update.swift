@@ -8,11 +8,18 @@ import Store
 public func update(_ s: inout AppState, _ msg: Msg) -> [Effect] {
     switch msg {
     case .key(let key):
+        if s.demoPlaying { return stopDemo(&s, key) }
         return handleKey(&s, key)
+    case .demoKey(let key):
+        return handleKey(&s, key)
+    case .demoPlaying(let playing):
+        s.demoPlaying = playing
+        return []
     case .resize(let w, let h):
         s.width = max(0, w); s.height = max(0, h)
         return [.redraw]
     case .mouse(let x, let y, let action):
+        if s.demoPlaying { return stopDemo(&s, nil) }
         return handleMouse(&s, x: x, y: y, action)
     case .caption(let text):
         s.caption = text
@@ -22,8 +29,12 @@ public func update(_ s: inout AppState, _ msg: Msg) -> [Effect] {
         switch result {
         case .success(let rows):
             s.records = rows
-            refreshVisible(&s, keep: nil)
+            s.subjectWidth = min(12, max(4, rows.reduce(0) { max($0, $1.subject.count) }))
+            s.colorLabels = ColorLabel.allCases.filter { label in label == .subject || rows.contains { Theme.knows(label, $0) } }
+            if !s.colorLabels.contains(s.colorBy) { s.colorBy = s.colorLabels[0] }
+            s.anchor = nil
             s.selected = 0
+            refreshVisible(&s)
             var effects = selectionChanged(&s)
             if s.modelName != nil { effects += modelWideEffects(&s) }
             return effects
@@ -46,7 +57,7 @@ public func update(_ s: inout AppState, _ msg: Msg) -> [Effect] {
         case .success(let r): s.risk = r.flatMap { $0.count == s.records.count ? $0 : nil }
         case .failure(let e): s.message = e.description
         }
-        if s.sort == .risk { refreshVisible(&s, keep: s.current?.index) }
+        if s.sort == .risk { refreshVisible(&s) }
         return []
     case .reconstructionLoaded(let index, let mode, let result):
         guard index == s.current?.index, mode == s.reconMode else { return [] }
@@ -116,10 +127,12 @@ private func handleKey(_ s: inout AppState, _ key: Key) -> [Effect] {
         case .help, .cancel: s.showHelp = false
         case .quit: s.quit = true
         case .up: s.helpScroll = max(0, s.helpScroll - 1)
-        case .down: s.helpScroll = min(KeyMap.bindings.count, s.helpScroll + 1)
-        case .pageUp: s.helpScroll = max(0, s.helpScroll - 10)
-        case .pageDown: s.helpScroll = min(KeyMap.bindings.count, s.helpScroll + 10)
+        case .down: s.helpScroll = min(HelpPane.maxScroll(s), s.helpScroll + 1)
+        case .pageUp: s.helpScroll = max(0, s.helpScroll - HelpPane.page(s))
+        case .pageDown: s.helpScroll = min(HelpPane.maxScroll(s), s.helpScroll + HelpPane.page(s))
         case .top: s.helpScroll = 0
+        case .bottom: s.helpScroll = HelpPane.maxScroll(s)
+        case .suspend: return [.suspend]
         case .redraw: return [.redraw]
         default: break
         }
@@ -140,8 +153,9 @@ private func perform(_ s: inout AppState, _ command: Command) -> [Effect] {
         if s.focus.isDetail { s.detail = s.focus }
     case .zoom: s.zoomed.toggle()
     case .cancel:
-        if s.zoomed { s.zoomed = false } else { s.caption = nil }
+        if !s.search.isEmpty { s.search = "" } else if s.zoomed { s.zoomed = false } else { s.caption = nil }
     case .redraw: return [.redraw]
+    case .suspend: return [.suspend]
     case .export:
         s.running.insert(.export)
         return [.export]
@@ -162,13 +176,17 @@ private func perform(_ s: inout AppState, _ command: Command) -> [Effect] {
         s.filter = LabelFilter.cycle[(i + 1) % LabelFilter.cycle.count]
         return refreshKeepingSelection(&s)
     case .sortNext:
+        // Only the columns on screen, in display order, so the ▲ is always visible.
+        let shown = RecordsPane.columns(s).map(\.col)
         let all = SortColumn.allCases
-        s.sort = all[(all.firstIndex(of: s.sort)! + 1) % all.count]
+        let next = shown.firstIndex(of: s.sort).map { shown[($0 + 1) % shown.count] }
+            ?? shown.first { all.firstIndex(of: $0)! > all.firstIndex(of: s.sort)! } ?? shown[0]
+        s.sort = next
         s.descending = false
-        refreshVisible(&s, keep: s.current?.index)
+        return refreshKeepingSelection(&s)
     case .sortReverse:
         s.descending.toggle()
-        refreshVisible(&s, keep: s.current?.index)
+        return refreshKeepingSelection(&s)
     case .timeZoomIn, .timeZoomOut:
         let window = SegmentFormatSamples / s.timeZoom
         let centre = s.timeStart + window / 2
@@ -176,13 +194,16 @@ private func perform(_ s: inout AppState, _ command: Command) -> [Effect] {
         let newWindow = SegmentFormatSamples / s.timeZoom
         s.timeStart = min(max(0, centre - newWindow / 2), SegmentFormatSamples - newWindow)
     case .panLeft, .panRight:
-        let step = command == .panLeft ? -1 : 1
-        if s.focus == .reconstruction {
-            s.patchCursor = min(49, max(0, s.patchCursor + step))
-        } else {
-            let window = SegmentFormatSamples / s.timeZoom
-            s.timeStart = min(max(0, s.timeStart + step * window / 4), SegmentFormatSamples - window)
-        }
+        pan(&s, by: command == .panLeft ? -1 : 1)
+    case .patchLeft, .patchRight:
+        let step = command == .patchLeft ? -1 : 1
+        guard s.reconMode.isMasked else { pan(&s, by: step); return [] }
+        s.patchCursor = min(s.mask.count - 1, max(0, s.patchCursor + step))
+        // The view follows the cursor when zoomed.
+        let patch = SegmentFormatSamples / s.mask.count
+        let window = SegmentFormatSamples / s.timeZoom
+        let lo = s.patchCursor * patch, hi = lo + patch
+        if lo < s.timeStart { s.timeStart = lo } else if hi > s.timeStart + window { s.timeStart = hi - window }
     case .reconMode:
         let all = ReconstructionMode.allCases
         s.reconMode = all[(all.firstIndex(of: s.reconMode)! + 1) % all.count]
@@ -220,10 +241,25 @@ private func perform(_ s: inout AppState, _ command: Command) -> [Effect] {
         s.running.insert(.projection)
         return [.computePCA(s.mode)]
     case .colorBy:
-        let all = ColorLabel.allCases
-        s.colorBy = all[(all.firstIndex(of: s.colorBy)! + 1) % all.count]
+        let all = s.colorLabels
+        s.colorBy = all[((all.firstIndex(of: s.colorBy) ?? -1) + 1) % all.count]
     }
     return []
+}
+
+/// Pans the time window a quarter window earlier (-1) or later (+1).
+private func pan(_ s: inout AppState, by step: Int) {
+    let window = SegmentFormatSamples / s.timeZoom
+    s.timeStart = min(max(0, s.timeStart + step * window / 4), SegmentFormatSamples - window)
+}
+
+/// A user key during a demo stops it: the key is not applied (a quit key still quits).
+private func stopDemo(_ s: inout AppState, _ key: Key?) -> [Effect] {
+    s.demoPlaying = false
+    s.caption = nil
+    if let key, KeyMap.command(for: key, in: s.focus) == .quit { s.quit = true; return [.stopDemo] }
+    s.message = "demo stopped; the workbench is yours (? lists the keys)"
+    return [.stopDemo]
 }
 
 /// Samples per segment (1,250), as a local constant for the time-zoom arithmetic.
@@ -235,7 +271,9 @@ private func handleSearchInput(_ s: inout AppState, _ key: Key) -> [Effect] {
     case .enter:
         s.search = s.searchInput ?? ""
         s.searchInput = nil
-        return findMatch(&s, forward: true, includingCurrent: true)
+        let effects = findMatch(&s, forward: true, includingCurrent: true)
+        if s.message != nil { s.search = "" }   // a failed search is not kept in the border
+        return effects
     case .backspace: if s.searchInput?.isEmpty == false { s.searchInput?.removeLast() }
     case .char(let c): s.searchInput?.append(c)
     case .ctrl("c"): s.quit = true
@@ -256,6 +294,11 @@ private func move(_ s: inout AppState, _ command: Command) -> [Effect] {
         return []
     case .projection where command == .up || command == .down:
         moveCursor(&s, dx: 0, dy: command == .up ? 0.04 : -0.04)
+        return []
+    case .predictions:
+        let rows = max(1, (ScreenLayout(s).panes[.predictions]?.height ?? 3) - 2)
+        let last = max(0, PredictionsPane.lines(s).count - rows)
+        s.predictionsScroll = min(last, clampedMove(s.predictionsScroll, command, count: last + 1, page: rows))
         return []
     default:
         guard !s.visible.isEmpty else { return [] }
@@ -299,29 +342,42 @@ private func stepWithinSubject(_ s: inout AppState, forward: Bool) -> [Effect] {
 
 /// Selects the segment with store index `segment`, clearing the filter if it hides it.
 func select(_ s: inout AppState, segment: Int) -> [Effect] {
+    s.anchor = segment
     if let p = s.visible.firstIndex(where: { s.records[$0].index == segment }) {
         s.selected = p
     } else {
         s.filter = .all
-        refreshVisible(&s, keep: segment)
+        refreshVisible(&s)
     }
     return selectionChanged(&s)
 }
 
+/// Moves to the next (or previous) visible row whose subject or record contains the search.
+/// `n`/`N` step by group: rows of the current row's subject and record are skipped, and `N`
+/// lands on the first row of the previous group, so a search naming subjects jumps by subject.
 private func findMatch(_ s: inout AppState, forward: Bool, includingCurrent: Bool) -> [Effect] {
     let needle = s.search.lowercased()
     guard !needle.isEmpty, !s.visible.isEmpty else { return [] }
+    func matches(_ r: RecordRow) -> Bool { r.subject.lowercased().contains(needle) || r.record.lowercased().contains(needle) }
+    func sameGroup(_ a: RecordRow, _ b: RecordRow) -> Bool { a.subjectIndex == b.subjectIndex && a.record == b.record }
     let n = s.visible.count
-    for step in (includingCurrent ? 0 : 1)...n {
-        let p = ((s.selected + (forward ? step : -step)) % n + n) % n
+    let here = s.records[s.visible[s.selected]]
+    for step in (includingCurrent ? 0 : 1)..<n {
+        var p = ((s.selected + (forward ? step : -step)) % n + n) % n
         let r = s.records[s.visible[p]]
-        if r.subject.lowercased().contains(needle) || r.record.lowercased().contains(needle) {
-            if p == s.selected { return [] }
-            s.selected = p
-            return selectionChanged(&s)
+        guard matches(r), includingCurrent || !sameGroup(r, here) else { continue }
+        if !includingCurrent {
+            while p > 0, sameGroup(s.records[s.visible[p - 1]], r) { p -= 1 }
         }
+        if p == s.selected { return [] }
+        s.selected = p
+        return selectionChanged(&s)
     }
-    s.message = "no match for \"\(s.search)\""
+    if includingCurrent || !matches(here) {
+        s.message = "no match for \"\(s.search)\""
+    } else {
+        s.message = "only \(here.subject) matches \"\(s.search)\""
+    }
     return []
 }
 
@@ -368,8 +424,10 @@ private func handleMouse(_ s: inout AppState, x: Int, y: Int, _ action: MouseAct
 
 // MARK: - Derived data and effects
 
-/// Recomputes `visible` from filter and sort; keeps the segment `keep` selected if visible.
-func refreshVisible(_ s: inout AppState, keep: Int?) {
+/// Recomputes `visible` from filter and sort and places the selection: on the anchor (the
+/// segment the user chose) when it is visible, else on the visible segment nearest to it in
+/// store order (the earlier on a tie).
+func refreshVisible(_ s: inout AppState) {
     var rows = s.records.indices.filter { s.filter.matches(s.records[$0]) }
     if s.sort != .subject || s.descending {
         let key = sortKey(s)
@@ -380,8 +438,15 @@ func refreshVisible(_ s: inout AppState, keep: Int?) {
         }
     }
     s.visible = rows
-    if let k = keep, let p = rows.firstIndex(where: { s.records[$0].index == k }) { s.selected = p }
-    s.selected = min(s.selected, max(0, rows.count - 1))
+    guard let k = s.anchor else { s.selected = min(s.selected, max(0, rows.count - 1)); return }
+    var best = 0, bestDistance = Int.max
+    for (p, r) in rows.enumerated() {
+        let i = s.records[r].index
+        let d = abs(i - k)
+        if d < bestDistance || (d == bestDistance && i < s.records[rows[best]].index) { best = p; bestDistance = d }
+        if d == 0 { break }
+    }
+    s.selected = best
 }
 
 /// A comparable key per row for the sort column (text columns sort by their text).
@@ -404,15 +469,19 @@ private enum SortValue: Comparable {
     case number(Double), text(String)
 }
 
+/// Refilters or resorts; the anchor is kept (it is not moved to a fallback selection).
 private func refreshKeepingSelection(_ s: inout AppState) -> [Effect] {
     let before = s.current?.index
-    refreshVisible(&s, keep: before)
-    return s.current?.index == before ? [] : selectionChanged(&s)
+    if s.anchor == nil { s.anchor = before }
+    refreshVisible(&s)
+    return s.current?.index == before ? [] : selectionChanged(&s, anchor: false)
 }
 
 /// The effects of a new current segment: its trace, and the model's views of it.
-private func selectionChanged(_ s: inout AppState) -> [Effect] {
+/// - Parameter anchor: the user chose this segment (filters keep it); false for a fallback.
+private func selectionChanged(_ s: inout AppState, anchor: Bool = true) -> [Effect] {
     guard let c = s.current else { return [] }
+    if anchor { s.anchor = c.index }
     s.mask = AppState.mask(ratio: s.maskRatio, seed: c.index)
     s.running.insert(.trace)
     return [.loadTrace(c.index)] + segmentModelEffects(&s)

@@ -47,26 +47,32 @@ private func renderTooSmall(_ s: AppState, into b: inout Buffer) {
 
 private func renderTabs(_ s: AppState, _ area: Rect, into b: inout Buffer) {
     b.fill(area, with: Cell(" ", style: .plain))
-    for stop in ScreenLayout.tabStops(width: area.width) {
+    let stops = ScreenLayout.tabStops(width: area.width)
+    for stop in stops {
         let focused = stop.pane == s.focus && !s.showHelp
         let style = focused ? Style(fg: Theme.accent, [.reverse, .bold]) : Style(.dim)
-        b.setString(x: area.x + stop.x, y: area.y, " \(stop.pane.tab) ", style: style, maxWidth: area.right - stop.x)
+        b.setString(x: area.x + stop.x, y: area.y, " \(stop.label) ", style: style, maxWidth: max(0, area.right - stop.x))
     }
-    var right = "M2AE"
-    if s.showHelp { right = "Help · " + right } else if s.zoomed { right = "zoom · " + right }
-    if area.width > right.count { b.setString(x: area.right - right.count - 1, y: area.y, right, style: .bold) }
+    // The mark at the right, shortened (never over a tab) when the tabs leave it little room.
+    let free = area.right - 1 - (stops.last.map { $0.x + $0.width + 1 } ?? 0)
+    let state = s.showHelp ? "Help" : s.zoomed ? "zoom" : nil
+    let candidates = [state.map { $0 + " · M2AE" }, state, "M2AE"].compactMap { $0 }
+    if let right = candidates.first(where: { $0.count <= free }) {
+        b.setString(x: area.right - right.count - 1, y: area.y, right, style: .bold)
+    }
 }
 
 /// The function bar (generated from `KeyMap`) or, during a demo, the caption.
 private func renderBar(_ s: AppState, _ area: Rect, into b: inout Buffer) {
-    if let caption = s.caption {
+    if s.caption != nil {
         b.fill(area, with: Cell(" ", style: Style(fg: .black, bg: .yellow)))
-        b.setString(x: area.x + 1, y: area.y, caption, style: Style(fg: .black, bg: .yellow, .bold), maxWidth: area.width - 2)
+        for (i, line) in ScreenLayout.captionLines(s.caption, width: area.width).prefix(area.height).enumerated() {
+            b.setString(x: area.x + 1, y: area.y + i, line, style: Style(fg: .black, bg: .yellow, .bold), maxWidth: area.width - 2)
+        }
         return
     }
     var x = area.x
-    let bindings = KeyMap.bar.filter { $0.pane == nil || $0.pane == s.focus }
-    for k in bindings {
+    for k in KeyMap.bar(for: s.focus) {
         guard let label = k.bar, let key = k.keys.first else { continue }
         let keyText = key.description
         guard x + keyText.count + label.count + 1 <= area.right else { break }

@@ -48,6 +48,7 @@ public final class WorkbenchApp {
         submit(.loadRecords)
 
         var recorded: [(delay: Int, step: KeyScript.Step)] = []
+        // Gaps are measured from when the user takes over: the records are in and no demo plays.
         var lastKeyTime = Date()
         var script = options.script?.steps[...] ?? []
         // The script starts once the records are in, so its first keys are not lost.
@@ -57,40 +58,55 @@ public final class WorkbenchApp {
 
         while !state.quit {
             if terminal.receivedSignal != nil { break }
-            var messages: [Msg] = []
+            var messages: [(msg: Msg, typed: Bool)] = []
             if let event = terminal.nextEvent() {
                 switch event {
-                case .key(let k):
-                    messages.append(.key(k))
-                    let now = Date()
-                    recorded.append((Int(now.timeIntervalSince(lastKeyTime) * 1000), .key(k)))
-                    lastKeyTime = now
-                case .resize(let w, let h): messages.append(.resize(width: w, height: h))
-                case .mouse(let x, let y, let a): messages.append(.mouse(x: x, y: y, a))
+                case .key(let k): messages.append((.key(k), true))
+                case .resize(let w, let h): messages.append((.resize(width: w, height: h), false))
+                case .mouse(let x, let y, let a): messages.append((.mouse(x: x, y: y, a), false))
                 }
             }
             if nextStepAt == .distantFuture, !state.running.contains(.records) {
                 nextStepAt = Date().addingTimeInterval(Double(script.first?.delay ?? 0) / 1000)
+                if !script.isEmpty { messages.append((.demoPlaying(true), false)) }
+                lastKeyTime = Date()
             }
             while let step = script.first, Date() >= nextStepAt {
                 script.removeFirst()
                 switch step.step {
-                case .key(let k): messages.append(.key(k))
-                case .caption(let c): messages.append(.caption(c))
+                case .key(let k): messages.append((.demoKey(k), false))
+                case .caption(let c): messages.append((.caption(c), false))
                 }
                 nextStepAt = Date().addingTimeInterval(Double(script.first?.delay ?? 0) / 1000)
+                if script.isEmpty { messages.append((.demoPlaying(false), false)); lastKeyTime = Date() }
             }
-            messages += inbox.drain()
+            messages += inbox.drain().map { ($0, false) }
             guard !messages.isEmpty else { continue }
-            for msg in messages {
-                for effect in update(&state, msg) {
+            for (msg, typed) in messages {
+                let effects = update(&state, msg)
+                for effect in effects {
                     switch effect {
                     case .redraw: terminal.invalidate()
+                    case .suspend:
+                        terminal.suspend()
+                        let size = terminal.size
+                        _ = update(&state, .resize(width: size.width, height: size.height))
+                    case .stopDemo:
+                        script = []
+                        lastKeyTime = Date()
                     case .export:
                         let snapshot = frame, folder = options.exportFolder, colors = state.useColor, inbox = inbox
                         queue.async { inbox.post(.exported(Result { try exportFrame(snapshot, to: folder, colors: colors) }.mapError { ($0 as? WorkbenchError) ?? WorkbenchError("\($0)") })) }
                     default: submit(effect)
                     }
+                }
+                // A recording replays what the user did, not how the session ended or what it
+                // wrote: quitting, exporting, redrawing, suspending and stopping a demo are left out.
+                if typed, case .key(let k) = msg, !state.quit,
+                   !effects.contains(where: { [.export, .redraw, .suspend, .stopDemo].contains($0) }) {
+                    let now = Date()
+                    recorded.append((Int(now.timeIntervalSince(lastKeyTime) * 1000), .key(k)))
+                    lastKeyTime = now
                 }
                 if state.quit { break }
             }

@@ -26,7 +26,7 @@ extension M2AE {
         @Flag(name: .customLong("tour"), help: "Play the built-in guided tour.")
         var tour = false
 
-        @Option(name: .customLong("export-dir"), help: "Folder where x writes the text and SVG snapshots (default: current folder).")
+        @Option(name: .customLong("export-dir"), help: "Folder where x writes the text and SVG snapshots, made when absent (default: current folder).")
         var exportDir: String = "."
 
         @Option(name: .customLong("synthetic"), help: "Open a synthetic in-memory cohort of this many segments instead of a store (demo, no files).")
@@ -48,10 +48,11 @@ extension M2AE {
             do {
                 demo = try tour ? KeyScript(parsing: Tour.text, source: "tour") : script.map { try KeyScript(contentsOf: URL(fileURLWithPath: $0)) }
             } catch let e as WorkbenchError { throw CLIError(e.description) }
+            // A missing export folder is made on the first export; a file in its place is an error now.
             let export = URL(fileURLWithPath: exportDir)
             var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: export.path, isDirectory: &isDir), isDir.boolValue else {
-                throw CLIError("\(exportDir): export folder does not exist")
+            if FileManager.default.fileExists(atPath: export.path, isDirectory: &isDir), !isDir.boolValue {
+                throw CLIError("\(exportDir): not a folder (--export-dir names the folder x writes into)")
             }
             let env = ProcessInfo.processInfo.environment
             let useColor = !noColor && (env["NO_COLOR"] ?? "").isEmpty
@@ -91,7 +92,11 @@ extension M2AE.Tui {
     /// checkout that holds this executable (`.build/<config>/m2ae` → repo root).
     static func resolveStore(_ path: String?) throws -> URL {
         if let path {
-            guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such store") }
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+                throw CLIError("\(path): no such store; make one with `m2ae synth --out \(path)` (a synthetic cohort) or `m2ae import RECORDINGS --out \(path)`")
+            }
+            if isDir.boolValue { throw CLIError("\(path): a folder, not a store; pass the store file inside it (an .h5 made by m2ae import or m2ae synth)") }
             return URL(fileURLWithPath: path)
         }
         let relative = "sample-data/cohort.h5"
@@ -102,6 +107,6 @@ extension M2AE.Tui {
             dir.deleteLastPathComponent()
         }
         if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) { return found }
-        throw CLIError("\(relative): no store here or beside the m2ae checkout; make one with `m2ae synth \(relative)` or pass a store path")
+        throw CLIError("\(relative): no store here or beside the m2ae checkout; make one with `m2ae synth --out \(relative)` or pass a store path")
     }
 }

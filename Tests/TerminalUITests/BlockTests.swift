@@ -15,6 +15,12 @@ import Testing
         ])
     }
 
+    @Test func aLongTitleEndsInAnEllipsis() {
+        var b = Buffer(area: Rect(width: 12, height: 3), fill: Cell("x"))
+        Block(title: "Traces · bidmc_01").render(Rect(width: 12, height: 3), into: &b)
+        #expect(b.lines[0] == "┌ Traces … ┐")
+    }
+
     @Test func tooSmallAreaDrawsNothing() {
         var b = Buffer(area: Rect(width: 3, height: 3), fill: Cell("x"))
         let inner = Block(title: "T").render(Rect(x: 0, y: 0, width: 1, height: 3), into: &b)

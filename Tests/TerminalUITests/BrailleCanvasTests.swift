@@ -56,4 +56,20 @@ import Testing
         #expect(c.dot(x: 0, y: 0, xRange: 0...1, yRange: 0...1) == (0, 7))
         #expect(c.dot(x: 1, y: 1, xRange: 0...1, yRange: 0...1) == (5, 0))
     }
+
+    @Test func dottedTraceUsesEverySecondDotColumnUnconnected() {
+        var c = BrailleCanvas(width: 4, height: 1)
+        c.trace([0, 1, 0, 1, 0, 1, 0, 1][...], range: 0...1, dotted: true)
+        #expect((0..<8).map { x in (0..<4).first { c.isSet(x: x, y: $0) } } == [3, nil, 3, nil, 3, nil, 3, nil])
+    }
+
+    @Test func overlayKeepsBothDotsAndStylesByTheTopCanvas() {
+        var under = BrailleCanvas(width: 2, height: 1), over = BrailleCanvas(width: 2, height: 1)
+        under.set(x: 0, y: 0); under.set(x: 2, y: 3)
+        over.set(x: 1, y: 0)
+        var b = Buffer(area: Rect(width: 3, height: 1), fill: Cell("x"))
+        BrailleCanvas.overlay(under, style: .dim, over, style: .bold, into: &b, x: 0, y: 0)
+        #expect(b.lines == ["⠉⡀x"])   // dots 1+4 in cell 0, dot 7 in cell 1
+        #expect(b[0, 0].attributes == .bold && b[1, 0].attributes == .dim)
+    }
 }

@@ -75,7 +75,10 @@ import TerminalUI
         #expect(txt.contains("Records 1/6"))
         let svg = try String(contentsOfFile: first[1], encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.contains("Records 1/6"))
-        #expect(throws: WorkbenchError.self) { try exportFrame(frame, to: URL(fileURLWithPath: "/nonexistent-dir"), colors: true) }
+        // A folder that cannot be made (a file is in the way) is an error naming it.
+        let blocker = folder.appendingPathComponent("a-file")
+        try Data().write(to: blocker)
+        #expect { try exportFrame(frame, to: blocker.appendingPathComponent("figures"), colors: true) } throws: { "\($0)".contains("a-file/figures") }
     }
 }
 

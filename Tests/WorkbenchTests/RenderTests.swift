@@ -32,13 +32,17 @@ import Store
         let t = try #require(s.state.trace)
         let area = try #require(ScreenLayout(s.state).panes[.traces])
         let inner = area.inset(1)
-        let body = Layout.vertical([.percentage(50), .min(0)]).split(Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 2))
-        let ecgMarkers = (inner.x..<inner.right).filter { f[$0, body[0].bottom - 1].symbol == "▲" }
-        let ppgMarkers = (inner.x..<inner.right).filter { f[$0, body[1].bottom - 1].symbol == "●" }
+        let rows = TracesPane.split(rows: inner.height - 1)
+        #expect(!rows.sharedMarkers && rows.ecg >= 3 && rows.ppg >= 3)
+        let ecgRow = inner.y + 1 + rows.ecg, ppgRow = ecgRow + 1 + rows.ppg
+        let ecgMarkers = (inner.x..<inner.right).filter { f[$0, ecgRow].symbol == "▲" }
+        let ppgMarkers = (inner.x..<inner.right).filter { f[$0, ppgRow].symbol == "●" }
         #expect(ecgMarkers == t.rPeaks.map { inner.x + $0 * inner.width / 1250 })
         #expect(ppgMarkers == t.ppgPeaks.map { inner.x + $0 * inner.width / 1250 })
-        #expect(line(f, 2).contains(String(format: "HR %.0f bpm", t.heartRate!)))
-        #expect(f[ecgMarkers[0], body[0].bottom - 1].fg == .red)
+        #expect(line(f, 2).contains(String(format: "HR %.0f PR %.0f bpm", t.heartRate!, t.pulseRate!)))
+        #expect(f[try #require(ecgMarkers.first), ecgRow].fg == .red)
+        // The seconds axis sits on the bottom border.
+        #expect(line(f, area.bottom - 1).contains("┴2s"))
     }
 
     @Test func everyPaneZoomedMatchesItsSnapshot() {

@@ -58,6 +58,9 @@ import TestSupport
         #expect(t.rPeaks.count == truth.rPeaks.count)
         for (a, b) in zip(t.rPeaks, truth.rPeaks) { #expect(abs(a - b) <= 2) }
         #expect(abs((t.heartRate ?? 0) - (truth.heartRate ?? 0)) < 2)
+        // The pulse rate comes from the PPG peaks (Signals.PulseDetector) and agrees here.
+        let pulse = try #require(t.pulseRate)
+        #expect(abs(pulse - (truth.pulseRate ?? 0)) < 2 && !t.ratesDisagree)
         #expect(try services.neighbours(0, mode: .both, k: 3, sameSubject: true).isEmpty)
         #expect(try services.projection(.pca, mode: .both) == nil)
         #expect(throws: WorkbenchError.self) { try services.trace(12) }

@@ -70,14 +70,37 @@ import Store
         s.press(.backspace, .char("3"), .enter)
         #expect(s.state.searchInput == nil && s.state.search == "s0013")
         #expect(s.state.current?.subject == "S0013" && s.state.current?.start == 0)
+        // One subject matches: n has nowhere else to go and says so.
         s.press(.char("n"))
-        #expect(s.state.current?.subject == "S0013" && s.state.current?.start == 10)
-        s.press(.char("N"), .char("N"))
-        #expect(s.state.current?.subject == "S0013" && s.state.current?.start == 90)
+        #expect(s.state.current?.subject == "S0013" && s.state.current?.start == 0)
+        #expect(s.state.message == "only S0013 matches \"s0013\"")
         s.press(.char("/"), .char("z"), .char("z"), .escape)
         #expect(s.state.search == "s0013")
         s.press(.char("/"), .char("q"), .enter)   // q is text while searching, not quit
         #expect(!s.state.quit && s.state.message == "no match for \"q\"")
+        // A failed search is not left in the border.
+        #expect(s.state.search.isEmpty && !text(s.frame).contains("/q (n/N)"))
+    }
+
+    /// Issue 18 item 7: a search naming subjects steps by subject (each subject's first
+    /// segment), not segment by segment; Esc clears it from the border.
+    @Test func nAndNJumpBySubject() {
+        var s = session()
+        s.press(.char("/"))
+        for ch in "s001" { s.press(.char(ch)) }
+        s.press(.enter)
+        #expect(s.state.current?.subject == "S0010" && s.state.current?.start == 0)
+        s.press(.char("n"))
+        #expect(s.state.current?.subject == "S0011" && s.state.current?.start == 0)
+        s.press(.char("n"), .char("n"))
+        #expect(s.state.current?.subject == "S0013" && s.state.current?.start == 0)
+        s.press(.down, .down, .char("N"))   // from S0013 @20s back to S0012's first segment
+        #expect(s.state.current?.subject == "S0012" && s.state.current?.start == 0)
+        for _ in 0..<8 { s.press(.char("n")) }   // S0014 … S0019, then wraps to S0010
+        #expect(s.state.current?.subject == "S0010" && s.state.current?.start == 0)
+        #expect(text(s.frame).contains("/s001 (n/N)"))
+        s.press(.escape)
+        #expect(s.state.search.isEmpty && !text(s.frame).contains("(n/N)"))
     }
 
     @Test func filterCyclesLabelsAndKeepsTheSelection() {
@@ -96,7 +119,7 @@ import Store
     }
 
     @Test func sortByColumnAndReverse() {
-        var s = session()
+        var s = HeadlessSession(services: Self.services, width: 160, height: 40)   // every column shown
         s.press(.char("s"), .char("s"), .char("s"))   // subject → t → rhythm → age
         #expect(s.state.sort == .age)
         let ages = s.state.visible.map { s.state.records[$0].labels.age! }

@@ -17,6 +17,12 @@ enum HelpPane {
         return out
     }
 
+    /// Rows of help text on screen.
+    static func page(_ s: AppState) -> Int { max(1, ScreenLayout(s).body.height - 2) }
+
+    /// The last scroll position: the final line at the bottom of the pane.
+    static func maxScroll(_ s: AppState) -> Int { max(0, lines().count - page(s)) }
+
     static func render(_ s: AppState, _ area: Rect, into b: inout Buffer) {
         let inner = Block(title: "Help · keys (Esc or ? closes)", style: Style(fg: Theme.accent), titleStyle: Style(fg: Theme.accent, .bold)).render(area, into: &b)
         let all = lines()

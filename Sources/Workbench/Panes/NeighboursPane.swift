@@ -2,7 +2,8 @@ import Foundation
 import TerminalUI
 import Store
 
-/// The Neighbours pane: the k nearest fingerprints with similarity, subject and labels.
+/// The Neighbours pane: the k nearest fingerprints with similarity, subject and labels; rows
+/// of the current segment's own subject (after `a`) are yellow and underlined.
 enum NeighboursPane {
     static func render(_ s: AppState, _ area: Rect, focused: Bool, into b: inout Buffer) {
         let frame = Theme.frame(focused)
@@ -20,7 +21,8 @@ enum NeighboursPane {
             let start = s.records.indices.contains(n.index) ? String(format: "%.0fs", s.records[n.index].start) : ""
             let line = rfit(String(i + 1), 2) + " " + String(format: "%.3f", n.similarity) + " " + fit(n.subject, 10) + " " + fit(start, 5) + " " + n.labels
             let same = n.subject == c.subject
-            var style = same ? Style(fg: .yellow) : Style.plain
+            // The same subject's rows: yellow and underlined, so they stand out without colour.
+            var style = same ? Style(fg: .yellow, .underline) : Style.plain
             if i == s.neighbourSelected && focused { style.attributes.insert(.reverse) }
             b.setString(x: inner.x, y: inner.y + 1 + i, fit(line, inner.width), style: style)
         }

@@ -2,11 +2,48 @@ import Foundation
 import TerminalUI
 import Store
 
-/// The Predictions pane: every downstream task as labelled bars beside the true label.
+/// The Predictions pane: every downstream task as labelled bars beside the true label. When
+/// the tasks need more rows than the pane has, ↑/↓ (PgUp/PgDn, g/G) scroll it.
 enum PredictionsPane {
+    /// One drawn line: a task's heading, a regressed value, or one class's bar.
+    enum Line: Equatable {
+        case task(name: String, truth: String)
+        case value(String)
+        case probability(name: String, isTrue: Bool, probability: Float, isBest: Bool)
+    }
+
+    /// Every line of the current predictions, in order (empty while there are none).
+    static func lines(_ s: AppState) -> [Line] {
+        guard let c = s.current, s.predictionsKey == NeighboursKey(index: c.index, mode: s.mode) else { return [] }
+        var out: [Line] = []
+        for p in s.predictions {
+            out.append(.task(name: p.task, truth: p.truth ?? "—"))
+            if let v = p.value {
+                out.append(.value("  predicted " + String(format: "%.1f", v) + (p.unit.isEmpty ? "" : " " + p.unit)))
+                continue
+            }
+            let best = p.classes.indices.max { p.classes[$0].probability < p.classes[$1].probability }
+            for (i, cls) in p.classes.enumerated() {
+                out.append(.probability(name: cls.name, isTrue: cls.name == p.truth, probability: cls.probability, isBest: i == best))
+            }
+        }
+        return out
+    }
+
+    /// The first line shown for `rows` rows: the scroll position, kept inside the lines.
+    static func top(_ s: AppState, count: Int, rows: Int) -> Int { max(0, min(s.predictionsScroll, count - rows)) }
+
     static func render(_ s: AppState, _ area: Rect, focused: Bool, into b: inout Buffer) {
         let frame = Theme.frame(focused)
+        let all = lines(s)
+        let rows = max(0, area.height - 2)
+        let top = top(s, count: all.count, rows: rows)
         let inner = Block(title: "Predictions · \(modeTitle(s.mode))", style: frame.border, titleStyle: frame.title).render(area, into: &b)
+        // Where the view is, on the bottom border, when the lines do not all fit.
+        if all.count > rows, rows > 0 {
+            let at = " \(top + 1)–\(min(all.count, top + rows)) of \(all.count) " + (top + rows < all.count ? "↓ " : "↑ ")
+            if at.count + 2 < area.width { b.setString(x: area.right - 1 - at.count, y: area.bottom - 1, at, style: frame.title) }
+        }
         guard inner.height >= 1, inner.width >= 20 else { return }
         guard s.modelName != nil else { ReconstructionPane.noModel(inner, into: &b); return }
         guard let c = s.current, s.predictionsKey == NeighboursKey(index: c.index, mode: s.mode) else {
@@ -14,32 +51,23 @@ enum PredictionsPane {
             return
         }
         if s.predictions.isEmpty { b.setString(x: inner.x, y: inner.y, "no trained probes for this model", style: .dim, maxWidth: inner.width); return }
-        var y = inner.y
         let nameWidth = 9, valueWidth = 5
         let barWidth = max(4, inner.width - nameWidth - valueWidth - 3)
-        for p in s.predictions {
-            guard y < inner.bottom else { break }
-            let truth = "true: " + (p.truth ?? "—")
-            b.setString(x: inner.x, y: y, fit(p.task, inner.width - truth.count - 1), style: .bold)
-            b.setString(x: inner.right - truth.count, y: y, truth, style: Style(fg: .yellow))
-            y += 1
-            if let v = p.value {
-                if y < inner.bottom {
-                    b.setString(x: inner.x, y: y, fit("  predicted " + String(format: "%.1f", v) + (p.unit.isEmpty ? "" : " " + p.unit), inner.width))
-                    y += 1
-                }
-                continue
-            }
-            let best = p.classes.indices.max { p.classes[$0].probability < p.classes[$1].probability }
-            for (i, cls) in p.classes.enumerated() where y < inner.bottom {
-                let isTrue = cls.name == p.truth
-                b.setString(x: inner.x, y: y, fit((isTrue ? "▸" : " ") + cls.name, nameWidth), style: isTrue ? Style(fg: .yellow) : .plain)
-                let filled = Int((Double(cls.probability) * Double(barWidth)).rounded())
-                let color: Color = i == best ? Theme.accent : .default
-                b.setString(x: inner.x + nameWidth + 1, y: y, String(repeating: "█", count: min(filled, barWidth)), style: Style(fg: color))
+        for (row, line) in all.dropFirst(top).prefix(inner.height).enumerated() {
+            let y = inner.y + row
+            switch line {
+            case .task(let name, let truth):
+                let t = "true: " + truth
+                b.setString(x: inner.x, y: y, fit(name, inner.width - t.count - 1), style: .bold)
+                b.setString(x: inner.right - t.count, y: y, t, style: Style(fg: .yellow))
+            case .value(let text):
+                b.setString(x: inner.x, y: y, fit(text, inner.width))
+            case .probability(let name, let isTrue, let probability, let isBest):
+                b.setString(x: inner.x, y: y, fit((isTrue ? "▸" : " ") + name, nameWidth), style: isTrue ? Style(fg: .yellow) : .plain)
+                let filled = min(barWidth, Int((Double(probability) * Double(barWidth)).rounded()))
+                b.setString(x: inner.x + nameWidth + 1, y: y, String(repeating: "█", count: filled), style: Style(fg: isBest ? Theme.accent : .default))
                 b.setString(x: inner.x + nameWidth + 1 + filled, y: y, String(repeating: "░", count: max(0, barWidth - filled)), style: .dim)
-                b.setString(x: inner.right - valueWidth, y: y, rfit(String(format: "%.0f%%", cls.probability * 100), valueWidth), style: i == best ? .bold : .plain)
-                y += 1
+                b.setString(x: inner.right - valueWidth, y: y, rfit(String(format: "%.0f%%", probability * 100), valueWidth), style: isBest ? .bold : .plain)
             }
         }
     }

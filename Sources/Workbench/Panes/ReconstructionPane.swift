@@ -2,12 +2,14 @@ import Foundation
 import TerminalUI
 import Store
 
-/// The Reconstruction pane: original and reconstructed trace overlaid, with Pearson r and
-/// RMSE; in the masked modes a patch strip shows what is hidden and where the cursor is.
+/// The Reconstruction pane: original (dotted, dim) and reconstructed trace (solid, bold)
+/// overlaid, with Pearson r and RMSE; in the masked modes a patch strip shows what is hidden
+/// and where the cursor is.
 enum ReconstructionPane {
     static func render(_ s: AppState, _ area: Rect, focused: Bool, into b: inout Buffer) {
         let frame = Theme.frame(focused)
-        let inner = Block(title: "Reconstruction · \(s.reconMode.rawValue)", style: frame.border, titleStyle: frame.title).render(area, into: &b)
+        let zoom = s.timeZoom > 1 ? " · ×\(s.timeZoom)" : ""
+        let inner = Block(title: "Reconstruction · \(s.reconMode.rawValue)\(zoom)", style: frame.border, titleStyle: frame.title).render(area, into: &b)
         guard inner.height >= 3, inner.width >= 10 else { return }
         guard s.modelName != nil else { noModel(inner, into: &b); return }
         guard let c = s.current else { return }
@@ -20,21 +22,24 @@ enum ReconstructionPane {
             return
         }
         var x = b.setString(x: inner.x, y: inner.y, String(format: "r %.3f  RMSE %.3f  ", r.pearson, r.rmse), style: .bold, maxWidth: inner.width)
-        x = b.setString(x: x, y: inner.y, "━ original ", style: Style(fg: Theme.original), maxWidth: inner.right - x)
-        b.setString(x: x, y: inner.y, "━ model", style: Style(fg: Theme.reconstructed), maxWidth: inner.right - x)
+        // Original dotted and dim, model solid and bold: apart without colour too.
+        x = b.setString(x: x, y: inner.y, "⠂⠂ original ", style: Style(fg: Theme.original, .dim), maxWidth: inner.right - x)
+        b.setString(x: x, y: inner.y, "⠒⠒ model", style: Style(fg: Theme.reconstructed, .bold), maxWidth: inner.right - x)
         let stripRows = s.reconMode.isMasked ? 1 : 0
         let plot = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 2 - stripRows)
         let window = SegmentFormat.samples / s.timeZoom
         let range = s.timeStart..<min(SegmentFormat.samples, s.timeStart + window)
         guard plot.height >= 1, r.original.count >= range.upperBound, r.reconstructed.count >= range.upperBound else { return }
-        var canvas = BrailleCanvas(width: plot.width, height: plot.height)
+        var original = BrailleCanvas(width: plot.width, height: plot.height)
+        var model = BrailleCanvas(width: plot.width, height: plot.height)
         let values = (r.original[range] + r.reconstructed[range]).filter { $0.isFinite }
         if let lo = values.min(), let hi = values.max() {
             let pad = max((hi - lo) * 0.05, 1e-6)
-            canvas.trace(r.original[range], range: (lo - pad)...(hi + pad), color: Theme.original)
-            canvas.trace(r.reconstructed[range], range: (lo - pad)...(hi + pad), color: Theme.reconstructed)
+            original.trace(r.original[range], range: (lo - pad)...(hi + pad), dotted: true)
+            model.trace(r.reconstructed[range], range: (lo - pad)...(hi + pad))
         }
-        canvas.render(into: &b, x: plot.x, y: plot.y)
+        BrailleCanvas.overlay(original, style: Style(fg: Theme.original, .dim), model, style: Style(fg: Theme.reconstructed, .bold),
+                              into: &b, x: plot.x, y: plot.y)
         b.setString(x: plot.x, y: plot.y, s.reconMode.target == .ecg ? "ECG" : "PPG", style: .bold)
         if s.reconMode.isMasked { drawStrip(s, range: range, y: plot.bottom, x: inner.x, width: inner.width, into: &b) }
         TracesPane.drawAxis(range: range, y: inner.bottom - 1, x: inner.x, width: inner.width, into: &b)

@@ -4,11 +4,46 @@ import Store
 
 /// The Records pane: segments grouped by subject with labels, quality and predicted risk.
 enum RecordsPane {
-    /// Columns in display order with their widths; narrow panes drop the later-priority ones.
-    private static let columns: [(SortColumn, Int, priority: Int)] = [
-        (.subject, 10, 0), (.start, 6, 1), (.rhythm, 6, 2), (.age, 4, 5), (.sex, 3, 6),
-        (.bp, 7, 7), (.quality, 14, 4), (.risk, 5, 3),
+    /// Columns in priority order (docs/workbench.md): the narrowest width each is drawn at,
+    /// its widest and a shorter header.
+    private static let priority: [(col: SortColumn, min: Int, max: Int, short: String)] = [
+        (.subject, 5, 12, "subj"), (.start, 6, 6, "t"), (.rhythm, 7, 7, "rhy"), (.risk, 5, 5, "risk"),
+        (.quality, 8, 14, "qual"), (.age, 4, 4, "age"), (.sex, 4, 4, "sex"), (.bp, 7, 7, "BP"),
     ]
+
+    /// The columns a Records pane of `width` inner columns shows, in display order, with their
+    /// widths: taken by priority until the next one does not fit (a later, narrower column
+    /// never replaces an earlier one); spare columns widen subject (to its full header and
+    /// sort mark), then quality. Shared with `update`, so `s` sorts only by visible columns.
+    static func columns(_ s: AppState, width: Int) -> [(col: SortColumn, width: Int)] {
+        var chosen: [SortColumn: Int] = [:]
+        var used = 0
+        for c in priority {
+            let w = c.col == .subject ? min(c.max, max(c.min, s.subjectWidth)) : c.min
+            guard used + w + 1 <= width || chosen.isEmpty else { break }
+            chosen[c.col] = w; used += w + 1
+        }
+        // Spare columns: first the full "subject" header, then a wider quality column.
+        if let w = chosen[.subject], w < 8, used + 8 - w <= width { used += 8 - w; chosen[.subject] = 8 }
+        if let q = chosen[.quality], let widest = priority.first(where: { $0.col == .quality })?.max {
+            chosen[.quality] = min(widest, q + max(0, width - used))
+        }
+        return SortColumn.allCases.compactMap { col in chosen[col].map { (col, $0) } }
+    }
+
+    /// The columns of the Records pane as laid out for `s` (all of them when it is not drawn).
+    static func columns(_ s: AppState) -> [(col: SortColumn, width: Int)] {
+        guard let area = ScreenLayout(s).panes[.records] else { return columns(s, width: .max / 2) }
+        return columns(s, width: area.width - 2)
+    }
+
+    /// A column's header in `width` columns with the sort mark after it: the short header
+    /// when the long one and the mark do not fit.
+    private static func header(_ col: SortColumn, width: Int, mark: String) -> String {
+        let short = priority.first { $0.col == col }?.short ?? col.rawValue
+        let name = col.rawValue.count + mark.count <= width ? col.rawValue : short
+        return fit(name + mark, width)
+    }
 
     /// The first visible row for a selection, keeping it in view (centred when possible).
     static func top(selected: Int, count: Int, rows: Int) -> Int {
@@ -18,7 +53,7 @@ enum RecordsPane {
 
     static func render(_ s: AppState, _ area: Rect, focused: Bool, into b: inout Buffer) {
         let frame = Theme.frame(focused)
-        var title = "Records \(s.visible.isEmpty ? 0 : s.selected + 1)/\(grouped(s.visible.count))"
+        var title = "Records \(grouped(s.visible.isEmpty ? 0 : s.selected + 1))/\(grouped(s.visible.count))"
         if s.filter != .all { title += " · \(s.filter)" }
         let inner = Block(title: title, style: frame.border, titleStyle: frame.title).render(area, into: &b)
         guard inner.height >= 2, inner.width >= 4 else { return }
@@ -26,19 +61,12 @@ enum RecordsPane {
             b.setString(x: inner.x, y: inner.y, s.running.contains(.records) ? "loading records…" : "no records", style: .dim, maxWidth: inner.width)
             return
         }
-        // Pick columns by priority until the width is used up.
-        var used = 0
-        var chosen = Set<SortColumn>()
-        for c in columns.sorted(by: { $0.priority < $1.priority }) where used + c.1 + 1 <= inner.width || chosen.isEmpty {
-            chosen.insert(c.0); used += c.1 + 1
-        }
-        let shown = columns.filter { chosen.contains($0.0) }
-        // Header, with the sort column marked.
+        let shown = columns(s, width: inner.width)
+        // Header, with the sort column marked; numbers are right-aligned below it.
         var x = inner.x
-        for (col, w, _) in shown {
+        for (col, w) in shown {
             let mark = col == s.sort ? (s.descending ? "▼" : "▲") : ""
-            let text = col == .risk || col == .age ? rfit(col.rawValue + mark, w) : fit(col.rawValue + mark, w)
-            x = b.setString(x: x, y: inner.y, text + " ", style: Style(fg: Theme.accent, .bold), maxWidth: inner.right - x)
+            x = b.setString(x: x, y: inner.y, header(col, width: w, mark: mark) + " ", style: Style(fg: Theme.accent, .bold), maxWidth: inner.right - x)
         }
         let rows = inner.height - 1
         let top = top(selected: s.selected, count: s.visible.count, rows: rows)
@@ -50,7 +78,7 @@ enum RecordsPane {
             let y = inner.y + 1 + r
             var x = inner.x
             let selected = p == s.selected
-            for (col, w, _) in shown {
+            for (col, w) in shown {
                 let (text, style) = cell(col, row, s, groupStart: groupStart)
                 x = b.setString(x: x, y: y, (col == .risk || col == .age ? rfit(text, w) : fit(text, w)) + " ",
                                 style: selected ? Style(fg: style.fg, .reverse) : style, maxWidth: inner.right - x)
