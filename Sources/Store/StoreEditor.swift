@@ -17,7 +17,7 @@ public enum StoreEditor {
     public static func edit<T>(_ url: URL, expecting expected: FileIdentity? = nil,
                                _ body: (StoreEdit) throws -> T) throws -> T {
         // Validates the original first, so a bad file is reported against its real path.
-        let original = try RecordStore(url: url)
+        _ = try RecordStore(url: url)
         func checkUnchanged() throws {
             guard let expected else { return }
             let now = try FileIdentity(of: url)
@@ -32,14 +32,12 @@ public enum StoreEditor {
         guard stat(url.path, &info) == 0, info.st_mode & S_IWUSR != 0, access(url.path, W_OK) == 0 else {
             throw StoreError(url, "the store is read-only; make it writable (chmod u+w) to add to it")
         }
-        return try withExtendedLifetime(original) {
-            try AtomicReplace.write(to: url, startFromCopy: true, beforeRename: checkUnchanged) { tmp in
-                let edit = try StoreEdit(file: H5File(tmp, mode: .readWrite), reportedAs: url)
-                defer { edit.close() }
-                let result = try body(edit)
-                try edit.flush()
-                return result
-            }
+        return try AtomicReplace.write(to: url, startFromCopy: true, beforeRename: checkUnchanged) { tmp in
+            let edit = try StoreEdit(file: H5File(tmp, mode: .readWrite), reportedAs: url)
+            defer { edit.close() }
+            let result = try body(edit)
+            try edit.flush()
+            return result
         }
     }
 }
