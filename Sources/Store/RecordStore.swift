@@ -2,7 +2,7 @@ import CHDF5
 import Foundation
 
 /// A paired-record store opened for reading: opening checks the magic and schema version
-/// and reads only the small tables (subjects, root attributes, model list); every signal,
+/// and reads only the small tables (subjects, labels, root attributes, model list); every signal,
 /// metadata or matrix read is a hyperslab of the rows asked for.
 ///
 /// Safe to share between threads: all HDF5 calls are serialised by one lock.
@@ -18,6 +18,8 @@ public final class RecordStore: @unchecked Sendable {
     public let attributes: [String: String]
     /// Models with at least one fingerprint matrix in this store, in name order.
     public let modelIDs: [String]
+    /// The general label table (`/labels`), in name order; empty in a store without one.
+    public let labels: [Label]
 
     let file: H5File
     let signalSets: [Modality: H5Dataset]
@@ -55,6 +57,7 @@ public final class RecordStore: @unchecked Sendable {
         }
         columns = try SegmentColumns(file: file, rows: segmentCount)
         subjects = try SubjectTable.read(file)
+        labels = try LabelTable.read(file, subjects: subjects.count, segments: segmentCount)
         let opened = file
         modelIDs = try opened.children(StoreLayout.models).filter { id in
             !(try opened.children(StoreLayout.model(id) + "/fingerprints")).isEmpty
