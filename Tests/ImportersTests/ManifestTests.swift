@@ -188,4 +188,23 @@ import Store
         #expect(ppgRates.count >= 45 && ppgRates.allSatisfy { (45...180).contains($0) })
         #expect(agree >= 40)
     }
+
+    /// The two other real text recordings, each with its own rate and channels in one manifest:
+    /// neurokit (header ECG,PPG,RSP, no time column, 100 Hz) and pyphysio (tab-separated, no
+    /// header, ECG, EDA, BVP, RESP at 2048 Hz).
+    @Test func otherRealTextFilesThroughOneManifest() throws {
+        guard let real = TestSupport.realDataFolder else { print("skipped: ../shared/data/real is absent"); return }
+        let folder = try TestSupport.temporaryFolder("manifest-real")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = real.appendingPathComponent("csv").path
+        let manifest = folder.appendingPathComponent("m.tsv")
+        try Self.write("path\tsubject\tecg\tppg\trate\tsource\n\(csv)/neurokit_bio_resting_5min_100hz.csv\tnk\t\t\t100\tneurokit\n"
+                       + "\(csv)/pyphysio_medical_2048hz.tsv\tpp\t0\t2\t2048\tpyphysio\n", manifest)
+        let summary = try Importer.run(manifest: try Manifest.read(manifest), out: folder.appendingPathComponent("r.h5"), options: Importer.Options())
+        #expect(summary.records.map(\.segments) == [30, 12])
+        #expect(summary.records.map(\.ecgChannels) == [["ECG"], ["column 0"]] && summary.records.map(\.ppgChannels) == [["PPG"], ["column 2"]])
+        #expect(summary.labels == [.init(name: "source", kind: "binary", scope: "subject", classes: ["neurokit", "pyphysio"])])
+        let meta = try RecordStore(url: folder.appendingPathComponent("r.h5")).meta(0..<42)
+        #expect(meta.first?.ecgOriginalRate == 100 && meta.last?.ppgOriginalRate == 2048)
+    }
 }
