@@ -76,7 +76,8 @@ public enum CSVReader {
             sampleRate = rate
         }
         guard let sampleRate, rateRange.contains(sampleRate) else {
-            throw ImportError(url, "rate \(format(sampleRate ?? .nan)) Hz is outside \(format(rateRange.lowerBound))–\(format(rateRange.upperBound)) Hz")
+            let source = timeIndex.map { " (from the time column '\(names[$0])')" } ?? ""
+            throw ImportError(url, "rate \(format(sampleRate ?? .nan)) Hz\(source) is outside \(format(rateRange.lowerBound))–\(format(rateRange.upperBound)) Hz")
         }
         let channels = names.indices.filter { $0 != timeIndex }.map {
             Channel(name: names[$0], units: "", rate: sampleRate, samples: columns[$0], column: $0)

@@ -185,8 +185,8 @@ private func write(_ text: String, _ name: String, in folder: URL) throws -> URL
         ("uneven.csv", "t,ECG\n0,1\n0.01,2\n0.05,3\n0.06,4\n", "not evenly spaced"),
         ("backwards.csv", "t,ECG\n0,1\n0.01,2\n0.0,3\n", "does not increase"),
         ("nantime.csv", "t,ECG\n0,1\nnan,2\n0.02,3\n", "does not increase"),
-        ("slow.csv", "Time [s],ECG\n0,1\n1,2\n2,3\n", "rate 1 Hz is outside 10–100000 Hz"),
-        ("fast.csv", "time_ms,ECG\n0,1\n0.000001,2\n0.000002,3\n", "rate 1000000000 Hz is outside 10–100000 Hz"),
+        ("slow.csv", "Time [s],ECG\n0,1\n1,2\n2,3\n", "rate 1 Hz (from the time column 'Time [s]') is outside 10–100000 Hz"),
+        ("fast.csv", "time_ms,ECG\n0,1\n0.000001,2\n0.000002,3\n", "rate 1000000000 Hz (from the time column 'time_ms') is outside 10–100000 Hz"),
         ("onlytime.csv", "time\n0\n0.01\n", "no signal columns besides the time column"),
     ]
     for (name, text, message) in cases {
