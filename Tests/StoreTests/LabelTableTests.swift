@@ -32,9 +32,14 @@ import TestSupport
         #expect(activity.value(segment: 4, subjectIndex: 1) == 2 && activity.className(2) == "speak")
         let height = store.labels[1]
         #expect(height.value(segment: 4, subjectIndex: 1) == nil && height.value(segment: 3, subjectIndex: 0) == 181.5)
-        // A store written without labels (every store before the table) opens with none.
+        // A store written without labels opens with none, and so does the shipped sample
+        // cohort, written by a build from before the label table.
         try StoreFixtures.write(url, count: 5)
         #expect(try RecordStore(url: url).labels == [])
+        let sample = TestSupport.projectRoot.appendingPathComponent("sample-data/cohort.h5")
+        let old = try RecordStore(url: sample)
+        #expect(old.labels == [] && old.segmentCount > 0)
+        #expect(try StoreSummary(old).labelTable.isEmpty)
     }
 
     @Test func h5pyReadsTheLabelTable() throws {
