@@ -13,7 +13,11 @@ import PackageDescription
 //   TerminalUI                         cells, buffers, layout, braille canvas, ncurses backend
 //   Workbench                          the TUI app: state, update, render
 //   m2ae                               the command line
-let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+// Release builds keep Swift's bounds and overflow checks everywhere that touches file
+// contents (`-O`); only the engine's inner loops, which run behind shapes validated when a model
+// is built, drop them (`-Ounchecked`).
+let optimise: [SwiftSetting] = [.unsafeFlags(["-O", "-wmo"], .when(configuration: .release))]
+let optimiseUnchecked: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 // The engine's loops are compiled for the CPU that builds them (AVX2 and FMA here), as
 // llama.cpp does by default; `M2AE_PORTABLE=1 swift build` targets the baseline CPU instead,
 // for a binary that must run on other machines (docs/engine.md).
@@ -25,6 +29,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "m2ae", targets: ["m2ae"]),
+        .executable(name: "m2ae-fuzz", targets: ["m2ae-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,7 +46,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["CHDF5", "Signals"], swiftSettings: optimise),
         .target(name: "Synth", dependencies: ["Signals", "Store"], swiftSettings: optimise),
         .target(name: "Importers", dependencies: ["Signals", "Store"], swiftSettings: optimise),
-        .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: optimise + engineCPU),
+        .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: optimiseUnchecked + engineCPU),
         .target(name: "Model", dependencies: ["Engine", "Signals", "Store"], swiftSettings: optimise),
         .target(name: "Training", dependencies: ["Model", "Store", "Synth"], swiftSettings: optimise),
         .target(name: "Analytics", dependencies: ["COpenBLAS", "Signals", "Store", "Model"], swiftSettings: optimise),
@@ -51,6 +56,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "Signals", "Store", "Synth", "Importers", "Engine", "Model", "Training", "Analytics", "Workbench",
         ], swiftSettings: optimise),
+
+        // The parsers' fuzz targets: a libFuzzer binary under scripts/fuzz.sh, a replayer otherwise.
+        .executableTarget(name: "m2ae-fuzz", dependencies: ["Importers", "Model", "Signals", "Store", "Workbench"],
+                          path: "Sources/m2ae-fuzz"),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SignalsTests", dependencies: ["Signals", "TestSupport"]),

@@ -29,6 +29,7 @@ public struct ExactSearch: Sendable {
     /// - Returns: nq lists of at most k neighbours, by descending score.
     public func search<S: RowSource>(queries: [Float], base: S, k: Int, exclusion: Exclusion = .none) throws -> [[Neighbour]] {
         let dim = base.dim
+        guard dim > 0 else { throw AnalyticsError("cannot search rows of 0 columns") }
         precondition(k > 0 && queries.count % dim == 0, "ExactSearch: queries are not (nq, \(dim))")
         let nq = queries.count / dim
         guard nq > 0 else { return [] }

@@ -71,7 +71,7 @@ public struct ProjectionReport: Sendable, Codable {
                                       pcaVarianceShare: total > 0 ? pca.explainedVariance.reduce(0, +) / total : 0,
                                       pcaTrustworthiness: tp, umapTrustworthiness: tu, trustworthinessPoints: sample.count, seconds: seconds)
         let group = StoreLayout.projections(model: fp.model)
-        try StoreEditor.edit(store.url) { edit in
+        try StoreEditor.edit(store.url, expecting: store.identity) { edit in
             for (name, rows) in [("pca", pcaRows), ("umap", umapRows)] {
                 try edit.createMatrix(group + "/" + name, rows: n, cols: 2)
                 var s = 0

@@ -28,7 +28,7 @@ public enum StoredIndex {
         ordered.reserveCapacity(n * dim)
         try index.writeListOrdered(base: fingerprints) { _, chunk in ordered += chunk }
         let tried = try index.calibrate(base: fingerprints, listOrdered: InMemoryRows(ordered, dim: dim), k: 10, target: target)
-        try StoreEditor.edit(url) { edit in
+        try StoreEditor.edit(url, expecting: fingerprints.store.identity) { edit in
             try edit.remove(g)
             try edit.createMatrix(g + "/centroids", rows: index.listCount, cols: dim)
             try edit.writeRows(g + "/centroids", start: 0, index.centroids, cols: dim)

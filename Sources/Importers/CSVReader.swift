@@ -31,6 +31,8 @@ public enum CSVReader {
                                           "us": 1e-6, "µs": 1e-6, "microseconds": 1e-6]
     /// Cells read as a missing sample (NaN), lower-cased.
     static let missingCells: Set<String> = ["nan", "-nan", "na", "n/a", "null", "none"]
+    /// The rates a CSV file may have, found or given: the importer's (`Segmenter.acceptedRates`).
+    static var rateRange: ClosedRange<Double> { Segmenter.acceptedRates }
 
     // MARK: - API
 
@@ -86,9 +88,6 @@ public enum CSVReader {
         let name = url.deletingPathExtension().lastPathComponent
         return Recording(name: name, format: "CSV", parts: [RecordingPart(start: 0, label: name, channels: channels)], notes: notes)
     }
-
-    /// The sampling rates a CSV file may have, in Hz (from its time column or given).
-    public static let rateRange: ClosedRange<Double> = 10...100_000
 
     // MARK: - Internal API
 

@@ -39,7 +39,7 @@ public enum EDFReader {
         let reserved = field(192, 44)
         let discontinuous = reserved.hasPrefix("EDF+D") || reserved.hasPrefix("BDF+D")
         guard let headerBytes = Int(field(184, 8)), let ns = Int(field(252, 4)), ns > 0,
-              let recordDuration = Double(field(244, 8)), recordDuration > 0 else {
+              let recordDuration = Double(field(244, 8)), recordDuration.isFinite, recordDuration > 0 else {
             throw ImportError(url, "invalid EDF header (header size, signal count or record duration)")
         }
         guard headerBytes == 256 * (ns + 1), bytes.count >= headerBytes else {
@@ -62,7 +62,12 @@ public enum EDFReader {
         }
         let recordBytes = signals.reduce(0) { $0 + $1.samplesPerRecord * width }
         let available = (bytes.count - headerBytes) / recordBytes
-        let declared = Int(field(236, 8)) ?? -1
+        // The number of data records: a count, or -1 while a recorder is still writing (then the
+        // file's size says). Anything else (`abc`, `nan`, empty, non-ASCII digits) is an error.
+        let recordsField = field(236, 8)
+        guard let declared = Int(recordsField), declared >= -1 else {
+            throw ImportError(url, "invalid EDF header: number of data records '\(recordsField)' is not a count (or -1)")
+        }
         let records = declared >= 0 ? declared : available
         guard available >= records else {
             throw ImportError(url, "truncated: the header announces \(records) data records, the file holds \(available)")
@@ -76,7 +81,7 @@ public enum EDFReader {
                 let start = headerBytes + r * recordBytes + at
                 let tal = bytes[start..<(start + signals[a].samplesPerRecord * width)]
                 let stamp = tal.prefix(while: { $0 != 0x14 })
-                guard let onset = Double(String(decoding: stamp, as: UTF8.self)) else {
+                guard let onset = Double(String(decoding: stamp, as: UTF8.self)), onset.isFinite else {
                     throw ImportError(url, "EDF+D data record \(r + 1) has no time-keeping annotation")
                 }
                 onsets[r] = onset

@@ -55,7 +55,7 @@ public struct Manifest: Sendable {
     /// - Throws: `ImportError` naming the manifest (and its line) for a missing or empty file,
     ///   a header without `path` or `subject`, a ragged row, an empty path or subject, a
     ///   recording that does not exist or is listed twice, a rate that is not a number within
-    ///   `CSVReader.rateRange`, or a label column that mixes numbers and words.
+    ///   `Segmenter.acceptedRates`, or a label column that mixes numbers and words.
     public static func read(_ url: URL) throws -> Manifest {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw ImportError(url, FileManager.default.fileExists(atPath: url.path) ? "cannot read the manifest" : "no such manifest")
@@ -105,8 +105,8 @@ public struct Manifest: Sendable {
             var rate: Double?
             if let r = cell("rate") {
                 guard let v = Double(r), v.isFinite else { throw ImportError(url, "line \(row.number): rate '\(r.prefix(20))' is not a number") }
-                guard CSVReader.rateRange.contains(v) else {
-                    throw ImportError(url, "line \(row.number): rate \(r) Hz is outside \(CSVReader.format(CSVReader.rateRange.lowerBound))–\(CSVReader.format(CSVReader.rateRange.upperBound)) Hz")
+                guard Segmenter.acceptedRates.contains(v) else {
+                    throw ImportError(url, "line \(row.number): rate \(r) Hz is outside \(CSVReader.format(Segmenter.acceptedRates.lowerBound))–\(CSVReader.format(Segmenter.acceptedRates.upperBound)) Hz")
                 }
                 rate = v
             }

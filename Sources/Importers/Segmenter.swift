@@ -12,6 +12,12 @@ import Store
 /// and flagged `.absent`. A modality that is NaN everywhere or constant everywhere in the
 /// recording is bad input, not an absent one.
 public enum Segmenter {
+    /// The sampling rates a picked channel may have. Below 10 Hz no waveform shape survives
+    /// (and a rate of 0.01 Hz would turn a few samples into hours of 125-Hz output); above
+    /// 100 kHz nothing physiological is recorded. The bound also caps every size that follows
+    /// from a rate: the 125-Hz output is at most 12.5 samples per sample read.
+    public static let acceptedRates: ClosedRange<Double> = 10...100_000
+
     // MARK: - API
 
     /// The segments of `recording`, in time order.
@@ -23,7 +29,8 @@ public enum Segmenter {
     /// - Returns: the segments, the names of the channels used (per modality, in part order)
     ///   and notes about parts that were skipped.
     /// - Throws: `ImportError` for a recording without ECG and PPG, with a NaN-only or flat
-    ///   channel, or shorter than one segment.
+    ///   channel, a picked channel whose rate is outside ``acceptedRates``, a part starting at
+    ///   a non-finite time, or shorter than one segment.
     public static func segments(of recording: Recording, file: String, picker: ChannelPicker,
                                 subjectIndex: Int32) throws -> (segments: [Segment], channels: [Modality: [String]], notes: [String]) {
         let n = SegmentFormat.samples, rate = SegmentFormat.sampleRate
@@ -41,6 +48,12 @@ public enum Segmenter {
             guard !picked.isEmpty else {
                 notes.append("\(part.label): no ECG or PPG channel among \(names.joined(separator: ", ")); skipped")
                 continue
+            }
+            guard part.start.isFinite else {
+                throw ImportError(file, "\(part.label): the part starts at \(part.start) s, not a finite time")
+            }
+            for (m, c) in picked.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where !acceptedRates.contains(c.rate) {
+                throw ImportError(file, "channel '\(c.name)' (\(m.rawValue.uppercased())) has a sampling rate of \(c.rate) Hz, outside the accepted \(Int(acceptedRates.lowerBound))–\(Int(acceptedRates.upperBound)) Hz")
             }
             for (m, c) in picked {
                 if used[m]?.contains(c.name) != true { used[m, default: []].append(c.name) }

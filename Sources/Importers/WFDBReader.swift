@@ -49,7 +49,8 @@ public enum WFDBReader {
             if let other = specs.first(where: { $0.format != format }) {
                 throw ImportError(headerURL, "signals in \(file) mix formats \(format.rawValue) and \(other.format?.rawValue ?? "0")")
             }
-            let fileURL = folder.appendingPathComponent(file)
+            // As in wfdb: a relative file name is relative to the header's folder, an absolute one is used as is.
+            let fileURL = file.hasPrefix("/") ? URL(fileURLWithPath: file) : folder.appendingPathComponent(file)
             let values = try readFile(fileURL, format: format, specs: specs, frequency: header.frequency, length: &length)
             for (k, i) in indices.enumerated() { channels[i] = values[k] }
         }
@@ -80,7 +81,11 @@ public enum WFDBReader {
                               ? "cannot open the signal file" : "signal file missing")
         }
         defer { try? handle.close() }
-        let fileSize = (try? handle.seekToEnd()).map(Int.init) ?? 0
+        var info = stat()
+        guard fstat(handle.fileDescriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw ImportError(url, "the signal file is not a regular file (a folder or a device)")
+        }
+        let fileSize = Int(info.st_size)
         guard fileSize >= offset else {
             throw ImportError(url, "truncated: \(fileSize) bytes, shorter than the byte offset \(offset)")
         }

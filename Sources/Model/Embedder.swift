@@ -10,7 +10,9 @@ import Store
 /// - Resumable: finished batches are appended to a progress file beside the store
 ///   (`EmbedProgressFile`); a rerun after a crash or Ctrl-C continues from there.
 /// - Atomic per model: the store changes only at the end, in one `StoreEditor.edit`, so it
-///   holds either all of the model's fingerprints or none.
+///   holds either all of the model's fingerprints or none; the edit is refused when the store
+///   was replaced or changed while the fingerprints were computed (their signals were another
+///   file's), and a progress file made from another version of the store is not resumed.
 /// - Memory bounded: signals are read by batch and fingerprints copied in chunks.
 public struct Embedder {
     /// What a run did.
@@ -53,7 +55,7 @@ public struct Embedder {
             return Summary(modelID: id, segments: N, resumedFrom: N, alreadyEmbedded: true)
         }
         let partial = try EmbedProgressFile(url: EmbedProgressFile.location(store: url, modelID: id),
-                                            rowFloats: 3 * f, totalRows: N)
+                                            rowFloats: 3 * f, totalRows: N, storeTag: store.identity.digest)
         let resumed = partial.rowsDone
         let workers = FingerprintWorkers(model: model, threads: threads, maxSegments: batchSize * threads)
         let S = model.config.segmentSamples
@@ -78,7 +80,7 @@ public struct Embedder {
             progress(start, N)
             if let stopAfter, batches >= stopAfter, start < N { throw EmbedInterrupted(segmentsDone: start) }
         }
-        try StoreEditor.edit(url) { edit in
+        try StoreEditor.edit(url, expecting: store.identity) { edit in
             for mode in FingerprintMode.allCases {
                 try edit.createMatrix(StoreEdit.fingerprintPath(model: id, mode: mode), rows: N, cols: f)
             }

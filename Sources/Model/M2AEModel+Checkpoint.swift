@@ -30,12 +30,22 @@ extension M2AEModel {
         guard let json = file.metadata["config"] else { throw fail("metadata has no 'config'") }
         let config: M2AEConfig
         do { config = try M2AEConfig.parse(json: json) } catch let e as ConfigError { throw fail(e.description) }
-        try self.init(config: config)
-        for e in layout.entries {
+        // Every tensor is checked against the config before the model is allocated: the file
+        // (whose tensor sizes were checked against its length) then bounds the allocation, not
+        // the config's numbers (4,096 layers of width 4,096 would ask for terabytes).
+        let expected = ParameterLayout(config)
+        for e in expected.entries {
             guard let t = file.tensors[e.name] else { throw fail("tensor '\(e.name)' is missing") }
             guard t.shape == e.shape else {
                 throw fail("tensor '\(e.name)' has shape \(t.shape), the config needs \(e.shape)")
             }
+        }
+        let known = Set(expected.entries.map(\.name))
+        if let extra = file.tensors.keys.sorted().first(where: { !known.contains($0) }) {
+            throw fail("unexpected tensor '\(extra)' (not part of a '\(config.name)' M2AE)")
+        }
+        try self.init(config: config)
+        for e in layout.entries {
             do { try file.read(e.name, into: params.base + e.offset, count: e.count) } catch let err as SafetensorsError {
                 throw fail(err.reason)
             }
@@ -43,10 +53,6 @@ extension M2AEModel {
             for i in 0..<e.count where !p[i].isFinite {
                 throw fail("tensor '\(e.name)' holds a non-finite value (\(p[i])) at element \(i)")
             }
-        }
-        let known = Set(layout.entries.map(\.name))
-        if let extra = file.tensors.keys.sorted().first(where: { !known.contains($0) }) {
-            throw fail("unexpected tensor '\(extra)' (not part of a '\(config.name)' M2AE)")
         }
     }
 

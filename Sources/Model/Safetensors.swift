@@ -94,6 +94,18 @@ public struct SafetensorsFile: Sendable {
             }
             infos[name] = TensorInfo(dtype: dtype, shape: shape, begin: offs[0], end: offs[1])
         }
+        // As the reference reader requires: the tensors, in offset order, tile the data section
+        // exactly, with no overlap, gap or trailing bytes.
+        var next = 0
+        for (name, t) in infos.sorted(by: { ($0.value.begin, $0.value.end, $0.key) < ($1.value.begin, $1.value.end, $1.key) }) {
+            guard t.begin == next else {
+                throw fail("invalid offset: tensor '\(name)' starts at byte \(t.begin) of the data section, expected \(next) (tensors must not overlap or leave gaps)")
+            }
+            next = t.end
+        }
+        guard next == dataSize else {
+            throw fail("invalid offset: the tensors end at byte \(next) of the data section, the file has \(dataSize)")
+        }
         metadata = meta
         tensors = infos
     }

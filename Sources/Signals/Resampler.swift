@@ -4,8 +4,9 @@ import Foundation
 /// `scipy.signal.resample_poly(x, up, down)` (Kaiser-windowed sinc, β = 5, 10 zero crossings
 /// per side of the slower rate, zero padding at the ends).
 ///
-/// The rate ratio `to / from` is reduced to `up / down` exactly for whole-number rates and by
-/// continued fractions (both terms ≤ ``maxFactor``) otherwise.
+/// The rate ratio `to / from` is reduced to `up / down` exactly for whole-number rates whose
+/// reduced terms are at most ``maxFactor``, and by continued fractions (both terms ≤
+/// ``maxFactor``) otherwise, so the filter never has more than `20·maxFactor + 1` taps.
 ///
 /// NaN handling: NaN samples are bridged by linear interpolation, the bridged signal is
 /// resampled, and an output sample is set back to NaN when any input sample in the half-open
@@ -14,7 +15,7 @@ import Foundation
 /// stays a NaN run of the same duration (rounded to the output grid) instead of smearing
 /// through the filter over the whole segment.
 public enum Resampler {
-    /// The largest `up` or `down` factor used for non-whole-number rate ratios.
+    /// The largest `up` or `down` factor used.
     public static let maxFactor = 5000
 
     // MARK: - API
@@ -48,7 +49,9 @@ public enum Resampler {
         if whole(from) && whole(to) {
             let f = Int(from.rounded()), t = Int(to.rounded())
             let g = gcd(f, t)
-            return (t / g, f / g)
+            // Exact when both reduced terms fit; otherwise (e.g. 100,003 Hz → 125 Hz) the filter
+            // would need 20·max(up, down) taps, so the ratio is approximated like any other.
+            if t / g <= maxFactor && f / g <= maxFactor { return (t / g, f / g) }
         }
         // Continued-fraction convergents of to/from, kept while both terms fit.
         var (h0, h1, k0, k1) = (0, 1, 1, 0)

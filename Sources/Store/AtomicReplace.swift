@@ -2,12 +2,36 @@ import Foundation
 
 /// Writes a file by way of a temporary sibling and a rename, so that readers see either
 /// the old file or the complete new one, never a half-written file (also after a crash or
-/// Ctrl-C: the temporary file is removed on failure and ignored otherwise).
+/// Ctrl-C: the temporary file is removed on failure, and one left by a killed run is removed
+/// by the next write of the same file).
 public enum AtomicReplace {
     /// A temporary path beside `url`, on the same file system, so the final rename is atomic.
     public static func temporarySibling(of url: URL) -> URL {
         url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    }
+
+    /// Removes the temporary siblings of `url` left by runs that were killed before they
+    /// could clean up (`.NAME.tmp-PID-RAND` whose process no longer exists). A sibling whose
+    /// process is alive, this one's included, is another run's work in progress and is left.
+    ///
+    /// - Returns: the files removed.
+    /// - Complexity: O(entries in the folder).
+    @discardableResult
+    public static func removeAbandonedSiblings(of url: URL) -> [URL] {
+        let folder = url.deletingLastPathComponent()
+        let prefix = ".\(url.lastPathComponent).tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        var removed: [URL] = []
+        for name in names.sorted() where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0,
+                  UInt32(rest[rest.index(after: dash)...]) != nil else { continue }
+            guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
+            let sibling = folder.appendingPathComponent(name)
+            if (try? FileManager.default.removeItem(at: sibling)) != nil { removed.append(sibling) }
+        }
+        return removed
     }
 
     /// Runs `write` on a temporary path, then renames it over `url`.
@@ -16,10 +40,14 @@ public enum AtomicReplace {
     ///   - url: the final path.
     ///   - startFromCopy: when true and `url` exists, the temporary file starts as a copy of
     ///     it, so `write` can modify a store without touching the original until the rename.
+    ///   - beforeRename: a last check, run after `write` and right before the rename; when it
+    ///     throws, the temporary file is removed and `url` is untouched.
     ///   - write: writes the complete file at the path it is given.
-    /// - Throws: whatever `write` throws (the temporary file is removed), or the rename's error.
-    public static func write<T>(to url: URL, startFromCopy: Bool = false,
+    /// - Throws: whatever `write` or `beforeRename` throws (the temporary file is removed), or
+    ///   the rename's error.
+    public static func write<T>(to url: URL, startFromCopy: Bool = false, beforeRename: () throws -> Void = {},
                                 _ write: (URL) throws -> T) throws -> T {
+        removeAbandonedSiblings(of: url)
         let tmp = temporarySibling(of: url)
         let fm = FileManager.default
         defer { try? fm.removeItem(at: tmp) }
@@ -27,6 +55,7 @@ public enum AtomicReplace {
             try fm.copyItem(at: url, to: tmp)
         }
         let result = try write(tmp)
+        try beforeRename()
         if rename(tmp.path, url.path) != 0 {
             throw AtomicWriteError(path: url.path, reason: String(cString: strerror(errno)))
         }

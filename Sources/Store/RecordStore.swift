@@ -20,6 +20,9 @@ public final class RecordStore: @unchecked Sendable {
     public let modelIDs: [String]
     /// The general label table (`/labels`), in name order; empty in a store without one.
     public let labels: [Label]
+    /// The file that was opened: a writer compares it before committing results computed
+    /// from this store (`StoreEditor.edit(_:expecting:_:)`).
+    public let identity: FileIdentity
 
     let file: H5File
     let signalSets: [Modality: H5Dataset]
@@ -30,11 +33,18 @@ public final class RecordStore: @unchecked Sendable {
     /// Opens the store at `url`.
     ///
     /// - Throws: `StoreError` naming the file when it is missing, not HDF5, damaged or
-    ///   truncated, not an m2ae store, of another schema version, or missing a dataset or
-    ///   with inconsistent shapes.
+    ///   truncated, not an m2ae store, of another schema version, missing a dataset, with
+    ///   inconsistent shapes, or with a row whose values no store can hold (``StoreValidation``:
+    ///   the error names the dataset and the row).
+    /// - Complexity: O(N) for N segments: the per-segment columns are checked in bounded slices.
     public init(url: URL) throws {
         self.url = url
+        let before = try? FileIdentity(of: url)
         file = try H5File(url, mode: .readOnly)
+        identity = try FileIdentity(of: url)
+        guard before == identity else {
+            throw StoreError(url, "the store was replaced while it was being opened; try again")
+        }
         let root = H5Attributes(context: file.context, object: try file.object("/"), path: "/")
         try Self.checkHeader(root, url: url)
         var attrs = try root.all()
@@ -56,12 +66,17 @@ public final class RecordStore: @unchecked Sendable {
             throw StoreError(url, "\(StoreLayout.signals(.ppg)) has \(try sets[.ppg]!.shape()[0]) rows, \(StoreLayout.signals(.ecg)) has \(segmentCount)")
         }
         columns = try SegmentColumns(file: file, rows: segmentCount)
+        // The columns are read on open, so they must hold what they announce; signal rows that
+        // were never written read as NaN (an absent modality) and cost nothing until asked for.
+        for d in columns.all { try StoreValidation.checkStored(d, url: url) }
         subjects = try SubjectTable.read(file)
         labels = try LabelTable.read(file, subjects: subjects.count, segments: segmentCount)
         let opened = file
         modelIDs = try opened.children(StoreLayout.models).filter { id in
             !(try opened.children(StoreLayout.model(id) + "/fingerprints")).isEmpty
         }
+        try StoreValidation.checkColumns(columns, rows: segmentCount, subjects: subjects.count, url: url)
+        try StoreValidation.checkFingerprints(file, models: modelIDs, rows: segmentCount, url: url)
     }
 
     /// Checks `format` and `schema_version`, with a hint on how to regenerate.

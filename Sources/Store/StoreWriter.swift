@@ -12,6 +12,9 @@ public final class StoreWriter {
     /// Segments appended so far.
     public private(set) var segmentCount = 0
 
+    /// Temporary files of earlier, killed runs writing the same store, removed on start.
+    public let removedLeftovers: [URL]
+
     private let temporary: URL
     private var file: H5File?
     private var signalSets: [Modality: H5Dataset] = [:]
@@ -24,6 +27,7 @@ public final class StoreWriter {
     /// as "generator" or "command"; `format` and `schema_version` are set by the writer).
     public init(url: URL, subjects: [Subject], attributes: [String: String]) throws {
         self.url = url
+        removedLeftovers = AtomicReplace.removeAbandonedSiblings(of: url)
         temporary = AtomicReplace.temporarySibling(of: url)
         subjectCount = subjects.count
         for key in attributes.keys where StoreLayout.reservedAttributes.contains(key) {

@@ -124,6 +124,37 @@ final class H5Dataset: @unchecked Sendable {
         }
     }
 
+    /// The most rows the file really holds data for: allocated chunks × rows per chunk for a
+    /// chunked dataset, allocated bytes over the bytes of a row otherwise. A dataset's extent
+    /// costs nothing to claim (unallocated chunks read as the fill value), so a damaged or
+    /// hostile file can announce 2⁶⁰ rows in a few bytes; a store this project writes stores
+    /// every row it announces.
+    ///
+    /// - Complexity: O(allocated chunks) (HDF5 walks the chunk index).
+    func storedRowCapacity() throws -> Int {
+        let dims = try shape()
+        guard let rows = dims.first, rows > 0 else { return 0 }
+        return try withHDF5 {
+            let dcpl = try context.handle(H5Dget_create_plist(handle.id), "could not read the layout of \(path)", close: H5Pclose)
+            if H5Pget_layout(dcpl.id) == H5D_CHUNKED {
+                var chunk = [hsize_t](repeating: 0, count: dims.count)
+                guard H5Pget_chunk(dcpl.id, Int32(dims.count), &chunk) == Int32(dims.count) else {
+                    throw context.error("could not read the chunk shape of \(path)")
+                }
+                var chunks: hsize_t = 0
+                let space = try context.handle(H5Dget_space(handle.id), "could not read the shape of \(path)", close: H5Sclose)
+                try context.check(H5Dget_num_chunks(handle.id, space.id, &chunks), "could not count the chunks of \(path)")
+                // Chunks per band of rows (several when a row is split across chunks).
+                let perBand = zip(dims.dropFirst(), chunk.dropFirst()).reduce(1) { $0 * max(1, ($1.0 + Int($1.1) - 1) / max(1, Int($1.1))) }
+                let (capacity, overflow) = (Int(chunks) / max(1, perBand)).multipliedReportingOverflow(by: Int(chunk[0]))
+                return overflow ? Int.max : capacity
+            }
+            let type = try context.handle(H5Dget_type(handle.id), "could not read the type of \(path)", close: H5Tclose)
+            let rowBytes = max(1, dims.dropFirst().reduce(H5Tget_size(type.id)) { $0 * $1 })
+            return Int(H5Dget_storage_size(handle.id)) / rowBytes
+        }
+    }
+
     /// Grows (or shrinks) the first dimension to `rows`.
     func setRows(_ rows: Int) throws {
         var dims = try shape().map { hsize_t($0) }

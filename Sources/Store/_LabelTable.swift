@@ -28,6 +28,7 @@ enum LabelTable {
             guard try d.shape() == [rows] else {
                 throw StoreError(file.url, "\(path) has shape \(try d.shape()), expected [\(rows)] (one row per \(scope == .subject ? "subject" : "segment"))")
             }
+            try StoreValidation.checkStored(d, url: file.url)
             let cls = try d.typeClass()
             if kind == .numeric {
                 guard cls == H5T_FLOAT else { throw StoreError(file.url, "\(path) is a numeric label but does not hold floats") }

@@ -10,7 +10,8 @@ struct SegmentColumns {
     let ppgRate: H5Dataset
     let quality: [Modality: H5Dataset]
 
-    private var all: [H5Dataset] { [subject, record, start, ecgRate, ppgRate] + Modality.allCases.map { quality[$0]! } }
+    /// Every column, in a fixed order.
+    var all: [H5Dataset] { [subject, record, start, ecgRate, ppgRate] + Modality.allCases.map { quality[$0]! } }
 
     // MARK: - Opening and creating
 

@@ -15,16 +15,17 @@ enum SubjectTable {
         guard shape.count == 1 else { throw StoreError(file.url, "\(L.id) has shape \(shape), expected [S]") }
         let n = shape[0]
         guard try idSet.typeClass() == H5T_STRING else { throw StoreError(file.url, "\(L.id) holds numbers, expected strings") }
-        func floats(_ p: String) throws -> [Float] {
+        // Every column's shape and stored rows are checked before any is read, so a table that
+        // claims millions of rows it does not hold is refused without allocating for them.
+        var columns: [String: H5Dataset] = [:]
+        for p in [L.age, L.systolic, L.diastolic, L.sex, L.hypertension, L.ecgClass, L.ppgClass, L.mortality] {
             let d = try H5Dataset.open(file, p)
             guard try d.shape() == [n] else { throw StoreError(file.url, "\(p) has shape \(try d.shape()), expected [\(n)] (one row per subject)") }
-            return try d.read(0..<n, as: H5Type.float32)
+            columns[p] = d
         }
-        func codes(_ p: String) throws -> [Int8] {
-            let d = try H5Dataset.open(file, p)
-            guard try d.shape() == [n] else { throw StoreError(file.url, "\(p) has shape \(try d.shape()), expected [\(n)] (one row per subject)") }
-            return try d.read(0..<n, as: H5Type.int8)
-        }
+        for d in [idSet] + columns.values.sorted(by: { $0.path < $1.path }) { try StoreValidation.checkStored(d, url: file.url) }
+        func floats(_ p: String) throws -> [Float] { try columns[p]!.read(0..<n, as: H5Type.float32) }
+        func codes(_ p: String) throws -> [Int8] { try columns[p]!.read(0..<n, as: H5Type.int8) }
         let ids = try idSet.readStrings(0..<n)
         let age = try floats(L.age), sbp = try floats(L.systolic), dbp = try floats(L.diastolic)
         let sex = try codes(L.sex), htn = try codes(L.hypertension), ecg = try codes(L.ecgClass)

@@ -32,6 +32,10 @@ public struct KeyScript: Sendable, Equatable {
     /// Total running time in ms.
     public var duration: Int { steps.reduce(0) { $0 + $1.delay } }
 
+    /// The longest `wait` or `pace`, in ms (an hour): a script's total delay then stays far
+    /// from overflowing whatever its length.
+    public static let maxDelay = 3_600_000
+
     /// Parses script text; `source` names the file in errors ("tour.keys:3: unknown key 'Foo'").
     public init(parsing text: String, source: String) throws {
         var steps: [(Int, Step)] = []
@@ -44,7 +48,9 @@ public struct KeyScript: Sendable, Equatable {
             func fail(_ why: String) -> WorkbenchError { WorkbenchError("\(source):\(n + 1): \(why)") }
             switch parts[0] {
             case "pace", "wait":
-                guard let ms = Int(arg), ms >= 0 else { throw fail("'\(parts[0])' needs milliseconds, got '\(arg)'") }
+                guard let ms = Int(arg), ms >= 0, ms <= Self.maxDelay else {
+                    throw fail("'\(parts[0])' needs milliseconds from 0 to \(Self.maxDelay), got '\(arg)'")
+                }
                 if parts[0] == "pace" { pace = ms } else { pending += ms }
             case "caption":
                 steps.append((pending, .caption(arg.isEmpty ? nil : arg))); pending = 0

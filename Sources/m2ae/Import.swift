@@ -45,8 +45,8 @@ extension M2AE {
         var json = false
 
         func validate() throws {
-            if let rate, !CSVReader.rateRange.contains(rate) {
-                throw ValidationError("--rate must be within \(Int(CSVReader.rateRange.lowerBound))–\(Int(CSVReader.rateRange.upperBound)) Hz")
+            if let rate, !Segmenter.acceptedRates.contains(rate) {
+                throw ValidationError("--rate must be within \(Int(Segmenter.acceptedRates.lowerBound))–\(Int(Segmenter.acceptedRates.upperBound)) Hz")
             }
             if manifest != nil && !paths.isEmpty { throw ValidationError("give recordings or --manifest, not both") }
             if manifest != nil && subject != nil { throw ValidationError("--subject does not apply to a manifest (it has a subject column)") }
@@ -61,6 +61,7 @@ extension M2AE {
             options.subject = subject
             options.attributes = ["generator": "m2ae import",
                                   "command": CommandLine.arguments.dropFirst().joined(separator: " ")]
+            noteRemovedLeftovers(of: URL(fileURLWithPath: out))
             let summary: Importer.Summary
             do {
                 let cohort = try manifest.map { try Manifest.read(URL(fileURLWithPath: $0)) }

@@ -92,6 +92,7 @@ extension M2AE.Synth {
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw CLIError("\(out): folder \(directory.path) does not exist")
         }
+        noteRemovedLeftovers(of: url)
         let config = SynthConfig(defectRate: defectRate)
         let generator = CohortGenerator(seed: seed, config: config)
         let started = Date()

@@ -72,6 +72,52 @@ import TestSupport
     }
 }
 
+/// The number-of-records and record-duration fields are parsed strictly: a field that is not
+/// a count (or -1) or not a finite positive duration is an error, never a default.
+@Test func edfUnparsableCountAndDurationAreErrors() throws {
+    let folder = try TestSupport.temporaryFolder("edf-fields")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let good = EDFBytes.file(reserved: "EDF+C", records: [(0, [1, 2, 3, 4]), (1, [5, 6, 7, 8])])
+    func patched(_ offset: Int, _ text: String) -> Data {
+        var d = good
+        let bytes = Array((text + String(repeating: " ", count: 8)).utf8.prefix(8))
+        d.replaceSubrange(offset..<(offset + 8), with: bytes)
+        return d
+    }
+    for value in ["abc", "nan", "-inf", "", "٣", "-2"] {
+        let url = folder.appendingPathComponent("records.edf")
+        try patched(236, value).write(to: url)
+        #expect(throws: ImportError.self, "records field '\(value)'") { try RecordingReader.read(url) }
+        #expect { try RecordingReader.read(url) } throws: { "\($0)".contains("number of data records") }
+    }
+    for value in ["inf", "nan", "0", "-1"] {
+        let url = folder.appendingPathComponent("duration.edf")
+        try patched(244, value).write(to: url)
+        #expect { try RecordingReader.read(url) } throws: { "\($0)".contains("record duration") }
+    }
+    // -1 (still being written) falls back to the records the file holds.
+    let open = folder.appendingPathComponent("open.edf")
+    try patched(236, "-1").write(to: open)
+    #expect(try RecordingReader.read(open).parts[0].channels[0].samples.count == 8)
+}
+
+/// A record duration of 4294967 s makes a 4-sample record a channel at ~1e-6 Hz: the importer
+/// refuses the rate before sizing anything from it (it used to try to allocate 150 GB).
+@Test func edfAbsurdRecordDurationIsRefusedByTheImporter() throws {
+    let folder = try TestSupport.temporaryFolder("edf-rate")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var d = EDFBytes.file(reserved: "EDF+C", records: [(0, [1, 2, 3, 4]), (1, [5, 6, 7, 8])])
+    d.replaceSubrange(244..<252, with: Array("4294967 ".utf8))
+    let url = folder.appendingPathComponent("slow.edf")
+    try d.write(to: url)
+    let out = folder.appendingPathComponent("out.h5")
+    #expect { _ = try Importer.run(paths: [url], out: out, options: Importer.Options()) } throws: { e in
+        "\(e)".hasPrefix(url.path + ": ") && "\(e)".contains("sampling rate") && "\(e)".contains("outside the accepted")
+    }
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["slow.edf"])
+}
+
 /// Writes small EDF files by hand (one ECG signal of 4 samples per 1-s record plus an
 /// annotation signal carrying the time-keeping stamp).
 enum EDFBytes {

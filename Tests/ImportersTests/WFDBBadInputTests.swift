@@ -54,6 +54,36 @@ private func writeRecord(_ folder: URL, name: String, header: String? = nil, dat
     #expect { try WFDBReader.read(master) } throws: { "\($0)" == "\(master.path): none of the 2 segments could be read (2 missing)" }
 }
 
+/// Regression cases from mutation fuzzing: a folder as the signal file, an absolute signal
+/// path, and sampling rates that would size hours of output from a few samples.
+@Test func wfdbHostileHeadersGiveOneLineErrors() throws {
+    let folder = try TestSupport.temporaryFolder("wfdb-hostile")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub.dat"), withIntermediateDirectories: true)
+    let dirAsFile = try writeRecord(folder, name: "dir", header: "dir 1 100 10\nsub.dat 16 200/mV 16 0 0 0 0 II\n")
+    #expect { try WFDBReader.read(dirAsFile) } throws: {
+        "\($0)" == folder.appendingPathComponent("sub.dat").path + ": the signal file is not a regular file (a folder or a device)"
+    }
+    // An absolute signal path is that path, not a name inside the header's folder.
+    let elsewhere = try TestSupport.temporaryFolder("wfdb-abs")
+    defer { try? FileManager.default.removeItem(at: elsewhere) }
+    _ = try writeRecord(elsewhere, name: "far")
+    let absolute = elsewhere.appendingPathComponent("far.dat").path
+    let abs = try writeRecord(folder, name: "abs", header: "abs 1 100 100\n\(absolute) 16 200/mV 16 0 0 0 0 II\n")
+    #expect(try WFDBReader.read(abs).parts[0].channels[0].samples.count == 100)
+    let dev = try writeRecord(folder, name: "dev", header: "dev 1 100 10\n/dev/zero 16 200/mV 16 0 0 0 0 II\n")
+    #expect { try WFDBReader.read(dev) } throws: { "\($0)".hasPrefix("/dev/zero: the signal file is not a regular file") }
+
+    for rate in ["0.01", "1e-7", "1e9"] {
+        let url = try writeRecord(folder, name: "slow", header: "slow 2 \(rate) 100\nslow.dat 16 200/mV 16 0 0 0 0 II\nslow.dat 16 100/NU 16 0 0 0 0 PLETH\n")
+        let out = folder.appendingPathComponent("out.h5")
+        #expect { _ = try Importer.run(paths: [url], out: out, options: Importer.Options()) } throws: { e in
+            "\(e)".hasPrefix(url.path + ": ") && "\(e)".contains("outside the accepted 10–100000 Hz")
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.path), "rate \(rate)")
+    }
+}
+
 /// Without a length in the header, the record length comes from the file size (as in wfdb).
 @Test func wfdbLengthFromFileSizeAndSkew() throws {
     let folder = try TestSupport.temporaryFolder("wfdb-len")

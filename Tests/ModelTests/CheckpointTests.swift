@@ -152,6 +152,21 @@ import TestSupport
         expectError(url("absent.st"), contains: "cannot open the file")
     }
 
+    /// A config inside the documented 1…4096 ranges but far larger than the file's tensors is
+    /// refused by the shape check before the model is allocated (it once asked for 6.6 TB).
+    @Test func aHugeConfigIsCheckedAgainstTheTensorsBeforeAllocating() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = try M2AEModel.random(config: .tiny, seed: 3)
+        let url = dir.appendingPathComponent("huge.st")
+        try write(model, to: url, meta: {
+            $0["config"] = $0["config"]!.replacingOccurrences(of: "\"d_model\":32", with: "\"d_model\":4096")
+                .replacingOccurrences(of: "\"encoder_layers\":1", with: "\"encoder_layers\":4096")
+        })
+        #expect(try SafetensorsFile(url: url).metadata["config"]!.contains("\"encoder_layers\":4096"))
+        expectError(url, contains: "the config needs")
+    }
+
     // MARK: - Hostile safetensors files
 
     /// A file of an 8-byte length `n` then `rest`.
@@ -180,6 +195,10 @@ import TestSupport
             (nil, #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}"#, "outside the file"),
             (nil, #"{"x":{"dtype":"F32"}}"#, "lacks dtype, shape or data_offsets"),
             (nil, #"{"__metadata__":{"a":1}}"#, "is not a string"),
+            // The tensors must tile the data section exactly (16 bytes here), as the reference reader requires.
+            (nil, #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"y":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, "invalid offset"),
+            (nil, #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, "invalid offset"),
+            (nil, #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, "invalid offset"),
         ]
         for (n, body, expected) in cases {
             // Data bytes after the header so that offsets up to 8 would be inside the file

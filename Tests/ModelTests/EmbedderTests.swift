@@ -86,6 +86,44 @@ import TestSupport
         }
     }
 
+    /// `synth --out` (or any writer) replacing the store while `embed` runs: the fingerprints
+    /// of the old signals are not written into the new file, which is left byte-identical.
+    @Test func aStoreReplacedDuringTheRunIsNotWrittenInto() throws {
+        let dir = try TestSupport.temporaryFolder("m2ae-embed-race")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = try Self.makeStore(dir, n: 10)
+        let model = try M2AEModel.random(config: .tiny, seed: 6)
+        var replaced: Data?
+        #expect { _ = try Embedder(model: model, batchSize: 3).run(store: url) { done, _ in
+            if done == 6, replaced == nil {
+                _ = try? Self.makeStore(dir, n: 10)       // same segment count, a new file
+                replaced = try? Data(contentsOf: url)
+            }
+        } } throws: { "\($0)".contains("replaced or changed by another command") && "\($0)".hasPrefix(url.path) }
+        #expect(replaced != nil)
+        #expect(try Data(contentsOf: url) == replaced, "the new store is untouched")
+
+        // A progress file left from the old file is not resumed on the new one.
+        #expect(throws: EmbedInterrupted.self) { try Embedder(model: model, batchSize: 3).run(store: url, stopAfter: 1) }
+        _ = try Self.makeStore(dir, n: 10)
+        #expect(try Embedder(model: model, batchSize: 3).run(store: url).resumedFrom == 0)
+    }
+
+    /// A full disk while saving progress is said in words, naming the file (it was a raw
+    /// `NSCocoaErrorDomain Code=640`); /dev/full answers every write with ENOSPC.
+    @Test func aFullDiskIsSaidInWords() throws {
+        guard let full = FileHandle(forWritingAtPath: "/dev/full") else {
+            print("skipped: /dev/full is not available on this system"); return
+        }
+        do {
+            try full.write(contentsOf: Data(count: 4096))
+            try full.synchronize()
+            Issue.record("writing to /dev/full succeeded")
+        } catch {
+            #expect(EmbedProgressFile.describe(error) == "no space left on the device")
+        }
+    }
+
     @Test func workersOnSeveralThreadsMatchOneThread() throws {
         let model = try M2AEModel.random(config: .tiny, seed: 5)
         let B = 37, S = model.config.segmentSamples

@@ -212,3 +212,91 @@ import TestSupport
         #expect(H5File.openFailure(hdf5Message: "truncated file: eof = 10").hasPrefix("damaged or truncated HDF5 file"))
     }
 }
+
+/// Rows no store can hold are refused on open, naming the dataset and the row (regression
+/// cases from mutation fuzzing: `info` miscounted and `knn` crashed on such stores).
+@Suite struct StoreValidationTests {
+    private func problem(_ url: URL) -> String? {
+        do { _ = try RecordStore(url: url); return nil } catch let e as StoreError { return e.problem } catch { return "\(error)" }
+    }
+
+    private func patched<T: BitwiseCopyable>(_ path: String, row: Int, _ value: T, as type: Int64) throws -> URL {
+        let (_, url) = try StoreFixtures.folder()
+        try StoreFixtures.write(url, count: 10)
+        try H5Dataset.open(H5File(url, mode: .readWrite), path).write([value], at: row, rows: 1, as: type)
+        return url
+    }
+
+    @Test func subjectIndexOutsideTheTable() throws {
+        for bad: Int32 in [-1, 3, 4, .max] {
+            let url = try patched("/segments/subject", row: 7, bad, as: H5Type.int32)
+            defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+            #expect(problem(url) == "/segments/subject row 7: subject index \(bad) is outside the subject table (3 subjects)")
+        }
+    }
+
+    @Test func nonFiniteOrNegativeStartsAndRates() throws {
+        for (path, value) in [("/segments/start", Double.nan), ("/segments/start", -10), ("/segments/ecg_rate", .infinity),
+                              ("/segments/ppg_rate", -125)] {
+            let url = try patched(path, row: 2, value, as: H5Type.float64)
+            defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+            let p = try #require(problem(url))
+            #expect(p.hasPrefix("\(path) row 2: ") && p.hasSuffix("is not a finite non-negative number"), "\(p)")
+        }
+    }
+
+    @Test func undefinedQualityBits() throws {
+        let url = try patched("/segments/ecg_quality", row: 9, UInt8(64), as: H5Type.uint8)
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        #expect(problem(url) == "/segments/ecg_quality row 9: quality byte 64 sets undefined flag bits (defined: 63)")
+    }
+
+    @Test func fingerprintWidthsAgainstTheModel() throws {
+        for cols in [1, 129, 100_000] {
+            let (dir, url) = try StoreFixtures.folder()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            try StoreFixtures.write(url, count: 4)
+            try StoreEditor.edit(url) { e in
+                try e.setAttributes("/models/m1", ["fingerprint_dim": "128"])
+                try e.createMatrix(StoreEdit.fingerprintPath(model: "m1", mode: .both), rows: 4, cols: cols)
+            }
+            #expect(problem(url) == "/models/m1/fingerprints/ecg+ppg is \(cols) wide, the model's fingerprints are 128 wide")
+        }
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try StoreFixtures.write(url, count: 4)
+        try StoreEditor.edit(url) { e in
+            try e.createMatrix(StoreEdit.fingerprintPath(model: "m1", mode: .both), rows: 4, cols: 8)
+            try e.createMatrix(StoreEdit.fingerprintPath(model: "m1", mode: .ecg), rows: 3, cols: 8)
+        }
+        #expect(problem(url) == "/models/m1/fingerprints/ecg has shape [3, 8], expected [4, fingerprint width]")
+    }
+
+    /// A subject table that claims 2,097,156 rows it does not store is refused before any of
+    /// them is read (it took 3.3 GB before the shape error).
+    @Test func claimedRowsThatAreNotStored() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try StoreFixtures.write(url, count: 4)
+        do {
+            let file = try H5File(url, mode: .readWrite)
+            for p in ["/subjects/id", "/subjects/age", "/subjects/sex", "/subjects/sbp", "/subjects/dbp", "/subjects/hypertension",
+                  "/subjects/ecg_class", "/subjects/ppg_class", "/subjects/mortality"] {
+                try H5Dataset.open(file, p).setRows(2_097_156)
+            }
+        }
+        let p = try #require(problem(url))
+        #expect(p.hasPrefix("/subjects/") && p.contains("announces 2097156 rows but stores data for"), "\(p)")
+
+        try StoreFixtures.write(url, count: 4)
+        do {
+            let again = try H5File(url, mode: .readWrite)
+            for c in ["subject", "record", "start", "ecg_rate", "ppg_rate", "ecg_quality", "ppg_quality"] {
+                try H5Dataset.open(again, "/segments/" + c).setRows(1 << 40)
+            }
+            for m in ["ecg", "ppg"] { try H5Dataset.open(again, "/signals/" + m).setRows(1 << 40) }
+        }
+        let q = try #require(problem(url))
+        #expect(q.hasPrefix("/segments/") && q.contains("announces 1099511627776 rows"), "\(q)")
+    }
+}

@@ -38,9 +38,9 @@ public enum CommandRunner {
         public init(description: String) { self.description = description }
     }
 
-    /// The `m2ae` binary of this test run's build folder.
-    public static func executable() throws -> URL {
-        if let override = ProcessInfo.processInfo.environment["M2AE_EXECUTABLE"] {
+    /// The `m2ae` binary (or another product, `name`) of this test run's build folder.
+    public static func executable(_ name: String = "m2ae") throws -> URL {
+        if name == "m2ae", let override = ProcessInfo.processInfo.environment["M2AE_EXECUTABLE"] {
             let url = URL(fileURLWithPath: override)
             guard FileManager.default.isExecutableFile(atPath: url.path) else {
                 throw Failure(description: "M2AE_EXECUTABLE=\(override) is not an executable file")
@@ -49,10 +49,10 @@ public enum CommandRunner {
         }
         let folders = buildFolders()
         for folder in folders {
-            let url = folder.appendingPathComponent("m2ae")
+            let url = folder.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
-        throw Failure(description: "no m2ae executable beside the test bundle (looked in \(folders.map(\.path).joined(separator: ", "))); "
+        throw Failure(description: "no \(name) executable beside the test bundle (looked in \(folders.map(\.path).joined(separator: ", "))); "
                       + "run the tests with `swift test`, which builds it, or set M2AE_EXECUTABLE")
     }
 
@@ -78,10 +78,11 @@ public enum CommandRunner {
     ///   - directory: the working directory (default: the current one).
     ///   - environment: variables added to (or replacing) this process's environment.
     ///   - timeout: seconds before the process is killed and `Failure` thrown.
+    ///   - product: the executable to run (default `m2ae`).
     public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
-                           timeout: TimeInterval = 300) throws -> Result {
+                           timeout: TimeInterval = 300, product: String = "m2ae") throws -> Result {
         let process = Process()
-        process.executableURL = try executable()
+        process.executableURL = try executable(product)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment

@@ -28,7 +28,11 @@ import TerminalUI
             #expect("\(error)".hasPrefix("y.keys:1: unknown command 'jump'"))
         }
         do { _ = try KeyScript(parsing: "wait soon", source: "z.keys") } catch {
-            #expect("\(error)" == "z.keys:1: 'wait' needs milliseconds, got 'soon'")
+            #expect("\(error)" == "z.keys:1: 'wait' needs milliseconds from 0 to 3600000, got 'soon'")
+        }
+        // A delay that would overflow the script's total time (it trapped) is refused.
+        #expect { _ = try KeyScript(parsing: "wait 9223372036854775807\nwait 9223372036854775807\nkey q", source: "big.keys") } throws: {
+            "\($0)" == "big.keys:1: 'wait' needs milliseconds from 0 to 3600000, got '9223372036854775807'"
         }
         #expect(throws: WorkbenchError.self) { try KeyScript(contentsOf: URL(fileURLWithPath: "/nonexistent/demo.keys")) }
     }

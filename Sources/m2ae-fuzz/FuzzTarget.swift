@@ -1,0 +1,75 @@
+import Foundation
+import Importers
+import Model
+import Signals
+import Store
+import Workbench
+
+/// One parser under fuzzing: the bytes of one input are written where the parser reads them
+/// from (a file in a scratch folder), the parser runs, and every error it throws is an
+/// accepted outcome. A crash, a hang or an allocation beyond the fuzzer's limit is a bug.
+enum FuzzTarget: String, CaseIterable {
+    /// A WFDB header (`.hea` text) over a fixed 4,000-byte signal file.
+    case wfdbHeader = "wfdb-header"
+    /// A WFDB signal file under a header whose format and samples per frame the first two
+    /// bytes choose (every binary format the reader supports).
+    case wfdbData = "wfdb-data"
+    /// An EDF, EDF+ or BDF file.
+    case edf
+    /// A CSV file, read with and without a sampling rate.
+    case csv
+    /// A safetensors file, loaded as an M2AE checkpoint.
+    case safetensors
+    /// An HDF5 record store, opened, summarised and read.
+    case store
+    /// A workbench key script.
+    case keyscript
+
+    /// The WFDB formats the data target cycles through.
+    static let wfdbFormats = ["8", "16", "24", "32", "61", "80", "160", "212", "310", "311"]
+
+    /// Runs the parser on `bytes`, inside `scratch` (a folder this process owns).
+    func run(_ bytes: [UInt8], scratch: URL) {
+        let data = Data(bytes)
+        func file(_ name: String, _ contents: Data) -> URL {
+            let url = scratch.appendingPathComponent(name)
+            FileManager.default.createFile(atPath: url.path, contents: contents)
+            return url
+        }
+        switch self {
+        case .wfdbHeader:
+            _ = file("r.dat", Data((0..<4000).map { UInt8(truncatingIfNeeded: $0 &* 37) }))
+            segment(try RecordingReader.read(file("r.hea", data)))
+        case .wfdbData:
+            let format = Self.wfdbFormats[Int(bytes.first ?? 0) % Self.wfdbFormats.count]
+            let spf = 1 + Int(bytes.dropFirst().first ?? 0) % 4
+            let header = "r 2 250\nr.dat \(format)x\(spf) 200/mV 12 0 0 0 0 II\nr.dat \(format) 100(5)/NU 12 0 0 0 0 PLETH\n"
+            _ = file("r.dat", Data(bytes.dropFirst(2)))
+            segment(try RecordingReader.read(file("r.hea", Data(header.utf8))))
+        case .edf:
+            segment(try RecordingReader.read(file("r.edf", data)))
+        case .csv:
+            let url = file("r.csv", data)
+            segment(try RecordingReader.read(url, rate: nil))
+            segment(try RecordingReader.read(url, rate: 250))
+        case .safetensors:
+            let url = file("m.safetensors", data)
+            _ = try? SafetensorsFile(url: url)
+            _ = try? M2AEModel(checkpoint: url)
+        case .store:
+            let url = file("s.h5", data)
+            guard let store = try? RecordStore(url: url) else { return }
+            _ = try? StoreSummary(store, sliceRows: 64)
+            if store.segmentCount > 0 { _ = try? store.segment(store.segmentCount - 1) }
+        case .keyscript:
+            _ = try? KeyScript(parsing: String(decoding: bytes, as: UTF8.self), source: "fuzz.keys")
+        }
+    }
+
+    /// Cuts a recording into segments the way `m2ae import` does (rates and sizes that the
+    /// file decides are bounded there), ignoring its errors.
+    private func segment(_ read: @autoclosure () throws -> Recording) {
+        guard let recording = try? read() else { return }
+        _ = try? Segmenter.segments(of: recording, file: "fuzz", picker: ChannelPicker(), subjectIndex: 0)
+    }
+}

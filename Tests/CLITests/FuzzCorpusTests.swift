@@ -1,0 +1,24 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Every input of the fuzz corpus (Fuzz/corpus/TARGET: the seeds, and each input that once
+/// crashed a parser, kept once fixed) goes through its parser without a crash, in the plain
+/// build: what `scripts/fuzz.sh` found stays fixed even where libFuzzer is not run.
+@Suite struct FuzzCorpusTests {
+    static let targets = ["wfdb-header", "wfdb-data", "edf", "csv", "safetensors", "store", "keyscript"]
+
+    @Test(arguments: targets) func corpusReplaysWithoutACrash(_ target: String) throws {
+        let corpus = TestSupport.projectRoot.appendingPathComponent("Fuzz/corpus/\(target)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: corpus.path)
+        #expect(!files.isEmpty, "no seed inputs for \(target)")
+        let r = try CommandRunner.run([target, corpus.path], timeout: 120, product: "m2ae-fuzz")
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.contains("m2ae-fuzz \(target): \(files.count) inputs replayed, no crash"), "\(r)")
+    }
+
+    @Test func unknownTargetIsAUsageError() throws {
+        let r = try CommandRunner.run(["pdf", "/dev/null"], product: "m2ae-fuzz")
+        #expect(r.status == 2 && r.stdout.hasPrefix("usage: m2ae-fuzz TARGET"))
+    }
+}
