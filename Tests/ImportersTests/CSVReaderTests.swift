@@ -216,3 +216,42 @@ private func write(_ text: String, _ name: String, in folder: URL) throws -> URL
         "\($0)" == "x.hea: no channel named 'V' for the ECG (channels: II)"
     }
 }
+
+/// Mangled text (bytes flipped, cut, separators, quotes and line ends inserted) never crashes
+/// the CSV reader or the manifest reader: each input is read or refused with an `ImportError`.
+@Test func mangledTextIsReadOrRefused() throws {
+    let folder = try TestSupport.temporaryFolder("csv-mangled")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let seeds = [
+        "Time [s], RESP, PLETH, II\n0.000,1,2,3\n0.008,1.5,2.5,-3\n0.016,nan,,4\n0.024,1,2,3\n",
+        "1832, 3723568.000000, 1262.750000, 8169.000000\n1833, 3723728.000000, 1201.750000, -30178.000000\n1834, 3723888.000000, 0, 8168\n",
+        "\"Zeit\";\"EKG\"\r\n1,5;2\r\n2,5;3,25\r\n3,5;-1e-3\r\n",
+        "ECG\tBVP\n-0.118\t34.183\n-0.117\t34.183\n",
+        "path,subject,ecg,ppg,rate,level\n\"a, b.csv\",s1,3,2,50,1\nx.csv,s2,,,,high\n",
+    ]
+    let inserts: [UInt8] = Array(",;\t\"\r\n.-e0x".utf8) + [0xEF, 0xBB, 0xBF, 0x00, 0xFF]
+    var state: UInt64 = 0x9E3779B97F4A7C15
+    func next(_ n: Int) -> Int {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Int((state >> 33) % UInt64(max(1, n)))
+    }
+    let url = folder.appendingPathComponent("m.csv")
+    var read = 0, refused = 0
+    for round in 0..<500 {
+        var bytes = Array(seeds[round % seeds.count].utf8)
+        for _ in 0..<(1 + next(4)) {
+            switch next(4) {
+            case 0: if !bytes.isEmpty { bytes[next(bytes.count)] = inserts[next(inserts.count)] }
+            case 1: bytes.insert(inserts[next(inserts.count)], at: next(bytes.count + 1))
+            case 2: if !bytes.isEmpty { bytes.removeSubrange(next(bytes.count)...) }
+            default: if !bytes.isEmpty { bytes.remove(at: next(bytes.count)) }
+            }
+        }
+        try Data(bytes).write(to: url)
+        for rate in [nil, 50.0] {
+            do { _ = try CSVReader.read(url, rate: rate); read += 1 } catch is ImportError { refused += 1 }
+        }
+        do { _ = try Manifest.read(url); read += 1 } catch is ImportError { refused += 1 }
+    }
+    #expect(read > 0 && refused > 0, "read \(read), refused \(refused)")
+}
