@@ -119,6 +119,20 @@ import TestSupport
         }
     }
 
+    @Test func editsCannotTouchTheLabelTable() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.writeStore(url)
+        let before = try Data(contentsOf: url)
+        for body in [{ (e: StoreEdit) in try e.remove("/labels/level") },
+                     { (e: StoreEdit) in try e.createMatrix("/labels/x", rows: 10, cols: 2) }] {
+            #expect { try StoreEditor.edit(url, body) } throws: {
+                "\($0)".hasSuffix("is part of the record layout and cannot be replaced or removed by an edit")
+            }
+        }
+        #expect(try Data(contentsOf: url) == before)
+    }
+
     @Test func aDamagedLabelTableFailsToOpen() throws {
         if let absent = Python.missing(["h5py", "numpy"]) {
             if Python.required { Issue.record("Python modules missing: \(absent)") }
