@@ -18,9 +18,9 @@ targets=(wfdb-header wfdb-data edf csv safetensors store keyscript)
 [ "$target" = all ] && selected=("${targets[@]}") || selected=("$target")
 
 swift build --product m2ae-fuzz --scratch-path .build-fuzz \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING >&2
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING >&2
 binary=$(swift build --product m2ae-fuzz --scratch-path .build-fuzz --show-bin-path \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING)/m2ae-fuzz
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING)/m2ae-fuzz
 mkdir -p "$out"
 status=0
 for t in "${selected[@]}"; do

@@ -32,6 +32,9 @@ static inline unsigned m2ae_H5F_ACC_RDWR(void)   { return H5F_ACC_RDWR; }
 static inline unsigned m2ae_H5F_ACC_TRUNC(void)  { return H5F_ACC_TRUNC; }
 static inline unsigned m2ae_H5F_ACC_EXCL(void)   { return H5F_ACC_EXCL; }
 
-/// Turns off HDF5's automatic error-stack printing, so the project reports errors itself.
-static inline void m2ae_H5_silence_errors(void) { H5open(); H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+/// Turns off HDF5's automatic error-stack printing, so the project reports errors itself, and
+/// HDF5's exit-time clean-up: every file the project writes is closed before it is renamed into
+/// place, and after a failed close (a full disk) HDF 1.10's exit handler closes the file again
+/// and crashes. Must be the first HDF5 call of the process.
+static inline void m2ae_H5_silence_errors(void) { H5dont_atexit(); H5open(); H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 #endif

@@ -38,8 +38,9 @@ public final class EmbedProgressFile {
             for v in [Int64(rowFloats), Int64(totalRows), Int64(bitPattern: storeTag)] {
                 withUnsafeBytes(of: v.littleEndian) { header.append(contentsOf: $0) }
             }
-            guard fm.createFile(atPath: url.path, contents: header) else {
-                throw EmbedError(path: url.path, reason: "cannot create the embedding progress file")
+            do { try header.write(to: url) } catch {
+                try? fm.removeItem(at: url)
+                throw EmbedError(path: url.path, reason: "cannot create the embedding progress file: \(Self.describe(error)); the store is unchanged")
             }
         }
         do {

@@ -9,8 +9,19 @@ struct H5Context {
 
     /// A StoreError for `what`, with HDF5's own innermost message appended when there is one.
     func error(_ what: String) -> StoreError {
-        let detail = hdf5ErrorMessage()
-        return StoreError(url, detail.isEmpty ? what : "\(what) (HDF5: \(detail))")
+        StoreError(url, Self.describe(what, hdf5Message: hdf5ErrorMessage()))
+    }
+
+    /// `what`, with HDF5's message on one line: an operating-system failure (HDF5 reports
+    /// `…, errno = 28, error message = 'No space left on device', …` across several lines)
+    /// as its reason alone, any other message in parentheses.
+    static func describe(_ what: String, hdf5Message detail: String) -> String {
+        if let start = detail.range(of: "error message = '"),
+           let end = detail[start.upperBound...].firstIndex(of: "'") {
+            return "\(what): \(detail[start.upperBound..<end])"
+        }
+        let flat = detail.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        return flat.isEmpty ? what : "\(what) (HDF5: \(flat))"
     }
 
     /// Returns `id` wrapped in a handle, or throws `what` when HDF5 reported failure.

@@ -55,13 +55,12 @@ final class H5File: @unchecked Sendable {
     /// not damage, and a permission error is neither.
     static func openFailure(hdf5Message detail: String) -> String {
         if detail.contains("unable to lock file") {
-            return "in use by another process (HDF5 file lock held: \(detail)); try again when it has finished"
+            return "in use by another process (it holds an HDF5 file lock); try again when it has finished"
         }
         if detail.localizedCaseInsensitiveContains("permission denied") {
             return "permission denied"
         }
-        return detail.isEmpty ? "damaged or truncated HDF5 file, cannot open it"
-            : "damaged or truncated HDF5 file, cannot open it (HDF5: \(detail))"
+        return H5Context.describe("damaged or truncated HDF5 file, cannot open it", hdf5Message: detail)
     }
 
     /// Writes buffered data to disk.

@@ -203,6 +203,42 @@ struct BadInputTests {
         }
     }
 
+    @Test("a full disk during synth and embed: one line saying so, no crash, no temporary file left")
+    func fullDisk() throws {
+        let folder = try TestSupport.temporaryFolder("m2ae-cli-full")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A 1-MB file system of its own (root only; elsewhere there is nothing to check).
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=1m", "tmpfs", folder.path]
+        mount.standardError = FileHandle.nullDevice
+        guard (try? mount.run()) != nil, { mount.waitUntilExit(); return mount.terminationStatus == 0 }() else {
+            print("skipped: cannot mount a small tmpfs here (needs root) to fill a disk"); return
+        }
+        defer {
+            let umount = Process()
+            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            umount.arguments = [folder.path]
+            try? umount.run(); umount.waitUntilExit()
+        }
+        let out = folder.appendingPathComponent("big.h5").path
+        let r = try m2ae(["synth", "--subjects", "60", "--segments", "8", "--out", out], in: folder)
+        expectOneLineError(r, mentions: [out, "No space left on device"])
+        #expect(listing(folder).isEmpty, "left: \(listing(folder))")
+
+        let c = try CLICohort.get()
+        let store = folder.appendingPathComponent("s.h5")
+        try FileManager.default.copyItem(at: c.bare, to: store)
+        // Fill what is left, so that the first batch of fingerprints cannot be saved.
+        FileManager.default.createFile(atPath: folder.appendingPathComponent("filler").path, contents: nil)
+        let filler = try FileHandle(forWritingTo: folder.appendingPathComponent("filler"))
+        while (try? filler.write(contentsOf: Data(count: 4096))) != nil {}
+        try? filler.close()
+        let e = try m2ae(["embed", store.path, "--model", c.model.path], in: folder)
+        expectOneLineError(e, mentions: ["no space left on the device"])
+        #expect(!e.stderr.contains("NSCocoaErrorDomain"))
+    }
+
     // MARK: - Usage errors
 
     /// Usage errors (unknown mode, out-of-range option) are reported by swift-argument-parser:

@@ -300,3 +300,42 @@ import TestSupport
         #expect(q.hasPrefix("/segments/") && q.contains("announces 1099511627776 rows"), "\(q)")
     }
 }
+
+/// What killed runs leave behind, and stores that must not be edited.
+@Suite struct StoreLeftoverTests {
+    /// A process id that names no running process.
+    private func deadPID() -> pid_t {
+        var pid: pid_t = 4_000_000
+        while kill(pid, 0) == 0 || errno != ESRCH { pid += 1 }
+        return pid
+    }
+
+    @Test func temporaryFilesOfDeadRunsAreRemovedAndLiveOnesKept() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let name = url.lastPathComponent
+        let dead = dir.appendingPathComponent(".\(name).tmp-\(deadPID())-12345")
+        let live = dir.appendingPathComponent(".\(name).tmp-\(getpid())-777")
+        let other = dir.appendingPathComponent(".other.h5.tmp-\(deadPID())-1")
+        let unrelated = dir.appendingPathComponent(".\(name).tmp-notapid")
+        for f in [dead, live, other, unrelated] { FileManager.default.createFile(atPath: f.path, contents: Data([1])) }
+        let w = try StoreWriter(url: url, subjects: StoreFixtures.subjects, attributes: [:])
+        #expect(w.removedLeftovers == [dead])
+        try w.commit()
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(Set(left) == Set([live, other, unrelated].map(\.lastPathComponent) + [name]))
+    }
+
+    @Test func aReadOnlyStoreIsNotEdited() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try StoreFixtures.write(url, count: 2)
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: url.path)
+        let before = try Data(contentsOf: url)
+        #expect { try StoreEditor.edit(url) { try $0.createMatrix("/models/m/fingerprints/ecg", rows: 2, cols: 4) } } throws: {
+            "\($0)" == "\(url.path): the store is read-only; make it writable (chmod u+w) to add to it"
+        }
+        #expect(try Data(contentsOf: url) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == [url.lastPathComponent])
+    }
+}
