@@ -255,3 +255,36 @@ private func write(_ text: String, _ name: String, in folder: URL) throws -> URL
     }
     #expect(read > 0 && refused > 0, "read \(read), refused \(refused)")
 }
+
+/// The reader's exact fast path for plain decimals gives the same Double, bit for bit, as
+/// Swift's own parser (strtod in the C locale) on random decimals and on the edge cases.
+@Test func cellNumbersEqualSwiftsParser() {
+    var state: UInt64 = 0x2545F4914F6CDD1D
+    func next(_ n: UInt64) -> UInt64 {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return (state >> 11) % n
+    }
+    var texts = ["0", "-0", "+0.0", "1.", ".5", "-.5", "+3", "1e22", "1e23", "1E-22", "4.35e-23", "9007199254740992",
+                 "9007199254740993", "0.1", "0.30000000000000004", "123456789012345678", "1234567890123456789",
+                 "0.003766485194893143", "-30178.000000", "3723568.000000", "1e-400", "2.5e+3", "00012.500"]
+    for _ in 0..<20_000 {
+        var t = next(2) == 0 ? "-" : ""
+        let whole = String(next(UInt64(1) << UInt64(1 + next(40))))
+        t += next(5) == 0 ? "" : whole
+        if next(3) > 0 { t += "." + String(String(next(UInt64(1) << UInt64(1 + next(50)))).prefix(Int(1 + next(12)))) }
+        if t == "-" || t.isEmpty || t.hasSuffix(".") && t.count == 1 { t += "7" }
+        if next(4) == 0 { t += "e" + String(Int(next(60)) - 30) }
+        texts.append(t)
+    }
+    var mismatches: [String] = []
+    for t in texts {
+        let bytes = Array(t.utf8)
+        let got = bytes.withUnsafeBufferPointer { CSVReader.Table.number($0.baseAddress!, 0..<bytes.count, decimalComma: false) }
+        let want = Double(t)
+        if got?.bitPattern != want?.bitPattern { mismatches.append("\(t): \(String(describing: got)) vs \(String(describing: want))") }
+        let comma = Array(t.replacingOccurrences(of: ".", with: ",").utf8)
+        let viaComma = comma.withUnsafeBufferPointer { CSVReader.Table.number($0.baseAddress!, 0..<comma.count, decimalComma: true) }
+        if viaComma?.bitPattern != want?.bitPattern { mismatches.append("\(t) with a decimal comma: \(String(describing: viaComma))") }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
+}
