@@ -188,6 +188,9 @@ private func write(_ text: String, _ name: String, in folder: URL) throws -> URL
         ("slow.csv", "Time [s],ECG\n0,1\n1,2\n2,3\n", "rate 1 Hz (from the time column 'Time [s]') is outside 10–100000 Hz"),
         ("fast.csv", "time_ms,ECG\n0,1\n0.000001,2\n0.000002,3\n", "rate 1000000000 Hz (from the time column 'time_ms') is outside 10–100000 Hz"),
         ("onlytime.csv", "time\n0\n0.01\n", "no signal columns besides the time column"),
+        // 1,000 names over 1,000 one-field rows: refused before a 1,000 × 1,000 table is allocated.
+        ("wide.csv", (0..<1000).map { "c\($0)" }.joined(separator: ",") + "\n" + String(repeating: "1\n", count: 1000),
+         "line 2 has 1 fields, the header has 1000 (truncated or ragged file)"),
     ]
     for (name, text, message) in cases {
         let url = try write(text, name, in: folder)
