@@ -7,7 +7,8 @@ import Store
 /// The header names the columns (any order, case-insensitive): `path` and `subject` are
 /// required; `ecg`, `ppg` (a channel name or 0-based column) and `rate` (Hz) override the
 /// command line's defaults for that row when not empty; every other column is a label. The
-/// separator is a tab, `;` or `,` (the first found in the header, in that order); a field may be
+/// separator is the one of tab, `;`, `,` the header holds most of (a tie goes to the tab, then
+/// `;`); a field may be
 /// double-quoted (`""` inside is a quote). Blank lines are skipped. Relative paths are relative
 /// to the manifest's folder.
 ///
@@ -66,7 +67,11 @@ public struct Manifest: Sendable {
             .enumerated().map { (number: $0 + 1, text: $1) }
             .filter { !$0.text.allSatisfy { $0 == " " || $0 == "\t" } }
         guard let header = lines.first else { throw ImportError(url, "empty manifest") }
-        let separator: Character = header.text.contains("\t") ? "\t" : header.text.contains(";") ? ";" : ","
+        // (count in the header, preference on a tie) per candidate
+        let candidates: [(separator: Character, count: Int, rank: Int)] = [("\t", 2), (";", 1), (",", 0)].map { c, rank in
+            (c, header.text.filter { $0 == c }.count, rank)
+        }
+        let separator = candidates.max { ($0.count, $0.rank) < ($1.count, $1.rank) }!.separator
         let names = try fields(header.text, separator, url: url, line: header.number)
         var index: [String: Int] = [:]
         for (i, name) in names.enumerated() {

@@ -43,6 +43,10 @@ import Store
         let out = folder.appendingPathComponent("cohort.h5")
         let m = try Manifest.read(manifest)
         #expect(m.entries.map(\.line) == [2, 3, 4])
+        // A semicolon inside a label's name does not make it the separator.
+        let named = folder.appendingPathComponent("named.csv")
+        try Self.write("path,subject,notes;x\nraw/a_rest.csv,a,1\n", named)
+        #expect(try Manifest.read(named).labels.map(\.name) == ["notes;x"])
         #expect(m.entries[0].path.path == folder.appendingPathComponent("raw/a_rest.csv").standardizedFileURL.path)
         #expect(m.entries.map(\.rate) == [50, nil, nil] && m.entries.map(\.ecg) == ["2", nil, "2"])
         let summary = try Importer.run(manifest: m, out: out, options: options)
