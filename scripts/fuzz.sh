@@ -2,7 +2,8 @@
 # Coverage-guided fuzzing of one parser with libFuzzer and AddressSanitizer.
 #
 #   scripts/fuzz.sh TARGET SECONDS [OUT]    e.g. scripts/fuzz.sh edf 60
-#   scripts/fuzz.sh all SECONDS [OUT]       every target in turn (the CI smoke)
+#   scripts/fuzz.sh all SECONDS [OUT]       every target in turn
+#   scripts/fuzz.sh smoke SECONDS [OUT]     every target but store (the CI smoke)
 #
 # Targets: wfdb-header wfdb-data edf csv safetensors store keyscript (Sources/m2ae-fuzz).
 # The seed corpus is Fuzz/corpus/TARGET (read-only here; new inputs go to a temporary copy).
@@ -11,11 +12,19 @@
 # Put the input in Fuzz/corpus/TARGET once the bug is fixed: the replay test keeps it fixed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:?usage: scripts/fuzz.sh TARGET|all SECONDS [OUT]}
-seconds=${2:?usage: scripts/fuzz.sh TARGET|all SECONDS [OUT]}
+target=${1:?usage: scripts/fuzz.sh TARGET|all|smoke SECONDS [OUT]}
+seconds=${2:?usage: scripts/fuzz.sh TARGET|all|smoke SECONDS [OUT]}
 out=${3:-.build-fuzz/artifacts}
 targets=(wfdb-header wfdb-data edf csv safetensors store keyscript)
-[ "$target" = all ] && selected=("${targets[@]}") || selected=("$target")
+# The CI smoke leaves out `store`: a damaged HDF5 file can loop forever inside the HDF5 library
+# itself (Fuzz/hangs), which libFuzzer reports as a timeout and cannot fuzz past; m2ae ends
+# such a run with its watchdog (docs/reliability.md).
+smoke=(wfdb-header wfdb-data edf csv safetensors keyscript)
+case "$target" in
+  all) selected=("${targets[@]}") ;;
+  smoke) selected=("${smoke[@]}") ;;
+  *) selected=("$target") ;;
+esac
 
 swift build --product m2ae-fuzz --scratch-path .build-fuzz \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING >&2

@@ -14,7 +14,61 @@ func withHDF5<T>(_ body: () throws -> T) rethrows -> T {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
     _ = hdf5Silenced
+    HDF5Watchdog.enter()
+    defer { HDF5Watchdog.leave() }
     return try body()
+}
+
+// MARK: - API: a watchdog for calls that never return
+
+/// Ends a process whose HDF5 call has not returned for ``limit`` seconds.
+///
+/// Some damaged files send HDF5 into a loop it never leaves (measured: a mutated store whose
+/// root attribute's global-heap entry is corrupt hangs in `H5HG_read`, in Debian's HDF5 1.10.8
+/// and in HDF5 2.0 under h5py alike). A thread stuck inside the library cannot be stopped,
+/// and it holds the HDF5 lock, so the process can do nothing more; a command-line tool is
+/// better off saying so and exiting. ``start(limit:onHang:)`` turns the watchdog on (m2ae does
+/// at start-up); until then the calls are only counted.
+public enum HDF5Watchdog {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var depth = 0
+    nonisolated(unsafe) private static var entered = DispatchTime.now()
+    nonisolated(unsafe) private static var started = false
+
+    static func enter() {
+        lock.lock(); defer { lock.unlock() }
+        if depth == 0 { entered = .now() }
+        depth += 1
+    }
+
+    static func leave() {
+        lock.lock(); defer { lock.unlock() }
+        depth -= 1
+    }
+
+    /// Seconds the current outermost HDF5 call has been running, or nil when none runs.
+    static func running() -> Double? {
+        lock.lock(); defer { lock.unlock() }
+        return depth > 0 ? Double(DispatchTime.now().uptimeNanoseconds - entered.uptimeNanoseconds) / 1e9 : nil
+    }
+
+    /// Starts checking, once a second, that no HDF5 call has run longer than `limit` seconds;
+    /// when one has, calls `onHang` (which must not return: it reports and exits) with the
+    /// seconds it has run. Calling it again does nothing.
+    public static func start(limit: Double, onHang: @escaping @Sendable (Double) -> Never) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !started else { return }
+        started = true
+        let thread = Thread {
+            while true {
+                Thread.sleep(forTimeInterval: 1)
+                if let seconds = running(), seconds > limit { onHang(seconds) }
+            }
+        }
+        thread.name = "hdf5-watchdog"
+        thread.start()
+    }
 }
 
 /// Evaluated once, on first use: turns off HDF5's automatic error-stack printing.

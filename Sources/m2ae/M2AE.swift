@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Store
 
 /// The `m2ae` command: the workbench and its tools. With no subcommand it opens the
 /// workbench on the sample store.
@@ -22,6 +23,12 @@ struct M2AE: ParsableCommand {
     /// errors keep swift-argument-parser's exit status (64) but not its help and usage lines,
     /// which `--help` prints on request.
     static func main() {
+        // A damaged file can make HDF5 loop forever inside one call (docs/reliability.md).
+        let limit = ProcessInfo.processInfo.environment["M2AE_HDF5_WATCHDOG_SECONDS"].flatMap(Double.init) ?? 60
+        HDF5Watchdog.start(limit: limit) { seconds in
+            FileHandle.standardError.write(Data("Error: an HDF5 call has not returned for \(Int(seconds)) s: the store's metadata is damaged (or its disk stopped answering); nothing was written\n".utf8))
+            Foundation.exit(1)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

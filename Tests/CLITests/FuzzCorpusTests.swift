@@ -22,3 +22,16 @@ import TestSupport
         #expect(r.status == 2 && r.stdout.hasPrefix("usage: m2ae-fuzz TARGET"))
     }
 }
+
+/// An input that sends HDF5 itself into an endless loop (found by `scripts/fuzz.sh store`;
+/// h5py with HDF5 2.0 hangs on it too): the watchdog ends `m2ae info` with one line.
+@Suite struct HDF5HangTests {
+    @Test func aStoreThatHangsHDF5EndsWithOneLine() throws {
+        let hang = TestSupport.projectRoot.appendingPathComponent("Fuzz/hangs/store-global-heap-loop.h5")
+        let started = Date()
+        let r = try CommandRunner.run(["info", hang.path], environment: ["M2AE_HDF5_WATCHDOG_SECONDS": "2"], timeout: 60)
+        #expect(Date().timeIntervalSince(started) < 30)
+        #expect(r.status == 1, "\(r)")
+        #expect(r.stderrLines.count == 1 && r.stderr.contains("HDF5 call has not returned"), "\(r)")
+    }
+}
