@@ -1,90 +1,122 @@
 import Foundation
 
-/// Reads delimited text recordings: a header row of column names, then one row of numbers
-/// per sample (`,`, `;` or tab, found from the header row).
+/// Reads delimited text recordings as people have them: with a header row of column names or
+/// without one, separated by commas, semicolons or tabs, with or without a time column.
 ///
-/// The sampling rate comes from a time column when there is one (`time`, `t`, `timestamp`,
-/// `seconds`, `time_s`; `time_ms` or `ms` in milliseconds): the median step between rows.
-/// Otherwise the caller's rate is used. Empty cells and `nan` are NaN.
+/// * **Separator**: the first of tab, `;`, `,` that splits the first lines into the same number
+///   (two or more) of fields. With `;`, a decimal comma (`0,5`) is read as a decimal point.
+/// * **Header**: the first line names the columns when any of its cells is not a number;
+///   otherwise every line is data and the columns are named `column 0`, `column 1`, ….
+/// * **Time column** (header files only): a column named like `time`, `t`, `timestamp`,
+///   `seconds`, `Time [s]`, `time_ms`, `Time (ms)`, `time [us]`. An explicit unit is used as is;
+///   without one the unit is the one that makes the median step a plausible sampling rate
+///   (seconds first, then milliseconds). The rate is 1 / the median step; the import's notes
+///   say which column and unit gave it.
+/// * **Cells**: numbers as Swift `Double` reads them (correctly rounded, as Python's `float`);
+///   empty cells and `nan`, `na`, `n/a`, `null` are NaN (missing samples). Infinite values
+///   are refused: a sample that is "infinite" is a broken export, not a signal.
+///
+/// Every channel keeps its 0-based column in the file (`Channel.column`), so `--ecg 3` picks
+/// the file's fourth column whether or not a time column precedes it.
 public enum CSVReader {
-    /// Column names taken as a time axis in seconds, lower-cased.
-    public static let secondsColumns: Set<String> = ["time", "t", "timestamp", "seconds", "sec", "time_s", "time (s)", "time[s]"]
-    /// Column names taken as a time axis in milliseconds, lower-cased.
-    public static let millisecondColumns: Set<String> = ["time_ms", "ms", "time (ms)", "time[ms]", "milliseconds"]
+    /// Time column names whose unit is seconds (lower-cased, before a unit suffix).
+    static let secondsNames: Set<String> = ["seconds", "second", "sec", "secs"]
+    /// Time column names whose unit is milliseconds.
+    static let millisecondNames: Set<String> = ["ms", "msec", "millis", "milliseconds", "millisecond"]
+    /// Time column names without a unit of their own.
+    static let timeNames: Set<String> = ["time", "t", "timestamp", "timestamps", "time stamp", "elapsed", "elapsed time"]
+    /// Units accepted after a time column's name (`Time [s]`, `time_ms`, `t (us)`), in seconds.
+    static let units: [String: Double] = ["s": 1, "sec": 1, "secs": 1, "seconds": 1,
+                                          "ms": 1e-3, "msec": 1e-3, "milliseconds": 1e-3,
+                                          "us": 1e-6, "µs": 1e-6, "microseconds": 1e-6]
+    /// Cells read as a missing sample (NaN), lower-cased.
+    static let missingCells: Set<String> = ["nan", "-nan", "na", "n/a", "null", "none"]
+    /// The rates a CSV file may have, found or given: the importer's (`Segmenter.acceptedRates`).
+    static var rateRange: ClosedRange<Double> { Segmenter.acceptedRates }
 
     // MARK: - API
 
     /// Reads the file at `url`.
-    /// - Parameter rate: samples per second, used when the file has no time column.
-    /// - Throws: `ImportError` naming the file (and line) for an empty file, a ragged or
-    ///   non-numeric row, a missing rate, or a time column that does not increase evenly.
+    /// - Parameter rate: samples per second, used when the file has no usable time column.
+    /// - Throws: `ImportError` naming the file (and line and column) for an empty file, a ragged
+    ///   or non-numeric row, an infinite value, a missing or implausible rate, or a time column
+    ///   that does not increase evenly.
+    /// - Complexity: O(file size); the samples take 8 bytes per cell.
     public static func read(_ url: URL, rate: Double?) throws -> Recording {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw ImportError(url, FileManager.default.fileExists(atPath: url.path) ? "cannot read the file" : "no such file")
         }
-        var text = String(decoding: data, as: UTF8.self)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }          // a byte-order mark (spreadsheet exports)
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline })
-        while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == "\t" }) { lines.removeLast() }
-        guard let headerLine = lines.first, !headerLine.isEmpty else { throw ImportError(url, "empty CSV file") }
-        let separator: Character = headerLine.contains(",") ? "," : headerLine.contains(";") ? ";" : "\t"
-        let names = headerLine.split(separator: separator, omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
-        guard names.allSatisfy({ Double($0) == nil }) else {
-            throw ImportError(url, "the first line must name the columns (found numbers)")
-        }
-        let rows = lines.count - 1
-        guard rows >= 2 else { throw ImportError(url, "no data rows") }
+        let table = try data.withUnsafeBytes { try Table(url: url, bytes: $0.bindMemory(to: UInt8.self)) }
+        let names = table.names, columns = table.columns, hasHeader = table.hasHeader
 
-        var columns = [[Double]](repeating: [], count: names.count)       // (columns, rows)
-        for c in columns.indices { columns[c].reserveCapacity(rows) }
-        for (r, line) in lines.dropFirst().enumerated() {
-            let fields = line.split(separator: separator, omittingEmptySubsequences: false)
-            guard fields.count == names.count else {
-                throw ImportError(url, "line \(r + 2) has \(fields.count) fields, the header has \(names.count) (truncated or ragged file)")
-            }
-            for (c, field) in fields.enumerated() {
-                let cell = field.trimmingCharacters(in: .whitespaces)
-                if cell.isEmpty || cell.lowercased() == "nan" || cell.lowercased() == "na" {
-                    columns[c].append(.nan)
-                } else if let v = Double(cell) {
-                    columns[c].append(v)
-                } else {
-                    throw ImportError(url, "line \(r + 2), column \(names[c]): '\(cell.prefix(20))' is not a number")
-                }
-            }
-        }
-
+        var notes: [String] = []
+        if !hasHeader { notes.append("no header line: columns named column 0…column \(names.count - 1)") }
+        let time = hasHeader ? names.indices.lazy.compactMap { i in timeUnit(names[i]).map { (i, $0) } }.first : nil
+        var sampleRate: Double?
         var timeIndex: Int?
-        var scale = 1.0
-        for (i, n) in names.enumerated() {
-            let key = n.lowercased()
-            if secondsColumns.contains(key) { timeIndex = i; break }
-            if millisecondColumns.contains(key) { timeIndex = i; scale = 1e-3; break }
+        if let (t, unit) = time {
+            let step = try medianStep(columns[t], url: url, column: names[t])
+            if let (r, unitName) = timeRate(step: step, unit: unit) {
+                sampleRate = r
+                timeIndex = t
+                var note = "rate \(format(r)) Hz from the time column '\(names[t])' (\(unitName)\(unit == nil ? ", found from its step" : ""))"
+                if let rate, abs(rate - r) > 1e-3 * r { note += "; the given \(format(rate)) Hz was not used" }
+                notes.append(note)
+            } else if let rate {
+                sampleRate = rate
+                notes.append("the column '\(names[t])' was not used as time: its step \(format(step)) gives no rate within \(format(rateRange.lowerBound))–\(format(rateRange.upperBound)) Hz in seconds or milliseconds; rate \(format(rate)) Hz as given")
+            } else {
+                throw ImportError(url, "the time column '\(names[t])' steps by \(format(step)): no rate within \(format(rateRange.lowerBound))–\(format(rateRange.upperBound)) Hz in seconds or milliseconds; give the rate with --rate")
+            }
         }
-        let sampleRate: Double
-        if let t = timeIndex {
-            sampleRate = try rateFromTime(columns[t], scale: scale, url: url, column: names[t])
-        } else if let rate {
+        if sampleRate == nil {
+            guard let rate else {
+                throw ImportError(url, hasHeader
+                    ? "no time column (time, t, timestamp, Time [s], time_ms, …); give the rate with --rate"
+                    : "no header line, so no time column; give the rate with --rate")
+            }
             sampleRate = rate
-        } else {
-            throw ImportError(url, "no time column (time, t, timestamp, seconds, time_ms); give the rate with --rate")
+        }
+        guard let sampleRate, rateRange.contains(sampleRate) else {
+            let source = timeIndex.map { " (from the time column '\(names[$0])')" } ?? ""
+            throw ImportError(url, "rate \(format(sampleRate ?? .nan)) Hz\(source) is outside \(format(rateRange.lowerBound))–\(format(rateRange.upperBound)) Hz")
         }
         let channels = names.indices.filter { $0 != timeIndex }.map {
-            Channel(name: names[$0], units: "", rate: sampleRate, samples: columns[$0])
+            Channel(name: names[$0], units: "", rate: sampleRate, samples: columns[$0], column: $0)
         }
         guard !channels.isEmpty else { throw ImportError(url, "no signal columns besides the time column") }
         let name = url.deletingPathExtension().lastPathComponent
-        return Recording(name: name, format: "CSV", parts: [RecordingPart(start: 0, label: name, channels: channels)])
+        return Recording(name: name, format: "CSV", parts: [RecordingPart(start: 0, label: name, channels: channels)], notes: notes)
     }
 
     // MARK: - Internal API
 
-    /// The sampling rate implied by a time column: 1 / the median step, checked to be even.
-    static func rateFromTime(_ time: [Double], scale: Double, url: URL, column: String) throws -> Double {
+    /// The time unit of a column name in seconds per unit: `.some(nil)` for a time column
+    /// without a unit (`time`, `timestamp`), nil for a column that is not a time axis.
+    static func timeUnit(_ name: String) -> Double?? {
+        var key = name.lowercased().trimmingCharacters(in: .whitespaces)
+        var unit: Double?
+        // `time [s]`, `time (ms)`, `time_s`, `time ms`
+        if let open = key.lastIndex(where: { $0 == "[" || $0 == "(" }), key.last == "]" || key.last == ")" {
+            let inside = key[key.index(after: open)..<key.index(before: key.endIndex)].trimmingCharacters(in: .whitespaces)
+            guard let u = units[inside] else { return nil }
+            unit = u
+            key = key[..<open].trimmingCharacters(in: .whitespaces)
+        } else if let sep = key.lastIndex(where: { $0 == "_" || $0 == " " }), let u = units[String(key[key.index(after: sep)...])],
+                  timeNames.contains(String(key[..<sep])) {
+            unit = u
+            key = String(key[..<sep])
+        }
+        if secondsNames.contains(key) { return unit == nil || unit == 1 ? .some(1) : nil }
+        if millisecondNames.contains(key) { return unit == nil || unit == 1e-3 ? .some(1e-3) : nil }
+        return timeNames.contains(key) ? .some(unit) : nil
+    }
+
+    /// The median step of a time column, checked to increase evenly.
+    static func medianStep(_ time: [Double], url: URL, column: String) throws -> Double {
         var steps: [Double] = []
         steps.reserveCapacity(time.count - 1)
-        for i in 1..<time.count { steps.append((time[i] - time[i - 1]) * scale) }
+        for i in 1..<time.count { steps.append(time[i] - time[i - 1]) }
         guard steps.allSatisfy({ $0.isFinite && $0 > 0 }) else {
             throw ImportError(url, "time column \(column) does not increase on every row")
         }
@@ -92,10 +124,27 @@ public enum CSVReader {
         let median = sorted[sorted.count / 2]
         // Allow jitter of the last printed digit, not dropped or doubled rows.
         guard sorted.first! > median * 0.5, sorted.last! < median * 1.5 else {
-            throw ImportError(url, "time column \(column) is not evenly spaced (steps from \(sorted.first!) to \(sorted.last!) s)")
+            throw ImportError(url, "time column \(column) is not evenly spaced (steps from \(sorted.first!) to \(sorted.last!))")
         }
-        // A rate within a millionth of a whole number is that number (0.01 s steps are 100 Hz).
-        let rate = 1 / median
-        return abs(rate - rate.rounded()) < 1e-6 * rate ? rate.rounded() : rate
+        return median
+    }
+
+    /// The rate of a time column whose median step is `step`, in its `unit` (seconds per unit),
+    /// or, without a unit, in the first of seconds and milliseconds that gives a rate within
+    /// `rateRange`; nil when none does. A rate within a millionth of a whole number is that number.
+    static func timeRate(step: Double, unit: Double?) -> (rate: Double, unit: String)? {
+        let tries: [(Double, String)] = unit.map { [($0, $0 == 1 ? "seconds" : $0 == 1e-3 ? "milliseconds" : "microseconds")] }
+            ?? [(1, "seconds"), (1e-3, "milliseconds")]
+        for (scale, name) in tries {
+            var r = 1 / (step * scale)
+            if abs(r - r.rounded()) < 1e-6 * r { r = r.rounded() }
+            if rateRange.contains(r) || unit != nil { return (r, name) }
+        }
+        return nil
+    }
+
+    /// A rate or step as short text: whole numbers without a fraction.
+    static func format(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(format: "%.6g", x)
     }
 }

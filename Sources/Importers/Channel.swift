@@ -9,9 +9,12 @@ public struct Channel: Sendable, Equatable {
     public var rate: Double
     /// (n,) physical values.
     public var samples: [Double]
+    /// The channel's 0-based column in its file when that differs from its place among the
+    /// part's channels (a CSV file's time column is not a channel); nil: its place there.
+    public var column: Int?
 
-    public init(name: String, units: String, rate: Double, samples: [Double]) {
-        self.name = name; self.units = units; self.rate = rate; self.samples = samples
+    public init(name: String, units: String, rate: Double, samples: [Double], column: Int? = nil) {
+        self.name = name; self.units = units; self.rate = rate; self.samples = samples; self.column = column
     }
 
     /// Duration in seconds.

@@ -31,6 +31,16 @@ public enum Importer {
         /// Segments with each quality flag, per modality (`"ecg.clipped": 3`).
         public var flags: [String: Int]
         public var notes: [String]
+        /// The manifest line the record is on (nil without a manifest).
+        public var line: Int?
+    }
+
+    /// A label written by the import: its name, kind, scope and classes.
+    public struct LabelSummary: Sendable, Codable, Equatable {
+        public var name: String
+        public var kind: String
+        public var scope: String
+        public var classes: [String]
     }
 
     /// The result of an import (the `--json` output of `m2ae import`).
@@ -39,6 +49,20 @@ public enum Importer {
         public var subjects: Int
         public var segments: Int
         public var records: [RecordSummary]
+        /// The labels from the manifest's label columns (empty without a manifest).
+        public var labels: [LabelSummary]
+        /// The manifest, when the import had one.
+        public var manifest: String?
+    }
+
+    /// One recording to import, with the subject, channel choice and CSV rate it gets.
+    struct Source {
+        var path: URL
+        var subject: String
+        var picker: ChannelPicker
+        var rate: Double?
+        /// The manifest line it comes from.
+        var line: Int?
     }
 
     // MARK: - API
@@ -58,16 +82,49 @@ public enum Importer {
     /// - Throws: the first `ImportError` (nothing is written then), or the store's error.
     public static func run(paths: [URL], out: URL, options: Options,
                            progress: (Int, RecordSummary) -> Void = { _, _ in }) throws -> Summary {
+        let sources = paths.map {
+            Source(path: $0, subject: subjectID(for: $0, subject: options.subject), picker: options.picker, rate: options.csvRate)
+        }
+        return try run(sources, manifest: nil, out: out, options: options, progress: progress)
+    }
+
+    /// Imports the recordings of a cohort manifest into a new store at `out`: its subjects
+    /// (several recordings of one subject are one subject), each row's channels and rate
+    /// (else `options`' defaults), and its label columns as the store's label table.
+    ///
+    /// - Parameter progress: called after each record with (records done, its summary).
+    /// - Throws: the first `ImportError`, naming the manifest and the line of the recording
+    ///   when a recording fails (nothing is written then), or the store's error.
+    public static func run(manifest: Manifest, out: URL, options: Options,
+                           progress: (Int, RecordSummary) -> Void = { _, _ in }) throws -> Summary {
+        let sources = manifest.entries.map { e in
+            Source(path: e.path, subject: e.subject,
+                   picker: ChannelPicker(ecg: e.ecg ?? options.picker.ecg, ppg: e.ppg ?? options.picker.ppg),
+                   rate: e.rate ?? options.csvRate, line: e.line)
+        }
+        return try run(sources, manifest: manifest, out: out, options: options, progress: progress)
+    }
+
+    // MARK: - Internal API
+
+    /// Reads, cuts and appends every source, then writes the manifest's labels and commits.
+    static func run(_ sources: [Source], manifest: Manifest?, out: URL, options: Options,
+                    progress: (Int, RecordSummary) -> Void) throws -> Summary {
         var ids: [String] = []
-        let subjectOf = paths.map { subjectID(for: $0, subject: options.subject) }
-        for id in subjectOf where !ids.contains(id) { ids.append(id) }
+        var subjectIndex: [String: Int] = [:]
+        for s in sources where subjectIndex[s.subject] == nil { subjectIndex[s.subject] = ids.count; ids.append(s.subject) }
         let writer = try StoreWriter(url: out, subjects: ids.map { Subject(id: $0) }, attributes: options.attributes)
         var records: [RecordSummary] = []
-        for (i, path) in paths.enumerated() {
-            let recording = try RecordingReader.read(path, rate: options.csvRate)
-            let subject = subjectOf[i]
-            let cut = try Segmenter.segments(of: recording, file: path.path, picker: options.picker,
-                                             subjectIndex: Int32(ids.firstIndex(of: subject)!))
+        for (i, source) in sources.enumerated() {
+            let recording: Recording, cut: (segments: [Segment], channels: [Modality: [String]], notes: [String])
+            do {
+                recording = try RecordingReader.read(source.path, rate: source.rate)
+                cut = try Segmenter.segments(of: recording, file: source.path.path, picker: source.picker,
+                                             subjectIndex: Int32(subjectIndex[source.subject]!))
+            } catch let e as ImportError {
+                guard let manifest, let line = source.line else { throw e }
+                throw ImportError(manifest.url, "line \(line): \(e)")
+            }
             try writer.append(cut.segments)
             var flags: [String: Int] = [:]
             for s in cut.segments {
@@ -75,13 +132,28 @@ public enum Importer {
                     for name in s.meta.quality(m).names { flags["\(m.rawValue).\(name)", default: 0] += 1 }
                 }
             }
-            let summary = RecordSummary(path: path.path, record: recording.name, format: recording.format, subject: subject,
+            let summary = RecordSummary(path: source.path.path, record: recording.name, format: recording.format, subject: source.subject,
                                         segments: cut.segments.count, ecgChannels: cut.channels[.ecg] ?? [],
-                                        ppgChannels: cut.channels[.ppg] ?? [], flags: flags, notes: recording.notes + cut.notes)
+                                        ppgChannels: cut.channels[.ppg] ?? [], flags: flags, notes: recording.notes + cut.notes,
+                                        line: source.line)
             records.append(summary)
             progress(i + 1, summary)
         }
+        let labels = (manifest?.labels ?? []).map { column -> Label in
+            var values: [Double?]
+            if column.scope == .subject {
+                values = [Double?](repeating: nil, count: ids.count)
+                for (source, v) in zip(sources, column.values) { values[subjectIndex[source.subject]!] = v }
+            } else {
+                values = []
+                for (record, v) in zip(records, column.values) { values += [Double?](repeating: v, count: record.segments) }
+            }
+            return Label(name: column.name, kind: column.kind, scope: column.scope, classes: column.classes, values: values)
+        }
+        try writer.writeLabels(labels)
         try writer.commit()
-        return Summary(store: out.path, subjects: ids.count, segments: records.reduce(0) { $0 + $1.segments }, records: records)
+        return Summary(store: out.path, subjects: ids.count, segments: records.reduce(0) { $0 + $1.segments }, records: records,
+                       labels: labels.map { LabelSummary(name: $0.name, kind: $0.kind.rawValue, scope: $0.scope.rawValue, classes: $0.classes) },
+                       manifest: manifest?.url.path)
     }
 }

@@ -43,7 +43,7 @@ public enum Segmenter {
             let names = part.channels.map(\.name)
             var picked: [Modality: Channel] = [:]
             for m in Modality.allCases {
-                if let i = try picker.pick(m, among: names, file: file) { picked[m] = part.channels[i] }
+                if let i = try picker.pick(m, in: part.channels, file: file) { picked[m] = part.channels[i] }
             }
             guard !picked.isEmpty else {
                 notes.append("\(part.label): no ECG or PPG channel among \(names.joined(separator: ", ")); skipped")

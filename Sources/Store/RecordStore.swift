@@ -2,7 +2,7 @@ import CHDF5
 import Foundation
 
 /// A paired-record store opened for reading: opening checks the magic and schema version
-/// and reads only the small tables (subjects, root attributes, model list); every signal,
+/// and reads only the small tables (subjects, labels, root attributes, model list); every signal,
 /// metadata or matrix read is a hyperslab of the rows asked for.
 ///
 /// Safe to share between threads: all HDF5 calls are serialised by one lock.
@@ -18,6 +18,8 @@ public final class RecordStore: @unchecked Sendable {
     public let attributes: [String: String]
     /// Models with at least one fingerprint matrix in this store, in name order.
     public let modelIDs: [String]
+    /// The general label table (`/labels`), in name order; empty in a store without one.
+    public let labels: [Label]
     /// The file that was opened: a writer compares it before committing results computed
     /// from this store (`StoreEditor.edit(_:expecting:_:)`).
     public let identity: FileIdentity
@@ -68,6 +70,7 @@ public final class RecordStore: @unchecked Sendable {
         // were never written read as NaN (an absent modality) and cost nothing until asked for.
         for d in columns.all { try StoreValidation.checkStored(d, url: url) }
         subjects = try SubjectTable.read(file)
+        labels = try LabelTable.read(file, subjects: subjects.count, segments: segmentCount)
         let opened = file
         modelIDs = try opened.children(StoreLayout.models).filter { id in
             !(try opened.children(StoreLayout.model(id) + "/fingerprints")).isEmpty

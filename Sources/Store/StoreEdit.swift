@@ -85,7 +85,7 @@ public final class StoreEdit {
     }
 
     /// Removes the group or dataset at `path`; nothing happens when it is absent.
-    /// The store's own datasets (signals, segments, subjects) cannot be removed.
+    /// The store's own datasets (signals, segments, subjects, labels) cannot be removed.
     public func remove(_ path: String) throws {
         try checkWritable(path)
         try reporting { f in
@@ -100,7 +100,7 @@ public final class StoreEdit {
 
     /// Edits may only touch paths outside the core record layout.
     private func checkWritable(_ path: String) throws {
-        let core = ["/signals", "/segments", "/subjects"]
+        let core = ["/signals", "/segments", "/subjects", StoreLayout.labels]
         guard path.hasPrefix("/"), path != "/",
               !core.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) else {
             throw StoreError(url, "\(path) is part of the record layout and cannot be replaced or removed by an edit")

@@ -38,6 +38,11 @@ public enum StoreLayout {
         static let mortality = "/subjects/mortality"      // int8, 0/1 or -1
     }
 
+    /// The general label table: one dataset per label (docs/store.md, "Labels").
+    public static let labels = "/labels"
+    /// The dataset of one label: float64 (numeric) or int32 codes, [S] or [N] by its scope.
+    public static func label(_ name: String) -> String { "/labels/\(name)" }
+
     /// The group holding all models' outputs.
     public static let models = "/models"
     /// The group of one model: attributes (config JSON, checkpoint hash) and its matrices.

@@ -20,6 +20,17 @@ extension StoreSummary {
             lines.append("  \(Self.pad(l.field, 12)) \(Self.lpad(Self.grouped(l.subjects), 8))  \(Self.lpad(Self.grouped(l.segments), 8))  \(classes)")
         }
 
+        if !labelTable.isEmpty {
+            lines.append("")
+            lines.append("label table    kind         scope    subjects  segments  values (segments)")
+            for l in labelTable {
+                let values = l.classes.isEmpty
+                    ? l.min.map { "\(Self.number($0)) – \(Self.number(l.max ?? $0))" } ?? ""
+                    : l.classes.map { "\($0.name) \(Self.grouped($0.segments))" }.joined(separator: " · ")
+                lines.append("  \(Self.pad(l.name, 12)) \(Self.pad(l.kind, 12)) \(Self.pad(l.scope, 8))\(Self.lpad(Self.grouped(l.subjects), 9))  \(Self.lpad(Self.grouped(l.segments), 8))  \(values)")
+            }
+        }
+
         lines.append("")
         let names = QualityFlags.named.map(\.1)
         lines.append("quality       " + (["clean"] + names).map { Self.lpad($0, 8) }.joined(separator: " "))
@@ -58,6 +69,11 @@ extension StoreSummary {
             out.append(c)
         }
         return n < 0 ? "-" + out : out
+    }
+
+    /// A label value as short text: whole numbers without a fraction, others with 4 significant digits.
+    static func number(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(format: "%.4g", x)
     }
 
     /// Segments as hours and minutes of 10-s segments: "2 h 05 min".

@@ -16,13 +16,15 @@ public struct StoreSummary: Sendable, Equatable, Codable {
     public var attributes: [String: String]
     /// One entry per label field, in `LabelSummary.fields` order.
     public var labels: [LabelSummary]
+    /// One entry per label of the general label table (`/labels`), in name order.
+    public var labelTable: [TableLabelSummary]
     /// Per modality ("ecg", "ppg").
     public var quality: [String: QualitySummary]
     /// Every group under /models, in name order (anything else there is ignored).
     public var models: [ModelSummary]
 
     enum CodingKeys: String, CodingKey {
-        case path, format, schemaVersion = "schema_version", segments, subjects, attributes, labels, quality, models
+        case path, format, schemaVersion = "schema_version", segments, subjects, attributes, labels, labelTable, quality, models
     }
 
     /// Coverage of one label field.
@@ -41,6 +43,32 @@ public struct StoreSummary: Sendable, Equatable, Codable {
     public struct ClassCount: Sendable, Equatable, Codable {
         public var name: String
         public var subjects: Int
+    }
+
+    /// Coverage of one label of the general label table.
+    public struct TableLabelSummary: Sendable, Equatable, Codable {
+        public var name: String
+        /// "binary", "categorical" or "numeric".
+        public var kind: String
+        /// "subject" or "record".
+        public var scope: String
+        /// Subjects with a value (record scope: with at least one segment that has one).
+        public var subjects: Int
+        /// Segments with a value (their own, or their subject's).
+        public var segments: Int
+        /// Per class, in code order (zeros included); empty for numeric labels.
+        public var classes: [TableClassCount]
+        /// Smallest and largest value of a numeric label with a value; omitted otherwise.
+        public var min: Double?
+        public var max: Double?
+    }
+
+    /// Subjects and segments with one class of a table label.
+    public struct TableClassCount: Sendable, Equatable, Codable {
+        public var name: String
+        /// Subjects with the class (record scope: on at least one of their segments).
+        public var subjects: Int
+        public var segments: Int
     }
 
     /// Quality flags of one modality over all segments.
@@ -126,6 +154,7 @@ extension StoreSummary {
             }))
         })
         labels = Self.labelSummaries(store.subjects, segmentsPerSubject: perSubject)
+        labelTable = try Self.tableLabelSummaries(store, segmentsPerSubject: perSubject, sliceRows: max(1, sliceRows))
         models = try store.children(StoreLayout.models)
             .filter { store.file.kind(StoreLayout.model($0)) == H5I_GROUP }
             .map { try Self.modelSummary(store, id: $0) }
@@ -157,6 +186,51 @@ extension StoreSummary {
             summary("ppg_class", { $0.ppgClass.map { Int($0.rawValue) } }, classes: PPGClass.names),
             summary("mortality", { flag($0.mortality) }, classes: ["no", "yes"]),
         ]
+    }
+
+    /// Coverage, class counts and ranges of every label of the general label table; the
+    /// subject column is read again in slices for record-scope labels.
+    private static func tableLabelSummaries(_ store: RecordStore, segmentsPerSubject: [Int], sliceRows: Int) throws -> [TableLabelSummary] {
+        var subjectOf: [Int32] = []
+        if store.labels.contains(where: { $0.scope == .record }) {
+            subjectOf.reserveCapacity(store.segmentCount)
+            var start = 0
+            while start < store.segmentCount {
+                let range = start..<min(start + sliceRows, store.segmentCount)
+                subjectOf += try store.subjectIndices(range)
+                start = range.upperBound
+            }
+        }
+        return store.labels.map { label in
+            let classCount = label.kind == .numeric ? 0 : label.classes.count
+            var segments = 0
+            var classSegments = [Int](repeating: 0, count: classCount)
+            var subjectsWith: Set<Int> = []
+            var classSubjects = [Set<Int>](repeating: [], count: classCount)
+            var lo = Double.infinity, hi = -Double.infinity
+            func count(_ v: Double?, subject: Int, weight: Int) {
+                guard let v else { return }
+                segments += weight
+                subjectsWith.insert(subject)
+                lo = Swift.min(lo, v); hi = Swift.max(hi, v)
+                if classCount > 0, v >= 0, Int(v) < classCount {
+                    classSegments[Int(v)] += weight
+                    classSubjects[Int(v)].insert(subject)
+                }
+            }
+            if label.scope == .subject {
+                for (i, v) in label.values.enumerated() { count(v, subject: i, weight: segmentsPerSubject[i]) }
+            } else {
+                for (i, v) in label.values.enumerated() { count(v, subject: Int(subjectOf[i]), weight: 1) }
+            }
+            let numericRange = label.kind == .numeric && lo <= hi
+            return TableLabelSummary(name: label.name, kind: label.kind.rawValue, scope: label.scope.rawValue,
+                                     subjects: subjectsWith.count, segments: segments,
+                                     classes: (0..<classCount).map {
+                                         TableClassCount(name: label.classes[$0], subjects: classSubjects[$0].count, segments: classSegments[$0])
+                                     },
+                                     min: numericRange ? lo : nil, max: numericRange ? hi : nil)
+        }
     }
 
     /// The summary of the model group `id`.

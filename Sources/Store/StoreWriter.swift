@@ -98,6 +98,21 @@ public final class StoreWriter {
         segmentCount += n
     }
 
+    /// Writes the general label table (`/labels`). Call it once, after the last `append`:
+    /// a record-scope label has one value per segment appended.
+    ///
+    /// - Throws: `StoreError` for a name that cannot be a dataset name or is given twice, a
+    ///   value count that is not the subject (or segment) count, a code outside the classes,
+    ///   or a non-finite number.
+    public func writeLabels(_ labels: [Label]) throws {
+        guard let file else { throw StoreError(url, "the writer was already committed or discarded") }
+        do {
+            try LabelTable.write(labels, to: file, subjects: subjectCount, segments: segmentCount)
+        } catch {
+            throw Self.renamed(error, from: temporary, to: url)
+        }
+    }
+
     /// Flushes, closes and renames the temporary file over `url`.
     public func commit() throws {
         guard file != nil else { throw StoreError(url, "the writer was already committed or discarded") }

@@ -13,22 +13,29 @@ extension M2AE {
             picked by name, resampled to 125 Hz and cut into 10-s segments with quality flags \
             (flat, clipped, wrapped, nan-run). A recording with only one modality is imported \
             with the other marked absent. The store is written only when every file imports.
+
+            --manifest cohort.csv lists the recordings instead: a header with path and subject, \
+            optionally ecg, ppg and rate per row (overriding --ecg, --ppg, --rate), and label \
+            columns, stored per subject or per record and shown by m2ae info (docs/import.md).
             """
         )
 
         @Argument(help: "Recordings: WFDB records (.hea or record path), EDF/BDF files, CSV files.")
-        var paths: [String]
+        var paths: [String] = []
+
+        @Option(help: "A cohort manifest (CSV: path, subject, optional ecg, ppg, rate, and label columns) instead of paths.")
+        var manifest: String?
 
         @Option(name: .long, help: "The store to create (replaced atomically if it exists).")
         var out: String
 
-        @Option(help: "Sampling rate in Hz for CSV files without a time column.")
+        @Option(help: "Sampling rate in Hz for CSV files without a time column (10–100000).")
         var rate: Double?
 
-        @Option(help: "The ECG channel's name (default: the first of II, MLII, ECG, EKG, I, V, …).")
+        @Option(help: "The ECG channel's name or 0-based column (default: the first of II, MLII, ECG, EKG, I, V, …).")
         var ecg: String?
 
-        @Option(help: "The PPG channel's name (default: the first of PLETH, PPG, BVP, …).")
+        @Option(help: "The PPG channel's name or 0-based column (default: the first of PLETH, PPG, BVP, …).")
         var ppg: String?
 
         @Option(help: "Subject id for every record (default: each record's name).")
@@ -38,8 +45,12 @@ extension M2AE {
         var json = false
 
         func validate() throws {
-            if let rate, !(rate > 0) { throw ValidationError("--rate must be positive") }
-            if paths.isEmpty { throw ValidationError("give at least one recording") }
+            if let rate, !Segmenter.acceptedRates.contains(rate) {
+                throw ValidationError("--rate must be within \(Int(Segmenter.acceptedRates.lowerBound))–\(Int(Segmenter.acceptedRates.upperBound)) Hz")
+            }
+            if manifest != nil && !paths.isEmpty { throw ValidationError("give recordings or --manifest, not both") }
+            if manifest != nil && subject != nil { throw ValidationError("--subject does not apply to a manifest (it has a subject column)") }
+            if paths.isEmpty && manifest == nil { throw ValidationError("give at least one recording (or --manifest)") }
         }
 
         func run() throws {
@@ -51,17 +62,21 @@ extension M2AE {
             options.attributes = ["generator": "m2ae import",
                                   "command": CommandLine.arguments.dropFirst().joined(separator: " ")]
             noteRemovedLeftovers(of: URL(fileURLWithPath: out))
-            let bar = ProgressBar("import", total: paths.count, unit: "rec")
             let summary: Importer.Summary
             do {
-                summary = try Importer.run(paths: paths.map { URL(fileURLWithPath: $0) },
-                                           out: URL(fileURLWithPath: out), options: options) { _, r in
-                    bar.advance(status: "\(r.record): \(r.segments) seg")
+                let cohort = try manifest.map { try Manifest.read(URL(fileURLWithPath: $0)) }
+                let bar = ProgressBar("import", total: cohort?.entries.count ?? paths.count, unit: "rec")
+                let advance: (Int, Importer.RecordSummary) -> Void = { _, r in bar.advance(status: "\(r.record): \(r.segments) seg") }
+                if let cohort {
+                    summary = try Importer.run(manifest: cohort, out: URL(fileURLWithPath: out), options: options, progress: advance)
+                } else {
+                    summary = try Importer.run(paths: paths.map { URL(fileURLWithPath: $0) },
+                                               out: URL(fileURLWithPath: out), options: options, progress: advance)
                 }
+                bar.finish(status: "\(summary.segments) segments")
             } catch let e as CustomStringConvertible & Error {
                 throw CLIError(e.description)
             }
-            bar.finish(status: "\(summary.segments) segments")
             if json { try printJSON(summary); return }
             print("\(summary.store): \(summary.segments) segments from \(summary.records.count) records, \(summary.subjects) subjects")
             for r in summary.records {
@@ -69,6 +84,10 @@ extension M2AE {
                 print("  \(r.record) [\(r.format)] ECG \(r.ecgChannels.joined(separator: "/").isEmpty ? "absent" : r.ecgChannels.joined(separator: "/")) · PPG \(r.ppgChannels.isEmpty ? "absent" : r.ppgChannels.joined(separator: "/")) · \(r.segments) segments" + (flags.isEmpty ? "" : " · flags: \(flags)"))
                 for n in r.notes.prefix(3) { print("    note: \(n)") }
                 if r.notes.count > 3 { print("    … \(r.notes.count - 3) more notes") }
+            }
+            for l in summary.labels {
+                let classes = l.classes.isEmpty ? "" : ": " + l.classes.joined(separator: ", ")
+                print("  label \(l.name) [\(l.kind), per \(l.scope)]\(classes)")
             }
         }
     }

@@ -188,6 +188,19 @@ struct BadInputTests {
         let good = folder.appendingPathComponent("good.csv")
         try CommandRunTests.writeCSV(good)
         try expectFailure(["import", good.path, ragged.path, "--out", out], in: folder, mentions: [ragged.path])
+
+        // Manifests: a missing file, no path column, a bad rate, a recording that fails.
+        let manifest = folder.appendingPathComponent("cohort.csv")
+        let manifests: [(String, [String])] = [
+            ("path,subject\ngood.csv,s1\nmissing.csv,s2\n", ["line 3", missing, "no such file"]),
+            ("file,subject\ngood.csv,s1\n", ["no 'path' column"]),
+            ("path,subject,rate\ngood.csv,s1,1e9\n", ["line 2", "rate 1e9 Hz is outside"]),
+            ("path,subject\ngood.csv,s1\nragged.csv,s2\n", ["line 3", ragged.path, "line 3"]),
+        ]
+        for (text, mentions) in manifests {
+            try Data(text.utf8).write(to: manifest)
+            try expectFailure(["import", "--manifest", manifest.path, "--out", out], in: folder, mentions: [manifest.path] + mentions)
+        }
     }
 
     @Test("a full disk during synth and embed: one line saying so, no crash, no temporary file left")
@@ -245,6 +258,9 @@ struct BadInputTests {
             (["synth", "--subjects", "0", "--out", "x.h5"], ["--subjects", "got 0"]),
             (["reconstruct", c.store.path, "--model", c.model.path, "--from", "ppg"], ["--segment", "--all"]),
             (["info"], ["<store>"]),
+            (["import", "a.csv", "--manifest", "m.csv", "--out", "x.h5"], ["--manifest", "not both"]),
+            (["import", "--manifest", "m.csv", "--subject", "s", "--out", "x.h5"], ["--subject"]),
+            (["import", "a.csv", "--rate", "1e-7", "--out", "x.h5"], ["--rate", "10–100000 Hz"]),
         ]
         for (arguments, mentions) in cases {
             let before = listing(folder)

@@ -116,6 +116,36 @@ struct CommandRunTests {
         #expect(lines.last.map { $0.split(separator: ",").count } == 3, "time, II, PLETH: \(rows)")
     }
 
+    /// A manifest with relative paths, two recordings of one subject and label columns: the
+    /// import's JSON and `m2ae info` (JSON and text) show the labels.
+    @Test func importManifestAndInfoLabels() throws {
+        let folder = try TestSupport.temporaryFolder("m2ae-cli-manifest")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rec"), withIntermediateDirectories: true)
+        try Self.writeCSV(folder.appendingPathComponent("rec/a1.csv"))
+        try Self.writeCSV(folder.appendingPathComponent("rec/a2.csv"))
+        try Self.writeCSV(folder.appendingPathComponent("rec/b1.csv"))
+        let manifest = folder.appendingPathComponent("cohort.csv"), out = folder.appendingPathComponent("cohort.h5")
+        try Data("path,subject,age,task\nrec/a1.csv,a,70,rest\nrec/a2.csv,a,70,walk\nrec/b1.csv,b,,rest\n".utf8).write(to: manifest)
+
+        let json = try checkJSON(try m2ae(["import", "--manifest", manifest.path, "--out", out.path, "--json"]), "m2ae import PATH... --out STORE --json")
+        #expect(json["subjects"] as? Int == 2 && json["segments"] as? Int == 9 && json["manifest"] as? String == manifest.path)
+        #expect((json["records"] as? [[String: Any]])?.map { $0["line"] as? Int } == [2, 3, 4])
+        let labels = try #require(json["labels"] as? [[String: Any]])
+        #expect(labels.map { $0["name"] as? String } == ["age", "task"] && labels.map { $0["scope"] as? String } == ["subject", "record"])
+        #expect(listing(folder) == ["cohort.csv", "cohort.h5", "rec", "rec/a1.csv", "rec/a2.csv", "rec/b1.csv"], "\(listing(folder))")
+
+        let info = try checkJSON(try m2ae(["info", out.path, "--json"]), "m2ae info STORE --json")
+        let table = try #require(info["labelTable"] as? [[String: Any]])
+        #expect(table.map { $0["name"] as? String } == ["age", "task"])
+        #expect(table[0]["kind"] as? String == "numeric" && table[0]["segments"] as? Int == 6 && table[0]["min"] as? Double == 70)
+        #expect((table[1]["classes"] as? [[String: Any]])?.map { $0["segments"] as? Int } == [6, 3])
+        let text = try m2ae(["info", out.path])
+        #expect(text.stdout.contains("  task         binary       record          2         9  rest 6 · walk 3"), "\(text)")
+        let imported = try m2ae(["import", "--manifest", manifest.path, "--out", out.path])
+        #expect(imported.stdout.contains("label task [binary, per record]: rest, walk"), "\(imported)")
+    }
+
     @Test("import and read of real WFDB records", .enabled(if: TestSupport.realDataFolder != nil,
                                                            "../shared/data/real is absent: no real recordings to import"))
     func importRealWFDB() throws {

@@ -68,7 +68,7 @@ import TestSupport
         let s = try StoreSummary(store(url))
         let data = try JSONEncoder().encode(s)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(Set(object.keys) == ["path", "format", "schema_version", "segments", "subjects", "attributes", "labels", "quality", "models"])
+        #expect(Set(object.keys) == ["path", "format", "schema_version", "segments", "subjects", "attributes", "labels", "labelTable", "quality", "models"])
         let models = try #require(object["models"] as? [[String: Any]])
         #expect(models[0]["dim"] is NSNull)
         #expect(models[1]["dim"] as? Int == 16)
