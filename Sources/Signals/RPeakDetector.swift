@@ -21,6 +21,10 @@ public enum RPeakDetector {
     public static let searchBackFactor = 1.66
     /// Half-width (seconds) of the window where the R-peak is placed around a candidate.
     public static let locateSeconds = 0.08
+    /// Intervals shorter than this fraction of the median interval are short (extra beats).
+    public static let shortIntervalFraction = 0.7
+    /// An extra beat has less than this fraction of its larger neighbour's integrated energy.
+    public static let extraEnergyRatio = 0.7
 
     // MARK: - API
 
@@ -52,6 +56,7 @@ public enum RPeakDetector {
         var candidates = pickPeaks(mwi, threshold: threshold, refractory: refractory, range: 0..<mwi.count)
         candidates = searchBack(candidates, mwi, threshold: threshold, refractory: refractory)
         let clean = Filters.filtfilt(cleanBand(rate: rate), x)
+        candidates = droppingExtraBeats(candidates, mwi: mwi)
         return (locate(candidates, in: clean, halfWidth: max(1, Int(locateSeconds * rate)), refractory: refractory), clean)
     }
 
@@ -150,6 +155,29 @@ public enum RPeakDetector {
         }
         out.append(peaks[peaks.count - 1])
         return out
+    }
+
+    /// Drops extra detections: a candidate with less than ``extraEnergyRatio`` of the larger
+    /// of its neighbours' integrated energy, where both intervals around it are shorter than
+    /// ``shortIntervalFraction`` of the median interval while the interval without it is within
+    /// ``shortIntervalFraction`` of the median on either side. A tall T wave, or the smooth
+    /// wave beside a QRS destroyed by wrap-around, then no longer doubles the rate; a premature
+    /// beat (long pause after it) and irregular rhythms (similar energy beat to beat) keep theirs.
+    static func droppingExtraBeats(_ candidates: [Int], mwi: [Double]) -> [Int] {
+        guard candidates.count >= 4 else { return candidates }
+        let median = SignalMath.median(zip(candidates.dropFirst(), candidates).map { Double($0 - $1) })
+        let short = shortIntervalFraction * median
+        let usual = (2 - 1 / shortIntervalFraction) * median...(1 / shortIntervalFraction) * median
+        var kept = [candidates[0]]
+        for k in 1..<(candidates.count - 1) {
+            let previous = kept[kept.count - 1], c = candidates[k], next = candidates[k + 1]
+            let extra = Double(c - previous) < short && Double(next - c) < short
+                && usual.contains(Double(next - previous))
+                && mwi[c] < extraEnergyRatio * max(mwi[previous], mwi[next])
+            if !extra { kept.append(c) }
+        }
+        kept.append(candidates[candidates.count - 1])
+        return kept
     }
 
     /// Moves each candidate to the ECG extreme of the recording's dominant polarity.

@@ -77,7 +77,32 @@ struct RecordingScore {
     @Test func report() throws {
         guard let scores = try load() else { return }
         for s in scores { print(s.line) }
+        if let v = scores.first(where: { $0.recording.name == "v102s" }) {
+            print("v102s HR per window", v.heartRate.map { $0.map { Int($0) } ?? -1 }, "PR", v.pulseRate.map { $0.map { Int($0) } ?? -1 })
+        }
         let all = scores.map(\.rPeaks).reduce(BeatAgreement(), +)
         print("all: R \(all.matched)/\(all.reference) matched (\(all.matchedShare)), extra \(all.extra)/\(all.found)")
+    }
+}
+
+extension NeuroKitAgreementTests {
+    @Test func dumpWindow() throws {
+        guard let spec = ProcessInfo.processInfo.environment["M2AE_DUMP"], let scores = try load() else { return }
+        let parts = spec.split(separator: ":")
+        let s = scores.first { $0.recording.name == parts[0] }!
+        let k = Int(parts[1])!
+        print("ours", RPeakDetector.detect(s.recording.ecg[k], rate: 125))
+        print("nk  ", s.recording.nkECG[k])
+        let x = s.recording.ecg[k].map(Double.init), rate = 125.0
+        let band = Filters.filtfilt(Filters.butterworth(rate: rate, low: 5, high: 15, order: 2), x)
+        let mwi = SignalMath.movingAverage(SignalMath.derivative(band).map { $0 * $0 }, width: 18)
+        let th = RPeakDetector.localThreshold(mwi, rate: rate)
+        let c = RPeakDetector.pickPeaks(mwi, threshold: th, refractory: 25, range: 0..<mwi.count)
+        print("cand", c, c.map { mwi[$0] / th[$0] })
+        let sb = RPeakDetector.searchBack(c, mwi, threshold: th, refractory: 25)
+        print("sb", sb)
+        
+        print("flags", s.ecgFlags[k].names, s.ppgFlags[k].names)
+        try SignalFixtures.write(s.recording.ecg[k], to: URL(fileURLWithPath: "/tmp/sr_win.f32"))
     }
 }
