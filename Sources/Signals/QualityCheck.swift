@@ -54,6 +54,10 @@ public enum QualityCheck {
     public static let minimumNoiseSeconds = 4.0
     /// Detected beats per minute outside this range set `.noisy` (asystole included).
     public static let plausibleBeatsPerMinute = 20.0...250.0
+    /// A beat interval longer than this many median intervals sets `.noisy` (beats missed).
+    public static let maximumGapIntervals = 2.5
+    /// An ECG excursion (0.5–40 Hz) beyond this many median R-peak heights sets `.noisy`.
+    public static let maximumExcursion = 3.0
     /// A median beat-to-median-beat correlation below this sets `.noisy` (ECG: ±0.1 s around
     /// R; PPG: 0.05 s before to 0.3 s after the foot).
     public static let minimumBeatCorrelation = 0.6
@@ -234,8 +238,9 @@ public enum QualityCheck {
         return false
     }
 
-    /// Beats cannot be found reliably: too few or too many for a heart, too much power above
-    /// the band, or beats too unlike each other.
+    /// Beats cannot be found reliably: too few or too many for a heart, a stretch where they
+    /// were missed, an ECG excursion far beyond the R peaks, too much power above the band, or
+    /// beats too unlike each other.
     static func isNoisy(_ x: [Float], rate: Double, modality: Modality) -> Bool {
         guard SignalMath.isValidRate(rate) else { return false }
         let seconds = Double(x.count) / rate
@@ -256,6 +261,14 @@ public enum QualityCheck {
         }
         let bpm = 60 * Double(beats.count) / seconds
         guard plausibleBeatsPerMinute.contains(bpm) else { return true }
+        // Beats missed over a stretch: an artefact hid them from the detector.
+        let intervals = zip(beats.dropFirst(), beats).map { Double($0 - $1) }
+        if let longest = intervals.max(), longest > maximumGapIntervals * SignalMath.median(intervals) { return true }
+        // One excursion dwarfing the R peaks (a movement artefact, a device glitch).
+        if modality == .ecg {
+            let height = SignalMath.median(beats.map { abs(f[$0]) })
+            if f.contains(where: { abs($0) > maximumExcursion * height }) { return true }
+        }
         let high = min(Preprocessing.band(for: modality).high, 0.45 * rate)
         // Broadband noise: more power above the band than a fraction of the power in it.
         let above = Filters.filtfilt(Filters.butterworth(rate: rate, low: high, high: rate, order: 2), filled)

@@ -2,15 +2,19 @@ import Foundation
 
 /// R-peak detection in the Pan–Tompkins style, robust to polarity and baseline wander.
 ///
-/// Steps: NaNs bridged; 5–15 Hz zero-phase band-pass (QRS energy); derivative, squared, moving
-/// integration over 150 ms; candidate peaks where the integrated signal has a local maximum
-/// above ``thresholdFraction`` of its 98th percentile in a ±5 s window (adaptive to amplitude
-/// changes); a refractory period of ``refractorySeconds`` keeps the larger of two close
+/// Steps: NaNs bridged; 5–30 Hz zero-phase band-pass (QRS energy; ``qrsHigh``, below
+/// 0.45·rate); derivative, squared, moving integration over 150 ms; candidate peaks where the
+/// integrated signal has a local maximum above ``thresholdFraction`` of its 98th percentile in
+/// a ±5 s window (adaptive to amplitude changes); a refractory period of ``refractorySeconds`` keeps the larger of two close
 /// candidates; gaps longer than ``searchBackFactor`` × the median RR are searched again at half
 /// the threshold. Each R-peak is then placed on the extreme of the 0.5–40 Hz band-passed ECG
 /// within ±``locateSeconds``, with one polarity (up or down) chosen for the whole recording by
 /// the larger median QRS excursion, so inverted leads work as well as upright ones.
 public enum RPeakDetector {
+    /// Upper edge of the QRS-energy band, Hz. Pan and Tompkins' 15 Hz misses a QRS complex
+    /// whose energy sits higher (v102s's lead II, wrapped inside the QRS and resampled to
+    /// 125 Hz, then doubles the rate on the P and T waves); 30 Hz finds it.
+    public static let qrsHigh = 30.0
     /// Moving-integration window (seconds).
     public static let integrationSeconds = 0.15
     /// Candidate threshold as a fraction of the local 98th percentile of the integrated signal.
@@ -21,10 +25,6 @@ public enum RPeakDetector {
     public static let searchBackFactor = 1.66
     /// Half-width (seconds) of the window where the R-peak is placed around a candidate.
     public static let locateSeconds = 0.08
-    /// Intervals shorter than this fraction of the median interval are short (extra beats).
-    public static let shortIntervalFraction = 0.7
-    /// An extra beat has less than this fraction of its larger neighbour's integrated energy.
-    public static let extraEnergyRatio = 0.7
 
     // MARK: - API
 
@@ -45,7 +45,7 @@ public enum RPeakDetector {
     /// placed on (empty when no peak search ran), which the quality check's noise rule reuses.
     static func detect(filled x: [Double], rate: Double) -> (peaks: [Int], clean: [Double]) {
         guard SignalMath.isValidRate(rate), x.count > Int(rate) else { return ([], []) }
-        let qrsBand = Filters.butterworth(rate: rate, low: 5, high: min(15, 0.45 * rate), order: 2)
+        let qrsBand = Filters.butterworth(rate: rate, low: 5, high: min(qrsHigh, 0.45 * rate), order: 2)
         let band = Filters.filtfilt(qrsBand, x)
         guard !SignalMath.isFlat(band, reference: x) else { return ([], []) }
         let energy = SignalMath.derivative(band).map { $0 * $0 }
@@ -56,7 +56,6 @@ public enum RPeakDetector {
         var candidates = pickPeaks(mwi, threshold: threshold, refractory: refractory, range: 0..<mwi.count)
         candidates = searchBack(candidates, mwi, threshold: threshold, refractory: refractory)
         let clean = Filters.filtfilt(cleanBand(rate: rate), x)
-        candidates = droppingExtraBeats(candidates, mwi: mwi)
         return (locate(candidates, in: clean, halfWidth: max(1, Int(locateSeconds * rate)), refractory: refractory), clean)
     }
 
@@ -155,29 +154,6 @@ public enum RPeakDetector {
         }
         out.append(peaks[peaks.count - 1])
         return out
-    }
-
-    /// Drops extra detections: a candidate with less than ``extraEnergyRatio`` of the larger
-    /// of its neighbours' integrated energy, where both intervals around it are shorter than
-    /// ``shortIntervalFraction`` of the median interval while the interval without it is within
-    /// ``shortIntervalFraction`` of the median on either side. A tall T wave, or the smooth
-    /// wave beside a QRS destroyed by wrap-around, then no longer doubles the rate; a premature
-    /// beat (long pause after it) and irregular rhythms (similar energy beat to beat) keep theirs.
-    static func droppingExtraBeats(_ candidates: [Int], mwi: [Double]) -> [Int] {
-        guard candidates.count >= 4 else { return candidates }
-        let median = SignalMath.median(zip(candidates.dropFirst(), candidates).map { Double($0 - $1) })
-        let short = shortIntervalFraction * median
-        let usual = (2 - 1 / shortIntervalFraction) * median...(1 / shortIntervalFraction) * median
-        var kept = [candidates[0]]
-        for k in 1..<(candidates.count - 1) {
-            let previous = kept[kept.count - 1], c = candidates[k], next = candidates[k + 1]
-            let extra = Double(c - previous) < short && Double(next - c) < short
-                && usual.contains(Double(next - previous))
-                && mwi[c] < extraEnergyRatio * max(mwi[previous], mwi[next])
-            if !extra { kept.append(c) }
-        }
-        kept.append(candidates[candidates.count - 1])
-        return kept
     }
 
     /// Moves each candidate to the ECG extreme of the recording's dominant polarity.

@@ -122,5 +122,27 @@ struct RecordingScore {
         print("heart rate within 5 bpm of pulse rate in \(agreeing) of \(compared) recordings")
         #expect(Double(agreeing) >= 0.9 * Double(compared))
     }
-}
 
+    /// v102s's lead II wraps inside every QRS complex; resampled to 125 Hz (as stored) its
+    /// heart rate once read 170–240 bpm on the P and T waves. Every window now reads within
+    /// 10 bpm of the pulse rate from the (unwrapped) PLETH.
+    @Test func v102sHasNoDoubledBeats() throws {
+        guard let scores = try load() else { return }
+        let v102s = try #require(scores.first { $0.recording.name == "v102s" })
+        for (k, (h, p)) in zip(v102s.heartRate, v102s.pulseRate).enumerated() {
+            let heart = try #require(h), pulse = try #require(p)
+            #expect(abs(heart - pulse) <= 10, "window \(k): heart \(heart), pulse \(pulse) bpm")
+        }
+        print("v102s heart rate per window:", v102s.heartRate.map { Int($0!.rounded()) })
+    }
+
+    /// PPG systolic peaks within 100 ms of NeuroKit2's on at least 95 % of its pulses over all
+    /// clean PPG windows (the two methods place the peak differently on a rounded pulse).
+    @Test func pulsePeaksAgreeWithNeuroKit() throws {
+        guard let scores = try load() else { return }
+        let all = scores.map(\.pulses).reduce(BeatAgreement(), +)
+        print("all clean PPG windows: \(all.matched) of \(all.reference) NeuroKit2 pulses matched (\(all.matchedShare)), \(all.extra) of \(all.found) of ours unmatched")
+        #expect(all.matchedShare >= 0.95)
+        #expect(all.extraShare <= 0.06)
+    }
+}
