@@ -163,18 +163,19 @@ public enum QualityCheck {
             || (railHi && abs(hi - m) >= clipDistance * (hi - lo))
     }
 
-    /// Rare jumps of nearly the full range, of both signs, in an otherwise smooth signal, where
-    /// each jump continues the signal's slope once the range is added back, and the signal comes
-    /// back across the rail soon after it left.
+    /// Rare jumps of nearly the full range in an otherwise smooth signal: of both signs, each
+    /// continuing the signal's slope once the range is added back, the signal coming back across
+    /// the rail soon after it left (`returningWraps`); or wrapping several times within a few
+    /// samples (`hasWrapBursts`).
     ///
     /// Continuing the slope: the samples on both sides move the same way as the unwrapped jump
     /// (`step ∓ span`, the span taken as the range plus the smaller neighbouring step), by a
-    /// similar amount. A one-sample R spike of a sharp QRS at a low rate
-    /// jumps by most of the range too, but up then straight back down, so its unwrapped step
-    /// points against a neighbour. Coming back: a wrapped signal is beyond the rail only for part
-    /// of a beat, so nearly every jump has one of the other sign within ``wrapReturnSeconds``;
-    /// the QRS complexes of a lead whose R peaks fall straight to the baseline give jumps of one
-    /// sign only, beat after beat.
+    /// similar amount. A one-sample R spike of a sharp QRS at a low rate jumps by most of the
+    /// range too, but up then straight back down, so its unwrapped step points against a
+    /// neighbour. Coming back: a wrapped signal is beyond the rail only for part of a beat, so
+    /// nearly every jump has one of the other sign within ``wrapReturnSeconds``; the QRS
+    /// complexes of a lead whose R peaks fall straight to the baseline give jumps of one sign
+    /// only, beat after beat.
     ///
     /// - Parameter scratch: any array, reused for the steps (its contents are replaced).
     static func isWrapped(_ x: [Float], range: Double, rate: Double, scratch steps: inout [Double]) -> Bool {
