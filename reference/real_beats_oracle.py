@@ -14,8 +14,7 @@ Writes, per recording NAME:
   OUT_DIR/NAME.ecg.f32, OUT_DIR/NAME.ppg.f32   samples as read, at their own rate, float32 LE
   OUT_DIR/NAME.json   {"ecg_rate", "ppg_rate", "ecg_period", "ppg_period" (ADC span for
                        wrap-around, 0 when unknown), "window_seconds", "windows",
-                       "ecg_peaks", "ppg_peaks" (per window: 125-Hz sample indices inside it),
-                       "nk_hr_ecg", "nk_hr_ppg" (per window: 60 / median interval, or null)}
+                       "ecg_peaks", "ppg_peaks" (per window: 125-Hz sample indices inside it)}
 and OUT_DIR/index.json, the list of names in order.
 Only the recordings named are written when names are given (e.g. "v102s", "ncku/125_").
 """
@@ -106,12 +105,6 @@ def peaks(x, kind):
         return []
 
 
-def rate_of(p):
-    if len(p) < 2:
-        return None
-    return float(60 / np.median(np.diff(p) / RATE))
-
-
 def main(argv):
     data, out = argv[1], argv[2]
     wanted = argv[3:]
@@ -129,14 +122,12 @@ def main(argv):
         n = int(round(seconds * RATE))
         rec = {"ecg_rate": ecg_rate, "ppg_rate": ppg_rate, "ecg_period": ecg_period, "ppg_period": ppg_period,
                "window_seconds": seconds, "windows": windows,
-               "ecg_peaks": [], "ppg_peaks": [], "nk_hr_ecg": [], "nk_hr_ppg": []}
+               "ecg_peaks": [], "ppg_peaks": []}
         for k in range(windows):
             e = peaks(e125[k * n:(k + 1) * n], "ecg")
             p = peaks(p125[k * n:(k + 1) * n], "ppg")
             rec["ecg_peaks"].append(e)
             rec["ppg_peaks"].append(p)
-            rec["nk_hr_ecg"].append(rate_of(e))
-            rec["nk_hr_ppg"].append(rate_of(p))
         base = os.path.join(out, name.replace("/", "_"))
         np.asarray(ecg, dtype="<f4").tofile(base + ".ecg.f32")
         np.asarray(ppg, dtype="<f4").tofile(base + ".ppg.f32")
