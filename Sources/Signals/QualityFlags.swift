@@ -8,7 +8,8 @@ public struct QualityFlags: OptionSet, Sendable, Hashable, Codable {
 
     /// The modality is not present in this segment at all (single-modality record).
     public static let absent = QualityFlags(rawValue: 1 << 0)
-    /// Too little variation: a flat line or a disconnected lead.
+    /// Too little variation: a flat line, a disconnected lead, or a waveform stored with so
+    /// coarse a gain that only a few distinct values remain.
     public static let flat = QualityFlags(rawValue: 1 << 1)
     /// A sizeable share of samples sit at the signal's extreme values (saturated ADC).
     public static let clipped = QualityFlags(rawValue: 1 << 2)

@@ -2,15 +2,19 @@ import Foundation
 
 /// R-peak detection in the Pan–Tompkins style, robust to polarity and baseline wander.
 ///
-/// Steps: NaNs bridged; 5–15 Hz zero-phase band-pass (QRS energy); derivative, squared, moving
-/// integration over 150 ms; candidate peaks where the integrated signal has a local maximum
-/// above ``thresholdFraction`` of its 98th percentile in a ±5 s window (adaptive to amplitude
-/// changes); a refractory period of ``refractorySeconds`` keeps the larger of two close
+/// Steps: NaNs bridged; 5–30 Hz zero-phase band-pass (QRS energy; ``qrsHigh``, below
+/// 0.45·rate); derivative, squared, moving integration over 150 ms; candidate peaks where the
+/// integrated signal has a local maximum above ``thresholdFraction`` of its 98th percentile in
+/// a ±5 s window (adaptive to amplitude changes); a refractory period of ``refractorySeconds`` keeps the larger of two close
 /// candidates; gaps longer than ``searchBackFactor`` × the median RR are searched again at half
 /// the threshold. Each R-peak is then placed on the extreme of the 0.5–40 Hz band-passed ECG
 /// within ±``locateSeconds``, with one polarity (up or down) chosen for the whole recording by
 /// the larger median QRS excursion, so inverted leads work as well as upright ones.
 public enum RPeakDetector {
+    /// Upper edge of the QRS-energy band, Hz. Pan and Tompkins' 15 Hz misses a QRS complex
+    /// whose energy sits higher (v102s's lead II, wrapped inside the QRS and resampled to
+    /// 125 Hz, then doubles the rate on the P and T waves); 30 Hz finds it.
+    public static let qrsHigh = 30.0
     /// Moving-integration window (seconds).
     public static let integrationSeconds = 0.15
     /// Candidate threshold as a fraction of the local 98th percentile of the integrated signal.
@@ -41,7 +45,7 @@ public enum RPeakDetector {
     /// placed on (empty when no peak search ran), which the quality check's noise rule reuses.
     static func detect(filled x: [Double], rate: Double) -> (peaks: [Int], clean: [Double]) {
         guard SignalMath.isValidRate(rate), x.count > Int(rate) else { return ([], []) }
-        let qrsBand = Filters.butterworth(rate: rate, low: 5, high: min(15, 0.45 * rate), order: 2)
+        let qrsBand = Filters.butterworth(rate: rate, low: 5, high: min(qrsHigh, 0.45 * rate), order: 2)
         let band = Filters.filtfilt(qrsBand, x)
         guard !SignalMath.isFlat(band, reference: x) else { return ([], []) }
         let energy = SignalMath.derivative(band).map { $0 * $0 }

@@ -41,6 +41,14 @@ extension StoreSummary {
         }
 
         lines.append("")
+        lines.append("rates         segments  median  (clean 10-s segments)")
+        let bpm = { (v: Double?) in v.map { String(format: "%.1f", $0) } ?? "-" }
+        lines.append("  heart (ECG) \(Self.lpad(Self.grouped(rates.ecgSegments), 9))  \(Self.lpad(bpm(rates.medianHeartRate), 6))  bpm")
+        lines.append("  pulse (PPG) \(Self.lpad(Self.grouped(rates.ppgSegments), 9))  \(Self.lpad(bpm(rates.medianPulseRate), 6))  bpm")
+        let over = Int(RateSummary.disagreementBPM)
+        lines.append("  apart > \(over) bpm: \(Self.grouped(rates.disagreeingSegments)) of \(Self.grouped(rates.pairedSegments)) segments with both")
+
+        lines.append("")
         if models.isEmpty {
             lines.append("models        none (run `m2ae embed`)")
         } else {

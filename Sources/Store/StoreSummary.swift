@@ -2,8 +2,9 @@ import CHDF5
 import Foundation
 
 /// What `m2ae info` reports about a store: counts, label coverage and class counts, the
-/// quality-flag summary and the models embedded. Computed by reading the metadata columns
-/// in slices (never the signals); encodes to the `m2ae info --json` schema (docs/json.md).
+/// quality-flag summary, heart rate beside pulse rate, and the models embedded. Computed by
+/// reading the store in slices (metadata columns, then the signals of the clean segments);
+/// encodes to the `m2ae info --json` schema (docs/json.md).
 public struct StoreSummary: Sendable, Equatable, Codable {
     /// The store's path.
     public var path: String
@@ -20,11 +21,13 @@ public struct StoreSummary: Sendable, Equatable, Codable {
     public var labelTable: [TableLabelSummary]
     /// Per modality ("ecg", "ppg").
     public var quality: [String: QualitySummary]
+    /// Heart rate from the ECG beside pulse rate from the PPG, over the clean segments.
+    public var rates: RateSummary
     /// Every group under /models, in name order (anything else there is ignored).
     public var models: [ModelSummary]
 
     enum CodingKeys: String, CodingKey {
-        case path, format, schemaVersion = "schema_version", segments, subjects, attributes, labels, labelTable, quality, models
+        case path, format, schemaVersion = "schema_version", segments, subjects, attributes, labels, labelTable, quality, rates, models
     }
 
     /// Coverage of one label field.
@@ -123,8 +126,9 @@ extension StoreSummary {
     /// The label fields in report order.
     public static let labelFields = ["age", "sex", "sbp", "dbp", "hypertension", "ecg_class", "ppg_class", "mortality"]
 
-    /// Summarises `store`, reading its metadata columns `sliceRows` rows at a time.
-    public init(_ store: RecordStore, sliceRows: Int = 65_536) throws {
+    /// Summarises `store`, reading its metadata columns `sliceRows` rows at a time and its
+    /// signals `signalRows` segments at a time.
+    public init(_ store: RecordStore, sliceRows: Int = 65_536, signalRows: Int = 512) throws {
         path = store.url.path
         format = StoreLayout.format
         schemaVersion = Int(StoreLayout.schemaVersion)
@@ -155,6 +159,7 @@ extension StoreSummary {
         })
         labels = Self.labelSummaries(store.subjects, segmentsPerSubject: perSubject)
         labelTable = try Self.tableLabelSummaries(store, segmentsPerSubject: perSubject, sliceRows: max(1, sliceRows))
+        rates = try Self.rateSummary(store, sliceRows: signalRows)
         models = try store.children(StoreLayout.models)
             .filter { store.file.kind(StoreLayout.model($0)) == H5I_GROUP }
             .map { try Self.modelSummary(store, id: $0) }

@@ -47,6 +47,51 @@ import Testing
         #expect(!flags.contains(.noisy))
     }
 
+    @Test func sharpQRSAtLowRatesIsNotWrapped() {
+        // At 50 Hz a 40-ms QRS is a one-sample spike: a jump of most of the range up and
+        // straight back down, at every beat (the NCKU leads).
+        var spikes = SyntheticBeats()
+        spikes.rate = 50
+        spikes.qrs = 0.04
+        #expect(QualityCheck.assess(spikes.ecg(), rate: 50, modality: .ecg) == [])
+        // An R that rises over two samples and falls straight to a rising baseline: jumps of
+        // one sign only, beat after beat, that never come back.
+        var x = [Float](repeating: 0, count: 500)
+        for b in stride(from: 20, to: 480, by: 40) {
+            x[b - 1] = 0.45; x[b] = 0.95; x[b + 1] = 0.02
+            for j in 2..<12 { x[b + j] = 0.02 + 0.01 * Float(j) }
+        }
+        #expect(!QualityCheck.assess(x, rate: 50, modality: .ecg).contains(.wrapped))
+    }
+
+    @Test func qrsWrappingSeveralTimesWithinAFewSamplesIsWrapped() {
+        // v102s's lead II at 250 Hz: a QRS taller than the ADC span runs through it twice up
+        // and twice down within 60 ms (values in units of the range, copied from one beat).
+        let qrs: [Float] = [0.43, 0.51, 0.67, 0.91, 0.18, 0.53, 0.92, 0.25, 0.4, 0.26, 0.88, 0.36, 0.88, 0.52, 0.33, 0.3, 0.34, 0.4]
+        var x = (0..<2500).map { Float(0.42 + 0.02 * sin(Double($0) / 40)) }
+        for b in stride(from: 100, to: 2400, by: 145) { x.replaceSubrange(b..<(b + qrs.count), with: qrs) }
+        #expect(QualityCheck.assess(x, rate: 250, modality: .ecg).contains(.wrapped))
+    }
+
+    @Test func coarselyQuantisedSignalIsFlat() {
+        // TestICU's ECG and PPG: millivolts stored with a gain of 1, so only −1, 0 and 1 remain.
+        let coarse = beats.ecg().map { ($0 * 1.5 - 0.3).rounded() }
+        #expect(Set(coarse).count <= 3)
+        #expect(QualityCheck.assess(coarse, rate: 125, modality: .ecg) == .flat)
+        #expect(QualityCheck.assess(beats.ppg().map { ($0 * 1.5).rounded() }, rate: 125, modality: .ppg) == .flat)
+    }
+
+    @Test func artefactDwarfingTheBeatsIsNoisy() {
+        // The NCKU device's glitch: a ramp to 12 times the R height over 0.4 s, then a drop.
+        var ecg = beats.ecg()
+        for (j, i) in (600..<650).enumerated() { ecg[i] += 12 * Float(j) / 50 }
+        #expect(QualityCheck.assess(ecg, rate: 125, modality: .ecg).contains(.noisy))
+        // A lead that loses its beats for 3 s (a tenth of the amplitude) has missed beats.
+        var faded = beats.ecg()
+        for i in 400..<775 { faded[i] *= 0.05 }
+        #expect(QualityCheck.assess(faded, rate: 125, modality: .ecg).contains(.noisy))
+    }
+
     @Test func noiseWithoutBeatsIsNoisy() {
         var rng = UInt64(9)
         let noise: [Float] = (0..<1250).map { _ in

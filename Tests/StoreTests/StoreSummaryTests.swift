@@ -68,12 +68,16 @@ import TestSupport
         let s = try StoreSummary(store(url))
         let data = try JSONEncoder().encode(s)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(Set(object.keys) == ["path", "format", "schema_version", "segments", "subjects", "attributes", "labels", "labelTable", "quality", "models"])
+        #expect(Set(object.keys) == ["path", "format", "schema_version", "segments", "subjects", "attributes", "labels", "labelTable", "quality", "rates", "models"])
         let models = try #require(object["models"] as? [[String: Any]])
         #expect(models[0]["dim"] is NSNull)
         #expect(models[1]["dim"] as? Int == 16)
         let quality = try #require(object["quality"] as? [String: [String: Any]])
         #expect(Set(quality.keys) == ["ecg", "ppg"])
+        let rates = try #require(object["rates"] as? [String: Any])
+        #expect(Set(rates.keys) == ["ecg_segments", "median_heart_rate_bpm", "ppg_segments", "median_pulse_rate_bpm",
+                                    "paired_segments", "disagreeing_segments"])
+        #expect(rates["paired_segments"] is Int)
         #expect(try JSONDecoder().decode(StoreSummary.self, from: data) == s)
     }
 
@@ -90,6 +94,54 @@ import TestSupport
         #expect(lines.contains("  m1  dim 16  fingerprints ecg+ppg, ppg  projections pca, umap"))
         #expect(lines.contains("    knn/indices 70×10"))
         #expect(lines.allSatisfy { !$0.hasSuffix(" ") })
+    }
+
+    /// Segment `i` beats at 60 + 4·i bpm in the ECG; its PPG pulses at the same rate except
+    /// segments 3 and 7 (20 bpm faster); segment 5's ECG is flagged noisy.
+    private func beatingStore(_ url: URL) throws {
+        let rate = SegmentFormat.sampleRate
+        func train(_ bpm: Double, width: Double, delay: Double) -> [Float] {
+            (0..<SegmentFormat.samples).map { j in
+                let t = Double(j) / rate, period = 60 / bpm
+                var v = 0.0
+                for k in 0..<Int(10 / period + 2) {
+                    let d = (t - Double(k) * period - delay) / width
+                    v += exp(-d * d)
+                }
+                return Float(v)
+            }
+        }
+        let segments = (0..<12).map { i in
+            let bpm = 60 + 4 * Double(i)
+            var meta = StoreFixtures.meta(i)
+            meta.ecgQuality = i == 5 ? [.noisy] : []
+            meta.ppgQuality = []
+            return Segment(meta: meta, ecg: train(bpm, width: 0.012, delay: 0.1),
+                           ppg: train(i == 3 || i == 7 ? bpm + 20 : bpm, width: 0.1, delay: 0.35))
+        }
+        let w = try StoreWriter(url: url, subjects: StoreFixtures.subjects, attributes: [:])
+        try w.append(segments)
+        try w.commit()
+    }
+
+    @Test func heartRateBesidePulseRate() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try beatingStore(url)
+        let store = try RecordStore(url: url)
+        let r = try StoreSummary(store, signalRows: 5).rates
+        #expect(r.ecgSegments == 11 && r.ppgSegments == 12)
+        #expect(r.pairedSegments == 11 && r.disagreeingSegments == 2)
+        // The medians are those of the per-segment rates, each close to the rate generated.
+        let heart = try (0..<12).filter { $0 != 5 }.map { try #require(HeartRate.ecg(store.segment($0).ecg, rate: 125)) }
+        for (i, h) in zip((0..<12).filter { $0 != 5 }, heart) { #expect(abs(h - (60 + 4 * Double(i))) <= 2) }
+        #expect(r.medianHeartRate == heart.sorted()[5])
+        let pulse = try (0..<12).map { try #require(HeartRate.ppg(store.segment($0).ppg, rate: 125)) }.sorted()
+        #expect(r.medianPulseRate == (pulse[5] + pulse[6]) / 2)
+        #expect(abs(r.medianPulseRate! - 88) <= 2)
+        #expect(try StoreSummary(store).rates == r)
+        let table = try StoreSummary(store).table()
+        #expect(table.contains("  apart > 10 bpm: 2 of 11 segments with both"), "\(table)")
     }
 
     @Test func numberFormatting() {
