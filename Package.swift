@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "Signals", swiftSettings: optimise),
         .target(name: "Store", dependencies: ["CHDF5", "Signals"], swiftSettings: optimise),
         .target(name: "Synth", dependencies: ["Signals", "Store"], swiftSettings: optimise),
-        .target(name: "Importers", dependencies: ["Signals", "Store", "CFLAC", "CMatio"], swiftSettings: optimise),
+        .target(name: "Importers", dependencies: ["Signals", "Store", "CHDF5", "CFLAC", "CMatio"], swiftSettings: optimise),
         .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: optimise + engineCPU),
         .target(name: "Model", dependencies: ["Engine", "Signals", "Store"], swiftSettings: optimise),
         .target(name: "Training", dependencies: ["Model", "Store", "Synth"], swiftSettings: optimise),

@@ -1,0 +1,247 @@
+import CHDF5
+import CMatio
+import Foundation
+
+/// One value of a MATLAB file, converted from libmatio's `matvar_t` tree into Swift values.
+indirect enum MATNode: Sendable, Equatable {
+    /// A real numeric or logical 2-D array: `rows × columns` values in MATLAB's column-major
+    /// order (element (r, c) at `r + c·rows`), converted to Double as scipy.io.loadmat's
+    /// float64 view of it would be.
+    case numeric(rows: Int, columns: Int, values: [Double])
+    /// A character array: one string per row (trailing blanks kept, as MATLAB pads them).
+    case text([String])
+    /// A 1×1 struct: its fields in file order.
+    case structure([MATField])
+    /// A struct array with more than one element (each a `.structure`), in column-major order.
+    case structArray([MATNode])
+    /// A cell array's elements in column-major order.
+    case cells([MATNode])
+    /// Anything else (complex, sparse, N-D, objects, function handles), by a short description.
+    case other(String)
+
+    /// A few words for messages: `7501 × 1 double`, `struct`, `1 × 3 cell`.
+    var summary: String {
+        switch self {
+        case .numeric(let r, let c, _): "\(r) × \(c) numeric"
+        case .text: "text"
+        case .structure: "struct"
+        case .structArray(let e): "struct array of \(e.count)"
+        case .cells(let e): "cell array of \(e.count)"
+        case .other(let what): what
+        }
+    }
+}
+
+/// A named field of a struct, or a variable of the file.
+struct MATField: Sendable, Equatable {
+    var name: String
+    var node: MATNode
+}
+
+/// A MATLAB `.mat` file (version 4, 5 or 7.3) read whole through libmatio.
+struct MATFile: Sendable {
+    /// `MAT v5`, `MAT v7.3`, `MAT v4`.
+    var version: String
+    /// The 116-byte text header (`MATLAB 5.0 MAT-file, Platform: …`), trimmed; empty for v4.
+    var header: String
+    /// The file's variables in file order.
+    var variables: [MATField]
+
+    /// libmatio keeps global state (its log function) and is not documented as thread-safe:
+    /// every use goes through this lock.
+    private static let lock = NSLock()
+
+    /// Reads every variable of the file at `url`.
+    ///
+    /// The sizes the file declares are checked before any data is read: all numeric data
+    /// together may not exceed what the file could hold: 8 times its size (a double stored as
+    /// bytes), or 1,032 times (zlib's largest expansion) when a variable is compressed or the
+    /// file is v7.3.
+    /// - Throws: `ImportError` naming the file when libmatio cannot open or read it, or a
+    ///   declared size exceeds that bound.
+    static func read(_ url: URL) throws -> MATFile {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
+            throw ImportError(url, isFolder.boolValue ? "is a folder, not a MAT file" : "no such file")
+        }
+        let fileSize = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int) ?? 0
+        lock.lock()
+        defer { lock.unlock() }
+        m2ae_matio_silence()
+        m2ae_H5_silence_errors()
+        guard let mat = Mat_Open(url.path, Int32(MAT_ACC_RDONLY.rawValue)) else {
+            throw ImportError(url, "not a MATLAB file libmatio can open (damaged, truncated or another format)")
+        }
+        defer { Mat_Close(mat) }
+        let version: String
+        switch Mat_GetVersion(mat) {
+        case MAT_FT_MAT73: version = "MAT v7.3"
+        case MAT_FT_MAT5: version = "MAT v5"
+        case MAT_FT_MAT4: version = "MAT v4"
+        default: version = "MAT"
+        }
+        let header = Mat_GetHeader(mat).map { String(cString: $0).trimmingCharacters(in: .whitespaces) } ?? ""
+
+        // The variables' declared sizes, from their headers only.
+        var names: [String] = []
+        var declared = 0
+        var budget = 0
+        while let info = Mat_VarReadNextInfo(mat) {
+            defer { Mat_VarFree(info) }
+            guard let name = info.pointee.name.map({ String(cString: $0) }) else { continue }
+            guard names.count < 100_000 else { throw ImportError(url, "more than 100000 variables") }
+            let compressed = version == "MAT v7.3" || info.pointee.compression == MAT_COMPRESSION_ZLIB
+            budget = max(budget, (compressed ? 1032 : 8) &* max(fileSize, 1) &+ 65536)
+            guard let bytes = declaredBytes(info, depth: 0), case let (sum, o) = declared.addingReportingOverflow(bytes),
+                  !o, sum <= budget else {
+                throw ImportError(url, "variable '\(name)' declares more data than a \(fileSize)-byte file can hold")
+            }
+            declared = sum
+            names.append(name)
+        }
+        var variables: [MATField] = []
+        for name in names {
+            guard let v = Mat_VarRead(mat, name) else { throw ImportError(url, "libmatio cannot read variable '\(name)' (damaged or truncated file)") }
+            defer { Mat_VarFree(v) }
+            variables.append(MATField(name: name, node: try node(v, url: url, path: name, depth: 0)))
+        }
+        return MATFile(version: version, header: header, variables: variables)
+    }
+
+    // MARK: - Internal API
+
+    /// Structs and cells nest at most this deep (deeper is treated as damage).
+    static let maxDepth = 32
+
+    /// The bytes a variable's numeric data will take, from its header alone (nil on overflow
+    /// or a nesting deeper than `maxDepth`).
+    static func declaredBytes(_ v: UnsafeMutablePointer<matvar_t>, depth: Int) -> Int? {
+        guard depth < maxDepth else { return nil }
+        let m = v.pointee
+        var count = 1
+        for d in 0..<Int(max(m.rank, 0)) {
+            guard let dims = m.dims else { return nil }
+            let (c, o) = count.multipliedReportingOverflow(by: Int(clamping: dims[d]))
+            if o { return nil }
+            count = c
+        }
+        switch m.class_type {
+        case MAT_C_STRUCT:
+            let fields = Int(Mat_VarGetNumberOfFields(v))
+            var total = 0
+            for e in 0..<min(count, 1 << 20) {
+                for f in 0..<fields {
+                    guard let field = Mat_VarGetStructFieldByIndex(v, f, e) else { continue }
+                    guard let b = declaredBytes(field, depth: depth + 1) else { return nil }
+                    let (t, o) = total.addingReportingOverflow(b)
+                    if o { return nil }
+                    total = t
+                }
+            }
+            return total
+        case MAT_C_CELL:
+            var total = 0
+            for e in 0..<min(count, 1 << 20) {
+                guard let cell = Mat_VarGetCell(v, Int32(clamping: e)) else { continue }
+                guard let b = declaredBytes(cell, depth: depth + 1) else { return nil }
+                let (t, o) = total.addingReportingOverflow(b)
+                if o { return nil }
+                total = t
+            }
+            return total
+        default:
+            let (b, o) = count.multipliedReportingOverflow(by: max(1, Mat_SizeOfClass(Int32(m.class_type.rawValue))) * (m.isComplex != 0 ? 2 : 1))
+            return o ? nil : b
+        }
+    }
+
+    /// Converts a read `matvar_t` (and everything inside it) to a `MATNode`.
+    static func node(_ v: UnsafeMutablePointer<matvar_t>, url: URL, path: String, depth: Int) throws -> MATNode {
+        guard depth < maxDepth else { throw ImportError(url, "'\(path)' nests deeper than \(maxDepth) levels") }
+        let m = v.pointee
+        let rank = Int(m.rank)
+        guard rank >= 0, rank <= 32, rank == 0 || m.dims != nil else { throw ImportError(url, "'\(path)' has a bad rank \(m.rank)") }
+        let dims = (0..<rank).map { Int(clamping: m.dims[$0]) }
+        var count = 1
+        for d in dims {
+            let (c, o) = count.multipliedReportingOverflow(by: d)
+            guard !o else { throw ImportError(url, "'\(path)' has impossible dimensions \(dims)") }
+            count = c
+        }
+        switch m.class_type {
+        case MAT_C_STRUCT:
+            let fields = Int(Mat_VarGetNumberOfFields(v))
+            let names = Mat_VarGetStructFieldnames(v)
+            func element(_ e: Int) throws -> MATNode {
+                var out: [MATField] = []
+                for f in 0..<fields {
+                    let name = names?[f].map { String(cString: $0) } ?? "field\(f)"
+                    guard let field = Mat_VarGetStructFieldByIndex(v, f, e) else { continue }
+                    out.append(MATField(name: name, node: try node(field, url: url, path: path + "." + name, depth: depth + 1)))
+                }
+                return .structure(out)
+            }
+            if count == 1 { return try element(0) }
+            return .structArray(try (0..<count).map(element))
+        case MAT_C_CELL:
+            return .cells(try (0..<count).map { e in
+                guard let cell = Mat_VarGetCell(v, Int32(clamping: e)) else { return .other("empty cell") }
+                return try node(cell, url: url, path: path + "{\(e)}", depth: depth + 1)
+            })
+        case MAT_C_CHAR:
+            guard rank == 2 else { return .other("\(rank)-D text") }
+            return .text(try characters(m, rows: dims[0], columns: dims[1], url: url, path: path))
+        case MAT_C_DOUBLE, MAT_C_SINGLE, MAT_C_INT8, MAT_C_UINT8, MAT_C_INT16, MAT_C_UINT16,
+             MAT_C_INT32, MAT_C_UINT32, MAT_C_INT64, MAT_C_UINT64:
+            guard m.isComplex == 0 else { return .other("complex") }
+            guard rank == 2 else { return .other("\(dims.map(String.init).joined(separator: " × ")) array") }
+            return .numeric(rows: dims[0], columns: dims[1], values: try numbers(m, count: count, url: url, path: path))
+        case MAT_C_SPARSE: return .other("sparse")
+        case MAT_C_EMPTY: return .numeric(rows: 0, columns: 0, values: [])
+        default: return .other("MATLAB class \(m.class_type.rawValue)")
+        }
+    }
+
+    /// The values of a numeric variable as Double, in column-major order.
+    static func numbers(_ m: matvar_t, count: Int, url: URL, path: String) throws -> [Double] {
+        guard count > 0 else { return [] }
+        guard let data = m.data else { throw ImportError(url, "'\(path)' has no data (damaged file)") }
+        func convert<T>(_ type: T.Type, _ f: (T) -> Double) throws -> [Double] {
+            guard Int(m.data_size) == MemoryLayout<T>.size, m.nbytes >= count * MemoryLayout<T>.size else {
+                throw ImportError(url, "'\(path)' holds \(m.nbytes) bytes, \(count) values need \(count * MemoryLayout<T>.size)")
+            }
+            let p = data.assumingMemoryBound(to: T.self)
+            return (0..<count).map { f(p[$0]) }
+        }
+        switch m.data_type {
+        case MAT_T_DOUBLE: return try convert(Double.self) { $0 }
+        case MAT_T_SINGLE: return try convert(Float.self) { Double($0) }
+        case MAT_T_INT8: return try convert(Int8.self) { Double($0) }
+        case MAT_T_UINT8: return try convert(UInt8.self) { Double($0) }
+        case MAT_T_INT16: return try convert(Int16.self) { Double($0) }
+        case MAT_T_UINT16: return try convert(UInt16.self) { Double($0) }
+        case MAT_T_INT32: return try convert(Int32.self) { Double($0) }
+        case MAT_T_UINT32: return try convert(UInt32.self) { Double($0) }
+        case MAT_T_INT64: return try convert(Int64.self) { Double($0) }
+        case MAT_T_UINT64: return try convert(UInt64.self) { Double($0) }
+        default: throw ImportError(url, "'\(path)' has numeric class with data type \(m.data_type.rawValue)")
+        }
+    }
+
+    /// The rows of a character array (1- or 2-byte characters, column-major).
+    static func characters(_ m: matvar_t, rows: Int, columns: Int, url: URL, path: String) throws -> [String] {
+        let count = rows * columns
+        guard count > 0 else { return Array(repeating: "", count: rows) }
+        guard let data = m.data, m.data_size == 1 || m.data_size == 2, m.nbytes >= count * Int(m.data_size) else {
+            throw ImportError(url, "'\(path)' is a character array without its data (damaged file)")
+        }
+        return (0..<rows).map { r in
+            if m.data_size == 1 {
+                let p = data.assumingMemoryBound(to: UInt8.self)
+                return String(decoding: (0..<columns).map { p[r + $0 * rows] }, as: UTF8.self)
+            }
+            let p = data.assumingMemoryBound(to: UInt16.self)
+            return String(decoding: (0..<columns).map { p[r + $0 * rows] }, as: UTF16.self)
+        }
+    }
+}
