@@ -15,6 +15,8 @@ public enum Importer {
         public var subject: String?
         /// Root attributes written into the store (provenance).
         public var attributes: [String: String] = [:]
+        /// All paths are one recording (`--together`): files that each hold some channels.
+        public var together = false
         public init() {}
     }
 
@@ -59,14 +61,18 @@ public enum Importer {
     public static func run(paths: [URL], out: URL, options: Options,
                            progress: (Int, RecordSummary) -> Void = { _, _ in }) throws -> Summary {
         var ids: [String] = []
-        let subjectOf = paths.map { subjectID(for: $0, subject: options.subject) }
+        let groups = options.together && paths.count > 1 ? [paths] : paths.map { [$0] }
+        let subjectOf = groups.map { $0.count > 1 ? options.subject ?? RecordingReader.commonName($0)
+                                                  : subjectID(for: $0[0], subject: options.subject) }
         for id in subjectOf where !ids.contains(id) { ids.append(id) }
         let writer = try StoreWriter(url: out, subjects: ids.map { Subject(id: $0) }, attributes: options.attributes)
         var records: [RecordSummary] = []
-        for (i, path) in paths.enumerated() {
-            let recording = try RecordingReader.read(path, rate: options.csvRate)
+        for (i, group) in groups.enumerated() {
+            let file = group.map(\.path).joined(separator: " + ")
+            let recording = try RecordingReader.read(together: group, rate: options.csvRate,
+                                                     variables: [options.picker.ecg, options.picker.ppg].compactMap { $0 })
             let subject = subjectOf[i]
-            let cut = try Segmenter.segments(of: recording, file: path.path, picker: options.picker,
+            let cut = try Segmenter.segments(of: recording, file: file, picker: options.picker,
                                              subjectIndex: Int32(ids.firstIndex(of: subject)!))
             try writer.append(cut.segments)
             var flags: [String: Int] = [:]
@@ -75,7 +81,7 @@ public enum Importer {
                     for name in s.meta.quality(m).names { flags["\(m.rawValue).\(name)", default: 0] += 1 }
                 }
             }
-            let summary = RecordSummary(path: path.path, record: recording.name, format: recording.format, subject: subject,
+            let summary = RecordSummary(path: file, record: recording.name, format: recording.format, subject: subject,
                                         segments: cut.segments.count, ecgChannels: cut.channels[.ecg] ?? [],
                                         ppgChannels: cut.channels[.ppg] ?? [], flags: flags, notes: recording.notes + cut.notes)
             records.append(summary)

@@ -42,7 +42,8 @@ public enum MATReader {
         let file = try MATFile.read(url)
         var channels: [Found] = []
         var notes: [String] = []
-        collect(file.variables, prefix: "", levels: [file.variables], rate: rate, url: url, into: &channels, notes: &notes)
+        collect(file.variables, prefix: "", levels: [Level(prefix: "", fields: file.variables)], rate: rate, url: url,
+                into: &channels, notes: &notes)
         if let problem = channels.lazy.compactMap(\.problem).first { throw ImportError(url, problem) }
         var found = channels.compactMap(\.channel)
         for path in select where !found.contains(where: { $0.name == path }) {
@@ -73,13 +74,16 @@ public enum MATReader {
 
     static var rangeText: String { "\(rateRange.lowerBound)–\(Int(rateRange.upperBound)) Hz" }
 
+    /// A struct (or the file's variables) enclosing a signal: its path with a trailing `.` and its fields.
+    struct Level { var prefix: String; var fields: [MATField] }
+
     /// A channel found while walking the file, or the reason a signal there cannot be used.
     struct Found { var channel: Channel?; var problem: String? }
 
     /// Walks `fields` (the struct or file level at `prefix`), appending every signal.
     ///
     /// - Parameter levels: the enclosing levels, outermost first, ending with `fields`.
-    static func collect(_ fields: [MATField], prefix: String, levels: [[MATField]], rate: Double?, url: URL,
+    static func collect(_ fields: [MATField], prefix: String, levels: [Level], rate: Double?, url: URL,
                         into out: inout [Found], notes: inout [String]) {
         for f in fields {
             let path = prefix + f.name
@@ -87,11 +91,14 @@ public enum MATReader {
             switch f.node {
             case .structure(let inner):
                 guard !headerNames.contains(lower) else { continue }
-                collect(inner, prefix: path + ".", levels: levels + [inner], rate: rate, url: url, into: &out, notes: &notes)
+                collect(inner, prefix: path + ".", levels: levels + [Level(prefix: path + ".", fields: inner)], rate: rate, url: url,
+                        into: &out, notes: &notes)
             case .structArray(let elements):
                 for (i, e) in elements.enumerated() {
                     guard case .structure(let inner) = e else { continue }
-                    collect(inner, prefix: "\(path)[\(i)].", levels: levels + [inner], rate: rate, url: url, into: &out, notes: &notes)
+                    let p = "\(path)[\(i)]."
+                    collect(inner, prefix: p, levels: levels + [Level(prefix: p, fields: inner)], rate: rate, url: url,
+                            into: &out, notes: &notes)
                 }
             case .numeric(let rows, let columns, let values):
                 guard !timeNames.contains(lower), !rateNames.contains(lower), rows * columns >= 2 else { continue }
@@ -120,13 +127,14 @@ public enum MATReader {
 
     /// The rate of a signal whose enclosing levels are `levels`: the innermost rate field, or
     /// `fallback`; nil when there is neither, a failure when the field's value is unusable.
-    static func channelRate(_ levels: [[MATField]], fallback: Double?) -> Result<Double, MATReader.Problem>? {
+    static func channelRate(_ levels: [Level], fallback: Double?) -> Result<Double, MATReader.Problem>? {
         for level in levels.reversed() {
-            if let (path, value) = rateField(in: level) ?? level.lazy.compactMap({ f -> (String, Double)? in
+            if let (name, value) = rateField(in: level.fields) ?? level.fields.lazy.compactMap({ f -> (String, Double)? in
                 guard headerNames.contains(f.name.lowercased()), case .structure(let inner) = f.node,
                       let (p, v) = rateField(in: inner) else { return nil }
                 return (f.name + "." + p, v)
             }).first {
+                let path = level.prefix + name
                 guard rateRange.contains(value) else {
                     return .failure(Problem(message: "\(path) = \(value) is not a usable sampling rate (\(rangeText))"))
                 }
@@ -165,10 +173,10 @@ public enum MATReader {
 
     /// The innermost list among the fields named like `names` (or inside a header-like struct)
     /// with exactly `count` strings.
-    static func labels(_ names: Set<String>, count: Int, levels: [[MATField]]) -> [String]? {
+    static func labels(_ names: Set<String>, count: Int, levels: [Level]) -> [String]? {
         for level in levels.reversed() {
-            var candidates = level
-            for f in level where headerNames.contains(f.name.lowercased()) {
+            var candidates = level.fields
+            for f in level.fields where headerNames.contains(f.name.lowercased()) {
                 if case .structure(let inner) = f.node { candidates += inner }
             }
             for f in candidates where names.contains(f.name.lowercased()) {
@@ -180,9 +188,9 @@ public enum MATReader {
 
     /// The channels of one numeric array at `path`: a vector is one channel, a matrix one per
     /// entry of its shorter side (named by a names list beside it, else `path[:,j]`/`path[i]`).
-    static func signals(path: String, rows: Int, columns: Int, values: [Double], rate: Double, levels: [[MATField]]) -> [Channel] {
+    static func signals(path: String, rows: Int, columns: Int, values: [Double], rate: Double, levels: [Level]) -> [Channel] {
         if rows == 1 || columns == 1 {
-            let units = labels(unitFields, count: 1, levels: [levels.last ?? []])?.first ?? ""
+            let units = labels(unitFields, count: 1, levels: Array(levels.suffix(1)))?.first ?? ""
             return [Channel(name: path, units: units, rate: rate, samples: values)]
         }
         let byColumn = rows >= columns
@@ -210,7 +218,8 @@ public enum MATReader {
         guard let steps = MATPath.parse(path) else {
             throw ImportError(url, "'\(path)' is not a variable path (write data.ekg.v, sig[0] or sig[:,0])")
         }
-        var levels = [file.variables]
+        var levels = [Level(prefix: "", fields: file.variables)]
+        var prefix = ""
         var node: MATNode = .structure(file.variables)
         var line: Line?
         func missing() -> ImportError {
@@ -223,11 +232,13 @@ public enum MATReader {
                     if n == 0 && !strict { return nil }
                     throw missing()
                 }
-                if n > 0 { levels.append(fields) }
+                if n > 0 { levels.append(Level(prefix: prefix + ".", fields: fields)) }
+                prefix = n > 0 ? prefix + "." + name : name
                 node = f.node
             case (.index(let i), .structArray(let elements)):
                 guard elements.indices.contains(i) else { throw ImportError(url, "'\(path)': element \(i) is out of range (\(elements.count) elements)") }
                 node = elements[i]
+                prefix += "[\(i)]"
             case (.index(let i), .numeric(let rows, let columns, _)) where n == steps.count - 1:
                 guard i >= 0 && i < rows else { throw ImportError(url, "'\(path)': row \(i) is out of range (\(rows) × \(columns))") }
                 line = .row(i)
@@ -239,7 +250,7 @@ public enum MATReader {
                     : ImportError(url, "'\(path)': cannot index a \(node.summary) that way")
             }
         }
-        if case .structure(let fields) = node { levels.append(fields) }
+        if case .structure(let fields) = node { levels.append(Level(prefix: prefix + ".", fields: fields)) }
         guard case .numeric(let rows, let columns, let values) = node else {
             throw ImportError(url, "'\(path)' is a \(node.summary), not a numeric signal (variables: \(variableList(file)))")
         }
@@ -259,7 +270,7 @@ public enum MATReader {
         case .none: throw ImportError(url, "no sampling rate for '\(path)': no fs/freq field beside it or above; give --rate")
         case .some(.failure(let p)): throw ImportError(url, p.message)
         case .some(.success(let r)):
-            let units = line == nil ? labels(unitFields, count: 1, levels: [levels.last ?? []])?.first ?? "" : ""
+            let units = line == nil ? labels(unitFields, count: 1, levels: Array(levels.suffix(1)))?.first ?? "" : ""
             return Channel(name: path, units: units, rate: r, samples: samples)
         }
     }
@@ -279,7 +290,7 @@ public enum MATReader {
             }
         }
         walk(file.variables, "")
-        if out.isEmpty { return "none numeric" }
+        if out.isEmpty { return "none" }
         return out.count > 40 ? out.prefix(40).joined(separator: ", ") + ", … \(out.count - 40) more" : out.joined(separator: ", ")
     }
 }

@@ -65,6 +65,7 @@ struct MATFile: Sendable {
             throw ImportError(url, isFolder.boolValue ? "is a folder, not a MAT file" : "no such file")
         }
         let fileSize = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int) ?? 0
+        try checkContainer(url, fileSize: fileSize)
         lock.lock()
         defer { lock.unlock() }
         m2ae_matio_silence()
@@ -109,6 +110,53 @@ struct MATFile: Sendable {
     }
 
     // MARK: - Internal API
+
+    /// Checks what libmatio does not: that a v5 file's variables (top-level data elements)
+    /// follow each other up to the end of the file, and that a v7.3 file is an HDF5 file that
+    /// HDF5 opens (which checks the end-of-file address its superblock records). libmatio
+    /// reads a truncated v5 file's last variable as zeros, or stops early without an error.
+    static func checkContainer(_ url: URL, fileSize: Int) throws {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { throw ImportError(url, "cannot open the file") }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 128)) ?? Data())
+        guard head.count == 128, head[126] == UInt8(ascii: "I") && head[127] == UInt8(ascii: "M")
+                || head[126] == UInt8(ascii: "M") && head[127] == UInt8(ascii: "I") else { return }   // v4 or not MATLAB
+        let little = head[126] == UInt8(ascii: "I")
+        func word(_ b: [UInt8], _ at: Int, _ n: Int) -> Int {
+            (0..<n).reduce(0) { v, k in v | Int(b[at + (little ? k : n - 1 - k)]) << (8 * k) }
+        }
+        switch word(head, 124, 2) {
+        case 0x0200:
+            m2ae_H5_silence_errors()
+            let fapl = H5Pcreate(m2ae_H5P_FILE_ACCESS())
+            defer { H5Pclose(fapl) }
+            H5Pset_file_locking(fapl, false, true)
+            let file = H5Fopen(url.path, m2ae_H5F_ACC_RDONLY(), fapl)
+            guard file >= 0 else { throw ImportError(url, "damaged or truncated MAT v7.3 (HDF5) file") }
+            H5Fclose(file)
+        case 0x0100:
+            var at = 128, elements = 0
+            while fileSize - at >= 8 {
+                try handle.seek(toOffset: UInt64(at))
+                let tag = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
+                guard tag.count == 8 else { break }
+                let type = word(tag, 0, 4)
+                if type >> 16 != 0 { at += 8; continue }          // a small data element: tag and data in 8 bytes
+                let size = word(tag, 4, 4)
+                let padded = type == 15 ? size : (size + 7) / 8 * 8  // compressed elements are not padded
+                guard padded <= fileSize - at - 8 else {
+                    throw ImportError(url, "truncated: variable \(elements + 1) at byte \(at) needs \(size) bytes, the file has \(fileSize - at - 8) after its tag")
+                }
+                at += 8 + padded
+                elements += 1
+            }
+            guard at == fileSize else {
+                throw ImportError(url, "truncated: \(fileSize - at) bytes after variable \(elements), too few for another")
+            }
+        default:
+            return
+        }
+    }
 
     /// Structs and cells nest at most this deep (deeper is treated as damage).
     static let maxDepth = 32

@@ -3,11 +3,11 @@ import Foundation
 import Importers
 
 extension M2AE {
-    /// `m2ae import`: Import WFDB, EDF or CSV recordings into a new store.
+    /// `m2ae import`: Import WFDB, EDF, CSV or MATLAB recordings into a new store.
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
-            abstract: "Import WFDB, EDF or CSV recordings into a new store.",
+            abstract: "Import WFDB, EDF, CSV or MATLAB recordings into a new store.",
             discussion: """
             Each recording's ECG lead (II, MLII, ECG, …) and PPG channel (PLETH, PPG, …) are \
             picked by name, resampled to 125 Hz and cut into 10-s segments with quality flags \
@@ -16,23 +16,26 @@ extension M2AE {
             """
         )
 
-        @Argument(help: "Recordings: WFDB records (.hea or record path), EDF/BDF files, CSV files.")
+        @Argument(help: "Recordings: WFDB records (.hea or record path), EDF/BDF files, CSV files, MATLAB .mat files.")
         var paths: [String]
 
         @Option(name: .long, help: "The store to create (replaced atomically if it exists).")
         var out: String
 
-        @Option(help: "Sampling rate in Hz for CSV files without a time column.")
+        @Option(help: "Sampling rate in Hz for CSV files without a time column and MAT signals without an fs/freq field.")
         var rate: Double?
 
-        @Option(help: "The ECG channel's name (default: the first of II, MLII, ECG, EKG, I, V, …).")
+        @Option(help: "The ECG channel's name, or a MAT variable path (data.ekg.v, sig[0], sig[:,0]) (default: the first of II, MLII, ECG, EKG, I, V, …).")
         var ecg: String?
 
-        @Option(help: "The PPG channel's name (default: the first of PLETH, PPG, BVP, …).")
+        @Option(help: "The PPG channel's name, or a MAT variable path (default: the first of PLETH, PPG, BVP, …).")
         var ppg: String?
 
         @Option(help: "Subject id for every record (default: each record's name).")
         var subject: String?
+
+        @Flag(help: "Read all paths as one recording (files that each hold some of its channels, like a MAT file per modality).")
+        var together = false
 
         @Flag(help: "Print the summary as JSON (docs/import.md).")
         var json = false
@@ -48,9 +51,10 @@ extension M2AE {
             options.picker = ChannelPicker(ecg: ecg, ppg: ppg)
             options.csvRate = rate
             options.subject = subject
+            options.together = together
             options.attributes = ["generator": "m2ae import",
                                   "command": CommandLine.arguments.dropFirst().joined(separator: " ")]
-            let bar = ProgressBar("import", total: paths.count, unit: "rec")
+            let bar = ProgressBar("import", total: together ? 1 : paths.count, unit: "rec")
             let summary: Importer.Summary
             do {
                 summary = try Importer.run(paths: paths.map { URL(fileURLWithPath: $0) },
