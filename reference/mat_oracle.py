@@ -11,10 +11,14 @@
                           (scipy.io.savemat) with the same content, plus files for the bad-input
                           cases. Writes the v7.3 files' expected arrays to DIR/<name>.bin as
                           `dump` would and prints {"v73": {name: [entries]}, "v5": [names]}.
+  time FILE... --repeats N  median seconds of scipy.io.loadmat per file (benchmark peer; one
+                          warm-up call first).
 """
 import json
 import os
+import statistics
 import sys
+import time
 
 import numpy as np
 import scipy.io
@@ -158,11 +162,30 @@ def write(directory):
     print(json.dumps({"v73": entries, "v5": ["perform5", "matrix5", "structarray"]}))
 
 
+def timing(files, repeats):
+    out = {}
+    for f in files:
+        scipy.io.loadmat(f)  # warm-up (imports, file cache)
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            scipy.io.loadmat(f)
+            times.append(time.perf_counter() - t)
+        out[f] = statistics.median(times)
+    print(json.dumps(out))
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else ""
     if cmd == "dump":
         dump(sys.argv[2], sys.argv[3:])
     elif cmd == "write":
         write(sys.argv[2])
+    elif cmd == "time":
+        args = sys.argv[2:]
+        repeats = 5
+        if "--repeats" in args:
+            i = args.index("--repeats"); repeats = int(args[i + 1]); args = args[:i] + args[i + 2:]
+        timing(args, repeats)
     else:
         sys.exit(__doc__)
