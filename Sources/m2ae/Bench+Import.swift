@@ -16,8 +16,8 @@ extension M2AE.Bench {
             the Swift reader's MB/s (bytes of the record's files over its time), and of the whole \
             import path (read, pick, resample to 125 Hz, cut 10-s segments, quality check; no \
             store write). Without records: the real WFDB and MAT files in ../shared/data/real and \
-            FLAC record (516x2, 320 s) that wfdb.wrsamp writes into a temporary folder. Both processes run \
-            with the importer's allocator policy (AllocatorPolicy).
+            a FLAC record (516x2, 320 s) that wfdb.wrsamp writes into a temporary folder. Both \
+            processes run with the importer's allocator policy (AllocatorPolicy).
             """
         )
 
