@@ -38,6 +38,10 @@ enum FLACSignalFile {
     static func read(_ url: URL, format: WFDBFormat, signals: Int, samplesPerFrame: Int,
                      sampleOffset: Int, maxFrames: Int?) throws -> Decoded {
         precondition(format.isFLAC && signals > 0 && samplesPerFrame > 0)
+        guard signals <= 8 else { throw ImportError(url, "\(signals) signals in one FLAC file; FLAC holds at most 8 channels") }
+        guard samplesPerFrame <= maxSamplesPerFrame else {
+            throw ImportError(url, "\(samplesPerFrame) samples per frame; at most \(maxSamplesPerFrame) are read from a FLAC file")
+        }
         try checkSignature(url)
         guard let decoder = FLAC__stream_decoder_new() else { throw ImportError(url, "libFLAC could not create a decoder") }
         defer { FLAC__stream_decoder_delete(decoder) }
@@ -75,6 +79,9 @@ enum FLACSignalFile {
 
     // MARK: - Internal API
 
+    /// The most samples per frame accepted (a frame then takes at most 24 MiB).
+    static let maxSamplesPerFrame = 1 << 20
+
     /// Throws unless the file starts with the FLAC signature `fLaC` (as the wfdb package checks).
     static func checkSignature(_ url: URL) throws {
         var isFolder: ObjCBool = false
@@ -103,6 +110,8 @@ enum FLACSignalFile {
     /// Collects decoded FLAC blocks into the binary signal-file layout.
     private final class Sink {
         let signals: Int, spf: Int, skip: Int, maxFrames: Int
+        /// `maxFrames × spf`, Int.max when unlimited (or past Int.max).
+        let maxSamples: Int
         /// Bytes per stored sample and the most bits per sample the format allows.
         let width: Int, bits: Int
         /// The format's code (`516`).
@@ -116,13 +125,15 @@ enum FLACSignalFile {
 
         init(format: WFDBFormat, signals: Int, samplesPerFrame: Int, skip: Int, maxFrames: Int) {
             self.signals = signals; self.spf = samplesPerFrame; self.skip = skip; self.maxFrames = maxFrames
+            let (product, overflow) = maxFrames.multipliedReportingOverflow(by: samplesPerFrame)
+            maxSamples = overflow ? Int.max : product
             width = format.byteCount(samples: 1); bits = format.flacBits; code = format.rawValue
         }
 
         /// Samples per channel kept (after the offset).
         var kept: Int { max(0, seen - skip) }
         /// True once `maxFrames` whole frames are in.
-        var full: Bool { maxFrames != Int.max && kept >= maxFrames * spf }
+        var full: Bool { maxSamples != Int.max && kept >= maxSamples }
 
         /// Takes one decoded block; false (stop decoding) on a problem or once full.
         func write(_ header: FLAC__FrameHeader, _ buffer: UnsafePointer<UnsafePointer<FLAC__int32>?>) -> Bool {
@@ -139,7 +150,7 @@ enum FLACSignalFile {
             let frameBytes = signals * spf * width
             let count = Int(header.blocksize)
             let from = max(0, skip - seen)                          // block samples before the offset
-            let limit = maxFrames == Int.max ? count : min(count, from + maxFrames * spf - kept)
+            let limit = from >= count ? count : from + min(count - from, maxSamples - kept)  // block samples kept end here
             if limit > from {
                 let lastFrame = (kept + limit - from - 1) / spf
                 let need = (lastFrame + 1) * frameBytes

@@ -123,7 +123,8 @@ public enum WFDBReader {
         }
         let maxSkew = specs.map(\.skew).max() ?? 0
         let decoded = try FLACSignalFile.read(url, format: format, signals: specs.count, samplesPerFrame: spf,
-                                              sampleOffset: specs[0].byteOffset, maxFrames: length.map { $0 + maxSkew })
+                                              sampleOffset: specs[0].byteOffset,
+                                              maxFrames: length.map { $0 > Int.max - maxSkew ? Int.max : $0 + maxSkew })
         let frames = length ?? decoded.frames
         length = frames
         guard decoded.frames >= frames else {

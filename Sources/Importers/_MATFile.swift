@@ -54,9 +54,9 @@ struct MATFile: Sendable {
     /// Reads every variable of the file at `url`.
     ///
     /// The sizes the file declares are checked before any data is read: all numeric data
-    /// together may not exceed what the file could hold: 8 times its size (a double stored as
-    /// bytes), or 1,032 times (zlib's largest expansion) when a variable is compressed or the
-    /// file is v7.3.
+    /// together may not exceed what the data could hold: 8 times the size of the uncompressed
+    /// v5 data libmatio reads (a double stored as bytes; compressed variables are inflated
+    /// first, to at most 1,032 times their size), or 1,032 times the file's size for v7.3.
     /// - Throws: `ImportError` naming the file when libmatio cannot open or read it, or a
     ///   declared size exceeds that bound.
     static func read(_ url: URL) throws -> MATFile {
@@ -65,12 +65,14 @@ struct MATFile: Sendable {
             throw ImportError(url, isFolder.boolValue ? "is a folder, not a MAT file" : "no such file")
         }
         let fileSize = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int) ?? 0
-        try checkContainer(url, fileSize: fileSize)
+        let uncompressed = try prepare(url, fileSize: fileSize)
         lock.lock()
         defer { lock.unlock() }
         m2ae_matio_silence()
         m2ae_H5_silence_errors()
-        guard let mat = Mat_Open(url.path, Int32(MAT_ACC_RDONLY.rawValue)) else {
+        let opened = Mat_Open((uncompressed?.url ?? url).path, Int32(MAT_ACC_RDONLY.rawValue))
+        if let uncompressed { try? FileManager.default.removeItem(at: uncompressed.url) }   // libmatio keeps it open
+        guard let mat = opened else {
             throw ImportError(url, "not a MATLAB file libmatio can open (damaged, truncated or another format)")
         }
         defer { Mat_Close(mat) }
@@ -83,16 +85,16 @@ struct MATFile: Sendable {
         }
         let header = Mat_GetHeader(mat).map { String(cString: $0).trimmingCharacters(in: .whitespaces) } ?? ""
 
-        // The variables' declared sizes, from their headers only.
+        // The variables' declared sizes, from their headers only, against what the data that
+        // libmatio reads (the file, or its uncompressed copy) can hold.
+        let readSize = uncompressed?.bytes ?? fileSize
+        let budget = (version == "MAT v7.3" ? 1032 : 8) * max(readSize, 1) + 65536
         var names: [String] = []
         var declared = 0
-        var budget = 0
         while let info = Mat_VarReadNextInfo(mat) {
             defer { Mat_VarFree(info) }
-            guard let name = info.pointee.name.map({ String(cString: $0) }) else { continue }
+            let name = info.pointee.name.map { String(cString: $0) } ?? ""
             guard names.count < 100_000 else { throw ImportError(url, "more than 100000 variables") }
-            let compressed = version == "MAT v7.3" || info.pointee.compression == MAT_COMPRESSION_ZLIB
-            budget = max(budget, (compressed ? 1032 : 8) &* max(fileSize, 1) &+ 65536)
             guard let bytes = declaredBytes(info, depth: 0), case let (sum, o) = declared.addingReportingOverflow(bytes),
                   !o, sum <= budget else {
                 throw ImportError(url, "variable '\(name)' declares more data than a \(fileSize)-byte file can hold")
@@ -100,10 +102,14 @@ struct MATFile: Sendable {
             declared = sum
             names.append(name)
         }
+        guard Mat_Rewind(mat) == 0 else { throw ImportError(url, "libmatio cannot rewind the file") }
         var variables: [MATField] = []
         for name in names {
-            guard let v = Mat_VarRead(mat, name) else { throw ImportError(url, "libmatio cannot read variable '\(name)' (damaged or truncated file)") }
+            guard let v = Mat_VarReadNext(mat) else { throw ImportError(url, "libmatio cannot read variable '\(name)' (damaged or truncated file)") }
             defer { Mat_VarFree(v) }
+            let read = v.pointee.name.map { String(cString: $0) } ?? ""
+            guard read == name else { throw ImportError(url, "damaged: variable '\(read)' where the headers listed '\(name)'") }
+            guard !name.isEmpty else { continue }
             variables.append(MATField(name: name, node: try node(v, url: url, path: name, depth: 0)))
         }
         return MATFile(version: version, header: header, variables: variables)
@@ -111,22 +117,29 @@ struct MATFile: Sendable {
 
     // MARK: - Internal API
 
-    /// Checks what libmatio does not: that a v5 file's variables (top-level data elements)
-    /// follow each other up to the end of the file, and that a v7.3 file is an HDF5 file that
-    /// HDF5 opens (which checks the end-of-file address its superblock records). libmatio
-    /// reads a truncated v5 file's last variable as zeros, or stops early without an error.
-    static func checkContainer(_ url: URL, fileSize: Int) throws {
+    /// Checks what libmatio does not, and hands it an uncompressed v5 image.
+    ///
+    /// A v5 file's variables (top-level data elements) must follow each other up to the end of
+    /// the file; each compressed one is inflated here (its zlib stream must end exactly and hold
+    /// one complete element, at most 1,032 times its size) and written uncompressed into a
+    /// temporary file, which libmatio then reads without decompressing. libmatio itself reads a
+    /// cut variable as zeros or stops without an error, and decompresses nested structs slowly.
+    /// A v7.3 file must open in HDF5, which checks the end-of-file address its superblock
+    /// records.
+    /// - Returns: the temporary file to read instead of `url` (the caller removes it) and its
+    /// size, or nil.
+    static func prepare(_ url: URL, fileSize: Int) throws -> (url: URL, bytes: Int)? {
         guard let handle = FileHandle(forReadingAtPath: url.path) else { throw ImportError(url, "cannot open the file") }
         defer { try? handle.close() }
         let head = [UInt8]((try? handle.read(upToCount: 128)) ?? Data())
         guard head.count == 128, head[126] == UInt8(ascii: "I") && head[127] == UInt8(ascii: "M")
-                || head[126] == UInt8(ascii: "M") && head[127] == UInt8(ascii: "I") else { return }   // v4 or not MATLAB
+                || head[126] == UInt8(ascii: "M") && head[127] == UInt8(ascii: "I") else { return nil }   // v4 or not MATLAB
         let little = head[126] == UInt8(ascii: "I")
-        func word(_ b: [UInt8], _ at: Int, _ n: Int) -> Int {
+        func word(_ b: UnsafeRawBufferPointer, _ at: Int, _ n: Int) -> Int {
             (0..<n).reduce(0) { v, k in v | Int(b[at + (little ? k : n - 1 - k)]) << (8 * k) }
         }
-        switch word(head, 124, 2) {
-        case 0x0200:
+        let version = head.withUnsafeBytes { word($0, 124, 2) }
+        if version == 0x0200 {
             m2ae_H5_silence_errors()
             let fapl = H5Pcreate(m2ae_H5P_FILE_ACCESS())
             defer { H5Pclose(fapl) }
@@ -134,28 +147,80 @@ struct MATFile: Sendable {
             let file = H5Fopen(url.path, m2ae_H5F_ACC_RDONLY(), fapl)
             guard file >= 0 else { throw ImportError(url, "damaged or truncated MAT v7.3 (HDF5) file") }
             H5Fclose(file)
-        case 0x0100:
-            var at = 128, elements = 0
+            return nil
+        }
+        guard version == 0x0100 else { return nil }
+        try handle.seek(toOffset: 0)
+        let file = try handle.readToEnd() ?? Data()
+        guard file.count == fileSize else { throw ImportError(url, "short read: \(file.count) of \(fileSize) bytes") }
+        var image = Data(file.prefix(128))
+        var compressed = 0
+        try file.withUnsafeBytes { b in
+            var at = 128, element = 0
             while fileSize - at >= 8 {
-                try handle.seek(toOffset: UInt64(at))
-                let tag = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
-                guard tag.count == 8 else { break }
-                let type = word(tag, 0, 4)
-                if type >> 16 != 0 { at += 8; continue }          // a small data element: tag and data in 8 bytes
-                let size = word(tag, 4, 4)
+                element += 1
+                let type = word(b, at, 4)
+                if type >> 16 != 0 {                             // a small data element: tag and data in 8 bytes
+                    image.append(contentsOf: b[at..<(at + 8)]); at += 8; continue
+                }
+                let size = word(b, at + 4, 4)
                 let padded = type == 15 ? size : (size + 7) / 8 * 8  // compressed elements are not padded
                 guard padded <= fileSize - at - 8 else {
-                    throw ImportError(url, "truncated: variable \(elements + 1) at byte \(at) needs \(size) bytes, the file has \(fileSize - at - 8) after its tag")
+                    throw ImportError(url, "truncated: variable \(element) at byte \(at) needs \(size) bytes, the file has \(fileSize - at - 8) after its tag")
+                }
+                if type == 15 {
+                    var inflated = try inflate(UnsafeRawBufferPointer(rebasing: b[(at + 8)..<(at + 8 + size)]), url: url, element: element)
+                    let inner = inflated.withUnsafeBytes { inflated.count >= 8 ? 8 + word($0, 4, 4) : -1 }
+                    guard inflated.count >= 8, inner == inflated.count || (inner + 7) / 8 * 8 == inflated.count else {
+                        throw ImportError(url, "damaged: compressed variable \(element) inflates to \(inflated.count) bytes, its element says \(inner)")
+                    }
+                    inflated.append(contentsOf: [UInt8](repeating: 0, count: (8 - inflated.count % 8) % 8))
+                    image.append(inflated)
+                    compressed += 1
+                } else {
+                    image.append(contentsOf: b[at..<(at + 8 + padded)])
                 }
                 at += 8 + padded
-                elements += 1
             }
             guard at == fileSize else {
-                throw ImportError(url, "truncated: \(fileSize - at) bytes after variable \(elements), too few for another")
+                throw ImportError(url, "truncated: \(fileSize - at) bytes at the end, too few for another variable")
             }
-        default:
-            return
         }
+        guard compressed > 0 else { return nil }
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("m2ae-mat-\(UUID().uuidString).mat")
+        do { try image.write(to: temporary) } catch {
+            throw ImportError(url, "cannot write its uncompressed copy to \(temporary.path): \(error.localizedDescription)")
+        }
+        return (temporary, image.count)
+    }
+
+    /// The bytes of one zlib stream, which must end exactly where `input` ends.
+    static func inflate(_ input: UnsafeRawBufferPointer, url: URL, element: Int) throws -> Data {
+        var stream = z_stream()
+        guard m2ae_inflate_init(&stream) == Z_OK else { throw ImportError(url, "zlib cannot start inflating") }
+        defer { inflateEnd(&stream) }
+        let limit = 1032 * input.count + 1024
+        var out = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+        stream.avail_in = uInt(input.count)
+        var status = Z_OK
+        while status == Z_OK {
+            status = chunk.withUnsafeMutableBufferPointer { c in
+                stream.next_out = c.baseAddress
+                stream.avail_out = uInt(c.count)
+                let s = CMatio.inflate(&stream, Z_NO_FLUSH)
+                out.append(c.baseAddress!, count: c.count - Int(stream.avail_out))
+                return s
+            }
+            guard out.count <= limit else { throw ImportError(url, "damaged: compressed variable \(element) inflates past \(limit) bytes") }
+            if status == Z_BUF_ERROR && stream.avail_in == 0 { break }
+        }
+        guard status == Z_STREAM_END, stream.avail_in == 0 else {
+            throw ImportError(url, status == Z_STREAM_END ? "damaged: \(stream.avail_in) bytes after compressed variable \(element)'s stream"
+                                  : "damaged or truncated: compressed variable \(element) does not inflate (zlib status \(status))")
+        }
+        return out
     }
 
     /// Structs and cells nest at most this deep (deeper is treated as damage).

@@ -103,6 +103,17 @@ private func writeFLACFixtures(_ folder: URL) throws -> [String]? {
     #expect { try WFDBReader.read(record) } throws: {
         "\($0)" == dat.path + ": the FLAC stream has 2 channels, the header stores 1 signals in it"
     }
+    // sizes a hostile header declares: a huge length, huge samples per frame
+    try header.replacingOccurrences(of: "flong 2 125 40000", with: "flong 2 125 9223372036854775000")
+        .write(to: folder.appendingPathComponent("flong.hea"), atomically: true, encoding: .utf8)
+    #expect { try WFDBReader.read(record) } throws: {
+        "\($0)" == dat.path + ": truncated: the header needs 9223372036854775000 frames, the FLAC stream holds 40000"
+    }
+    try header.replacingOccurrences(of: "516x2", with: "516x4611686018427387904")
+        .write(to: folder.appendingPathComponent("flong.hea"), atomically: true, encoding: .utf8)
+    #expect { try WFDBReader.read(record) } throws: {
+        "\($0)" == dat.path + ": 4611686018427387904 samples per frame; at most 1048576 are read from a FLAC file"
+    }
     // a 16-bit stream is not a format 508 file
     try header.replacingOccurrences(of: "516x2", with: "508x2")
         .write(to: folder.appendingPathComponent("flong.hea"), atomically: true, encoding: .utf8)
