@@ -41,4 +41,30 @@ import TestSupport
         expectOneLineError(try m2ae(["import", cut.path, "--out", bad]), mentions: [cut.path, "truncated"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["cut.mat", "m.h5"])
     }
+
+    /// Random byte mutations of v7.3 (HDF5) and v5 files, read by the binary so that a crash
+    /// inside libmatio or HDF5 fails this test instead of ending the run: every read exits 0,
+    /// or 1 with one line naming the file.
+    @Test func mutatedMATFilesNeverCrashTheReader() throws {
+        if let missing = Python.missing(["scipy", "numpy", "h5py"]) {
+            if Python.required { Issue.record("Python modules missing: \(missing)") }
+            print("skipped: Python modules missing: \(missing)"); return
+        }
+        let folder = try TestSupport.temporaryFolder("cli-mat-fuzz")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try Python.script("reference/mat_oracle.py", ["write", folder.path])
+        let target = folder.appendingPathComponent("m.mat")
+        var rng = SystemRandomNumberGenerator()
+        for name in ["perform73", "matrix73", "perform5"] {
+            let good = try Data(contentsOf: folder.appendingPathComponent(name + ".mat"))
+            for round in 0..<40 {
+                var bytes = good
+                for _ in 0..<(1 + round % 6) { bytes[Int.random(in: 128..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng) }
+                try bytes.write(to: target)
+                let r = try m2ae(["read", target.path, "--rows", "1"])
+                #expect(r.status == 0 || r.status == 1, "\(name) round \(round): exit \(r.status)")
+                if r.status == 1 { expectOneLineError(r, mentions: [target.path]) }
+            }
+        }
+    }
 }
