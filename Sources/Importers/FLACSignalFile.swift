@@ -155,14 +155,22 @@ enum FLACSignalFile {
                 let lastFrame = (kept + limit - from - 1) / spf
                 let need = (lastFrame + 1) * frameBytes
                 if bytes.count < need { bytes.append(contentsOf: repeatElement(0, count: need - bytes.count)) }
+                let width = width, spf = spf, frameSkip = frameBytes - spf * width
                 bytes.withUnsafeMutableBufferPointer { out in
                     for j in 0..<signals {
                         guard let channel = buffer[j] else { continue }
+                        // sample `k` of frame `kept / spf`, at byte `at`; the next frame's first
+                        // sample of this signal is `frameSkip` bytes past this frame's last one
+                        var k = kept % spf
+                        var at = ((kept / spf) * signals * spf + j * spf + k) * width
                         for i in from..<limit {
-                            let t = kept + i - from
-                            let at = ((t / spf) * signals * spf + j * spf + t % spf) * width
                             let v = UInt32(bitPattern: channel[i])
-                            for k in 0..<width { out[at + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(k))) }
+                            out[at] = UInt8(truncatingIfNeeded: v)
+                            if width > 1 { out[at + 1] = UInt8(truncatingIfNeeded: v >> 8) }
+                            if width > 2 { out[at + 2] = UInt8(truncatingIfNeeded: v >> 16) }
+                            at += width
+                            k += 1
+                            if k == spf { k = 0; at += frameSkip }
                         }
                     }
                 }

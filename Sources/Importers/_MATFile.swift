@@ -122,7 +122,8 @@ struct MATFile: Sendable {
     /// A v5 file's variables (top-level data elements) must follow each other up to the end of
     /// the file; each compressed one is inflated here (its zlib stream must end exactly and hold
     /// one complete element, at most 1,032 times its size) and written uncompressed into a
-    /// temporary file, which libmatio then reads without decompressing. libmatio itself reads a
+    /// temporary file (in /dev/shm where it fits), which libmatio then reads without
+    /// decompressing. libmatio itself reads a
     /// cut variable as zeros or stops without an error, and decompresses nested structs slowly.
     /// A v7.3 file must open in HDF5, which checks the end-of-file address its superblock
     /// records.
@@ -187,11 +188,19 @@ struct MATFile: Sendable {
             }
         }
         guard compressed > 0 else { return nil }
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("m2ae-mat-\(UUID().uuidString).mat")
-        do { try image.write(to: temporary) } catch {
-            throw ImportError(url, "cannot write its uncompressed copy to \(temporary.path): \(error.localizedDescription)")
+        // In memory (/dev/shm) where there is room, else the temporary folder.
+        var failure = ""
+        for folder in [URL(fileURLWithPath: "/dev/shm"), FileManager.default.temporaryDirectory] {
+            let temporary = folder.appendingPathComponent("m2ae-mat-\(UUID().uuidString).mat")
+            do {
+                try image.write(to: temporary)
+                return (temporary, image.count)
+            } catch {
+                try? FileManager.default.removeItem(at: temporary)
+                failure = "\(temporary.path): \(error.localizedDescription)"
+            }
         }
-        return (temporary, image.count)
+        throw ImportError(url, "cannot write its uncompressed copy (\(failure))")
     }
 
     /// The bytes of one zlib stream, which must end exactly where `input` ends.
