@@ -114,6 +114,13 @@ private func writeFLACFixtures(_ folder: URL) throws -> [String]? {
     #expect { try WFDBReader.read(record) } throws: {
         "\($0)" == dat.path + ": 4611686018427387904 samples per frame; at most 1048576 are read from a FLAC file"
     }
+    // signals of one FLAC file with different samples per frame (wfdb refuses them too)
+    let multi = folder.appendingPathComponent("fmulti.hea")
+    let multiHeader = try String(contentsOf: multi, encoding: .utf8)
+    try multiHeader.replacingOccurrences(of: "fm_a.dat 516x4 10520", with: "fm_a.dat 516x2 10520").write(to: multi, atomically: true, encoding: .utf8)
+    #expect { try WFDBReader.read(folder.appendingPathComponent("fmulti")) } throws: {
+        "\($0)" == folder.appendingPathComponent("fm_a.dat").path + ": the signals of a FLAC signal file must have the same samples per frame (4, 2)"
+    }
     // a 16-bit stream is not a format 508 file
     try header.replacingOccurrences(of: "516x2", with: "508x2")
         .write(to: folder.appendingPathComponent("flong.hea"), atomically: true, encoding: .utf8)
