@@ -1,6 +1,7 @@
 import CHDF5
 import CMatio
 import Foundation
+import Store
 
 /// One value of a MATLAB file, converted from libmatio's `matvar_t` tree into Swift values.
 indirect enum MATNode: Sendable, Equatable {
@@ -47,10 +48,6 @@ struct MATFile: Sendable {
     /// The file's variables in file order.
     var variables: [MATField]
 
-    /// libmatio keeps global state (its log function) and is not documented as thread-safe:
-    /// every use goes through this lock.
-    private static let lock = NSLock()
-
     /// Reads every variable of the file at `url`.
     ///
     /// The sizes the file declares are checked before any data is read: all numeric data
@@ -65,9 +62,14 @@ struct MATFile: Sendable {
             throw ImportError(url, isFolder.boolValue ? "is a folder, not a MAT file" : "no such file")
         }
         let fileSize = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int) ?? 0
+        // libmatio keeps global state (its log function) and reads v7.3 through HDF5: every use
+        // holds the Store's HDF5 lock.
         let uncompressed = try prepare(url, fileSize: fileSize)
-        lock.lock()
-        defer { lock.unlock() }
+        return try HDF5Library.serialised { try read(url, fileSize: fileSize, uncompressed: uncompressed) }
+    }
+
+    /// `read` once the file is checked (and its uncompressed copy written), holding the lock.
+    private static func read(_ url: URL, fileSize: Int, uncompressed: (url: URL, bytes: Int)?) throws -> MATFile {
         m2ae_matio_silence()
         m2ae_H5_silence_errors()
         let opened = Mat_Open((uncompressed?.url ?? url).path, Int32(MAT_ACC_RDONLY.rawValue))
@@ -141,13 +143,16 @@ struct MATFile: Sendable {
         }
         let version = head.withUnsafeBytes { word($0, 124, 2) }
         if version == 0x0200 {
-            m2ae_H5_silence_errors()
-            let fapl = H5Pcreate(m2ae_H5P_FILE_ACCESS())
-            defer { H5Pclose(fapl) }
-            H5Pset_file_locking(fapl, false, true)
-            let file = H5Fopen(url.path, m2ae_H5F_ACC_RDONLY(), fapl)
-            guard file >= 0 else { throw ImportError(url, "damaged or truncated MAT v7.3 (HDF5) file") }
-            H5Fclose(file)
+            let opens = HDF5Library.serialised {
+                m2ae_H5_silence_errors()                 // per thread in a thread-safe HDF5
+                let fapl = H5Pcreate(m2ae_H5P_FILE_ACCESS())
+                defer { H5Pclose(fapl) }
+                H5Pset_file_locking(fapl, false, true)
+                let file = H5Fopen(url.path, m2ae_H5F_ACC_RDONLY(), fapl)
+                if file >= 0 { H5Fclose(file) }
+                return file >= 0
+            }
+            guard opens else { throw ImportError(url, "damaged or truncated MAT v7.3 (HDF5) file") }
             return nil
         }
         guard version == 0x0100 else { return nil }
