@@ -175,13 +175,8 @@ struct MATFile: Sendable {
                     throw ImportError(url, "truncated: variable \(element) at byte \(at) needs \(size) bytes, the file has \(fileSize - at - 8) after its tag")
                 }
                 if type == 15 {
-                    var inflated = try inflate(UnsafeRawBufferPointer(rebasing: b[(at + 8)..<(at + 8 + size)]), url: url, element: element)
-                    let inner = inflated.withUnsafeBytes { inflated.count >= 8 ? 8 + word($0, 4, 4) : -1 }
-                    guard inflated.count >= 8, inner == inflated.count || (inner + 7) / 8 * 8 == inflated.count else {
-                        throw ImportError(url, "damaged: compressed variable \(element) inflates to \(inflated.count) bytes, its element says \(inner)")
-                    }
-                    inflated.append(contentsOf: [UInt8](repeating: 0, count: (8 - inflated.count % 8) % 8))
-                    image.append(inflated)
+                    try inflate(UnsafeRawBufferPointer(rebasing: b[(at + 8)..<(at + 8 + size)]), onto: &image, little: little,
+                                url: url, element: element)
                     compressed += 1
                 } else {
                     image.append(contentsOf: b[at..<(at + 8 + padded)])
@@ -208,33 +203,50 @@ struct MATFile: Sendable {
         throw ImportError(url, "cannot write its uncompressed copy (\(failure))")
     }
 
-    /// The bytes of one zlib stream, which must end exactly where `input` ends.
-    static func inflate(_ input: UnsafeRawBufferPointer, url: URL, element: Int) throws -> Data {
+    /// Inflates one compressed variable's zlib stream (which must end exactly where `input`
+    /// ends) onto the end of `image`, padded to 8 bytes: the uncompressed element it holds, whose
+    /// own tag (its first 8 bytes) gives its size, so the image grows once to that size (at most
+    /// 1,032 times the input) and zlib writes straight into it.
+    static func inflate(_ input: UnsafeRawBufferPointer, onto image: inout Data, little: Bool, url: URL, element: Int) throws {
         var stream = z_stream()
         guard m2ae_inflate_init(&stream) == Z_OK else { throw ImportError(url, "zlib cannot start inflating") }
         defer { inflateEnd(&stream) }
-        let limit = 1032 * input.count + 1024
-        var out = Data()
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        func damaged(_ what: String) -> ImportError { ImportError(url, "damaged or truncated: compressed variable \(element) \(what)") }
         stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
         stream.avail_in = uInt(input.count)
-        var status = Z_OK
-        while status == Z_OK {
-            status = chunk.withUnsafeMutableBufferPointer { c in
-                stream.next_out = c.baseAddress
-                stream.avail_out = uInt(c.count)
-                let s = CMatio.inflate(&stream, Z_NO_FLUSH)
-                out.append(c.baseAddress!, count: c.count - Int(stream.avail_out))
-                return s
+        // The element's tag: type and size.
+        var tag = [UInt8](repeating: 0, count: 8)
+        var status = tag.withUnsafeMutableBufferPointer { t in
+            stream.next_out = t.baseAddress; stream.avail_out = 8
+            return CMatio.inflate(&stream, Z_NO_FLUSH)
+        }
+        guard status == Z_OK || status == Z_STREAM_END, stream.avail_out == 0 else { throw damaged("does not inflate to an element (zlib status \(status))") }
+        let size = (0..<4).reduce(0) { v, k in v | Int(tag[4 + (little ? k : 3 - k)]) << (8 * k) }
+        let limit = 1032 * input.count + 1024
+        guard size <= limit else { throw damaged("claims \(size) bytes, more than \(input.count) compressed bytes can hold") }
+        let start = image.count
+        image.append(contentsOf: tag)
+        image.count = start + (8 + size + 7) / 8 * 8
+        if size > 0 {
+            status = image.withUnsafeMutableBytes { b in
+                stream.next_out = b.baseAddress!.assumingMemoryBound(to: Bytef.self) + start + 8
+                stream.avail_out = uInt(size)
+                return CMatio.inflate(&stream, Z_FINISH)
             }
-            guard out.count <= limit else { throw ImportError(url, "damaged: compressed variable \(element) inflates past \(limit) bytes") }
-            if status == Z_BUF_ERROR && stream.avail_in == 0 { break }
         }
-        guard status == Z_STREAM_END, stream.avail_in == 0 else {
-            throw ImportError(url, status == Z_STREAM_END ? "damaged: \(stream.avail_in) bytes after compressed variable \(element)'s stream"
-                                  : "damaged or truncated: compressed variable \(element) does not inflate (zlib status \(status))")
+        if status == Z_OK || status == Z_BUF_ERROR && stream.avail_out == 0 {
+            // everything the element holds is out; only the stream's end (its checksum) may remain
+            var spare: UInt8 = 0
+            status = withUnsafeMutablePointer(to: &spare) { p in
+                stream.next_out = p; stream.avail_out = 1
+                return CMatio.inflate(&stream, Z_FINISH)
+            }
+            guard stream.avail_out == 1 else { throw damaged("inflates to more than its element's \(8 + size) bytes") }
         }
-        return out
+        guard status == Z_STREAM_END, stream.avail_out == 0 || size == 0 else {
+            throw damaged(stream.avail_out > 0 ? "inflates to fewer than its element's \(8 + size) bytes" : "does not inflate (zlib status \(status))")
+        }
+        guard stream.avail_in == 0 else { throw damaged("is followed by \(stream.avail_in) bytes inside its element") }
     }
 
     /// Structs and cells nest at most this deep (deeper is treated as damage).
