@@ -2,10 +2,11 @@
 import PackageDescription
 
 // Module tree (bottom to top):
-//   CHDF5, COpenBLAS, CNcursesw        system libraries behind small shim headers
+//   CHDF5, COpenBLAS, CNcursesw,       system libraries behind small shim headers
+//   CFLAC, CMatio
 //   Signals                            filters, resampling, peaks, quality, hand-crafted features
 //   Store                              the HDF5 paired-record store
-//   Synth, Importers                   where records come from (generator; WFDB, CSV, EDF)
+//   Synth, Importers                   where records come from (generator; WFDB, CSV, EDF, MAT)
 //   Engine                             flat-buffer layers, forward and backward, BLAS
 //   Model                              M2AE, its config and safetensors checkpoints
 //   Training                           objective, AdamW, trainer
@@ -41,11 +42,15 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", pkgConfig: "ncursesw",
                        providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CFLAC", path: "Sources/CFLAC", pkgConfig: "flac",
+                       providers: [.apt(["libflac-dev"])]),
+        .systemLibrary(name: "CMatio", path: "Sources/CMatio", pkgConfig: "matio",
+                       providers: [.apt(["libmatio-dev"])]),
 
         .target(name: "Signals", swiftSettings: optimise),
         .target(name: "Store", dependencies: ["CHDF5", "Signals"], swiftSettings: optimise),
         .target(name: "Synth", dependencies: ["Signals", "Store"], swiftSettings: optimise),
-        .target(name: "Importers", dependencies: ["Signals", "Store"], swiftSettings: optimise),
+        .target(name: "Importers", dependencies: ["Signals", "Store", "CHDF5", "CFLAC", "CMatio"], swiftSettings: optimise),
         .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: optimiseUnchecked + engineCPU),
         .target(name: "Model", dependencies: ["Engine", "Signals", "Store"], swiftSettings: optimise),
         .target(name: "Training", dependencies: ["Model", "Store", "Synth"], swiftSettings: optimise),

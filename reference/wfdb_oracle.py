@@ -12,6 +12,11 @@
                                     two-file record, byte offsets, multi-rate frames and a
                                     multi-segment record with a gap and a missing segment.
                                     Prints a JSON list of {"record", "sampto"}.
+  flac DIR                          write FLAC-compressed records (formats 508, 516, 524) to DIR
+                                    with wfdb's own writer (wfdb.wrsamp through soundfile): several
+                                    signals in one file, samples per frame > 1, a multi-rate record
+                                    of three files, a long record spanning many FLAC blocks, and a
+                                    sample offset (`516+N`). Prints a JSON list of {"record"}.
   time RECORD... --repeats N        median seconds of wfdb.rdrecord per record (benchmark peer).
 """
 import json
@@ -23,7 +28,7 @@ import time
 import numpy as np
 import wfdb
 
-RANGE = {"8": (-2**31, 2**31 - 1), "16": (-2**15, 2**15 - 1), "24": (-2**23, 2**23 - 1),
+RANGE = {"508": (-128, 127), "516": (-2**15, 2**15 - 1), "524": (-2**23, 2**23 - 1), "8": (-2**31, 2**31 - 1), "16": (-2**15, 2**15 - 1), "24": (-2**23, 2**23 - 1),
          "32": (-2**31, 2**31 - 1), "61": (-2**15, 2**15 - 1), "80": (-128, 127),
          "160": (-2**15, 2**15 - 1), "212": (-2048, 2047), "310": (-512, 511), "311": (-512, 511)}
 
@@ -191,6 +196,50 @@ def fixtures(directory):
     print(json.dumps(made))
 
 
+def flac_fixtures(directory):
+    os.makedirs(directory, exist_ok=True)
+    rng = np.random.default_rng(11)
+    made = []
+
+    def write(name, files, fmts, spfs, n, names, smooth=False):
+        """One record; signal k is stored in files[k] with format fmts[k] and spfs[k] samples per frame."""
+        d = []
+        for fmt, spf in zip(fmts, spfs):
+            if smooth:  # a slow wave with noise: compresses the way real signals do
+                t = np.arange(n * spf)
+                x = (0.3 * RANGE[fmt][1] * np.sin(t / (7.0 * spf)) + rng.normal(0, 3, n * spf)).astype(np.int64)
+            else:
+                x = _digital(rng, fmt, n * spf, 41)
+            d.append(x)
+        k = len(fmts)
+        rec = wfdb.Record(record_name=name, n_sig=k, fs=125, sig_len=n, file_name=files, fmt=fmts,
+                          samps_per_frame=spfs, adc_gain=[200.0, 1.052e4, 0.37, 12.5, 1.0][:k],
+                          baseline=[0, -12, 512, 3, 0][:k], units=["mV", "NU", "mmHg", "mV", "uV"][:k],
+                          sig_name=names, adc_res=[int(f) - 500 for f in fmts], adc_zero=[0] * k,
+                          init_value=[int(x[0]) for x in d], checksum=[int(np.sum(x)) & 0xFFFF for x in d],
+                          block_size=[0] * k, e_d_signal=d, comments=["wfdb.wrsamp FLAC fixture"])
+        rec.wrsamp(expanded=True, write_dir=directory)
+        made.append({"record": name})
+
+    write("f516", ["f516.dat"] * 3, ["516"] * 3, [1] * 3, 1000, ["II", "PLETH", "ABP"])
+    write("f508", ["f508.dat"] * 2, ["508"] * 2, [1] * 2, 777, ["II", "PLETH"])
+    write("f524x3", ["f524x3.dat"] * 2, ["524"] * 2, [3] * 2, 500, ["II", "V"])
+    # multi-rate: ECG leads at 4 samples per frame in one file, PLETH and RESP in two others
+    write("fmulti", ["fm_a.dat", "fm_a.dat", "fm_b.dat", "fm_c.dat"], ["516", "516", "524", "508"],
+          [4, 4, 1, 1], 600, ["II", "V", "PLETH", "RESP"])
+    # long enough for many FLAC blocks, with signal-like content
+    write("flong", ["flong.dat"] * 2, ["516"] * 2, [2, 2], 40000, ["II", "PLETH"], smooth=True)
+    # a sample offset: the record starts 37 FLAC samples into the stream
+    write("fbase", ["fbase.dat"] * 2, ["516"] * 2, [1, 1], 400, ["II", "PLETH"])
+    with open(os.path.join(directory, "fbase.hea")) as f:
+        lines = f.read().splitlines()
+    out = ["foffset 2 125 363"] + [l.replace("516x1 ", "516x1+37 ", 1) for l in lines[1:3]]
+    with open(os.path.join(directory, "foffset.hea"), "w") as f:
+        f.write("\n".join(out) + "\n")
+    made.append({"record": "foffset"})
+    print(json.dumps(made))
+
+
 def timing(records, repeats):
     out = {}
     for r in records:
@@ -210,6 +259,8 @@ if __name__ == "__main__":
         dump(sys.argv[2], sys.argv[3:])
     elif cmd == "fixtures":
         fixtures(sys.argv[2])
+    elif cmd == "flac":
+        flac_fixtures(sys.argv[2])
     elif cmd == "time":
         args = sys.argv[2:]
         repeats = 5

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian machine, skipping what is there:
-# the C libraries (HDF5, OpenBLAS, ncursesw) and tmux through apt, and the Python oracles
-# the tests compare against (PyTorch CPU, safetensors, h5py, wfdb, pyedflib, scikit-learn, scipy,
-# NeuroKit2) through pip. With --bench it also installs the benchmark peers (faiss-cpu, onnxruntime + onnx +
+# the C libraries (HDF5, OpenBLAS, ncursesw, libFLAC, libmatio) and tmux through apt, and the Python
+# oracles the tests compare against (PyTorch CPU, safetensors, h5py, wfdb with soundfile, pyedflib,
+# scikit-learn, scipy, NeuroKit2) through pip. With --bench it also installs the benchmark peers (faiss-cpu, onnxruntime + onnx +
 # onnxscript for the ONNX export, umap-learn).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(libopenblas-dev libhdf5-dev libncurses-dev pkg-config tmux)
+apt_packages=(libopenblas-dev libhdf5-dev libncurses-dev libflac-dev libmatio-dev pkg-config tmux)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -20,8 +20,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python=${PYTHON:-python3}
-pip_packages=("torch==2.13.0+cpu" safetensors h5py wfdb pyedflib scikit-learn scipy numpy "neurokit2==0.3.0")
-modules=(torch safetensors h5py wfdb pyedflib sklearn scipy numpy neurokit2)
+pip_packages=("torch==2.13.0+cpu" safetensors h5py wfdb soundfile pyedflib scikit-learn scipy numpy "neurokit2==0.3.0")
+modules=(torch safetensors h5py wfdb soundfile pyedflib sklearn scipy numpy neurokit2)
 if [ "${1:-}" = "--bench" ]; then
   pip_packages+=(faiss-cpu onnxruntime onnx onnxscript umap-learn)
   modules+=(faiss onnxruntime onnx onnxscript umap)

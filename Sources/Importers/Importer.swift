@@ -15,6 +15,8 @@ public enum Importer {
         public var subject: String?
         /// Root attributes written into the store (provenance).
         public var attributes: [String: String] = [:]
+        /// All paths are one recording (`--together`): files that each hold some channels.
+        public var together = false
         public init() {}
     }
 
@@ -55,9 +57,10 @@ public enum Importer {
         public var manifest: String?
     }
 
-    /// One recording to import, with the subject, channel choice and CSV rate it gets.
+    /// One recording to import (one file, or several read as one with `--together`), with
+    /// the subject, channel choice and CSV rate it gets.
     struct Source {
-        var path: URL
+        var paths: [URL]
         var subject: String
         var picker: ChannelPicker
         var rate: Double?
@@ -82,8 +85,11 @@ public enum Importer {
     /// - Throws: the first `ImportError` (nothing is written then), or the store's error.
     public static func run(paths: [URL], out: URL, options: Options,
                            progress: (Int, RecordSummary) -> Void = { _, _ in }) throws -> Summary {
-        let sources = paths.map {
-            Source(path: $0, subject: subjectID(for: $0, subject: options.subject), picker: options.picker, rate: options.csvRate)
+        let groups = options.together && paths.count > 1 ? [paths] : paths.map { [$0] }
+        let sources = groups.map { group in
+            Source(paths: group, subject: group.count > 1 ? options.subject ?? RecordingReader.commonName(group)
+                                                          : subjectID(for: group[0], subject: options.subject),
+                   picker: options.picker, rate: options.csvRate)
         }
         return try run(sources, manifest: nil, out: out, options: options, progress: progress)
     }
@@ -98,7 +104,7 @@ public enum Importer {
     public static func run(manifest: Manifest, out: URL, options: Options,
                            progress: (Int, RecordSummary) -> Void = { _, _ in }) throws -> Summary {
         let sources = manifest.entries.map { e in
-            Source(path: e.path, subject: e.subject,
+            Source(paths: [e.path], subject: e.subject,
                    picker: ChannelPicker(ecg: e.ecg ?? options.picker.ecg, ppg: e.ppg ?? options.picker.ppg),
                    rate: e.rate ?? options.csvRate, line: e.line)
         }
@@ -117,9 +123,11 @@ public enum Importer {
         var records: [RecordSummary] = []
         for (i, source) in sources.enumerated() {
             let recording: Recording, cut: (segments: [Segment], channels: [Modality: [String]], notes: [String])
+            let file = source.paths.map(\.path).joined(separator: " + ")
             do {
-                recording = try RecordingReader.read(source.path, rate: source.rate)
-                cut = try Segmenter.segments(of: recording, file: source.path.path, picker: source.picker,
+                recording = try RecordingReader.read(together: source.paths, rate: source.rate,
+                                                     variables: [source.picker.ecg, source.picker.ppg].compactMap { $0 })
+                cut = try Segmenter.segments(of: recording, file: file, picker: source.picker,
                                              subjectIndex: Int32(subjectIndex[source.subject]!))
             } catch let e as ImportError {
                 guard let manifest, let line = source.line else { throw e }
@@ -132,7 +140,7 @@ public enum Importer {
                     for name in s.meta.quality(m).names { flags["\(m.rawValue).\(name)", default: 0] += 1 }
                 }
             }
-            let summary = RecordSummary(path: source.path.path, record: recording.name, format: recording.format, subject: source.subject,
+            let summary = RecordSummary(path: file, record: recording.name, format: recording.format, subject: source.subject,
                                         segments: cut.segments.count, ecgChannels: cut.channels[.ecg] ?? [],
                                         ppgChannels: cut.channels[.ppg] ?? [], flags: flags, notes: recording.notes + cut.notes,
                                         line: source.line)

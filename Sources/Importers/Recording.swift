@@ -1,8 +1,8 @@
-/// A recording read from disk by one of the readers (WFDB, EDF, CSV).
+/// A recording read from disk by one of the readers (WFDB, EDF, CSV, MAT).
 public struct Recording: Sendable, Equatable {
     /// The record's name (file stem or WFDB record name): the default subject id.
     public var name: String
-    /// What it was read as (`WFDB 212`, `EDF+C`, `CSV`).
+    /// What it was read as (`WFDB 212`, `EDF+C`, `CSV`, `MAT v5`).
     public var format: String
     /// The parts, in time order.
     public var parts: [RecordingPart]

@@ -1,17 +1,24 @@
 import Foundation
 
 /// Opens any supported recording by its file name: WFDB (`.hea`, or a signal file or a
-/// record path with a `.hea` beside it), EDF/EDF+/BDF (`.edf`, `.bdf`, `.rec`) and CSV
-/// (`.csv`, `.tsv`, `.txt`).
+/// record path with a `.hea` beside it), EDF/EDF+/BDF (`.edf`, `.bdf`, `.rec`), CSV
+/// (`.csv`, `.tsv`, `.txt`) and MATLAB (`.mat` without a `.hea` beside it).
 public enum RecordingReader {
     // MARK: - API
 
     /// Reads the recording at `url`.
-    /// - Parameter rate: the CSV sampling rate when the file has no time column.
+    /// - Parameters:
+    ///   - rate: the CSV sampling rate when the file has no time column, and the MAT rate of
+    ///     signals without a rate field.
+    ///   - variables: MAT variable paths that must be channels (the `--ecg`/`--ppg` names).
+    ///   - strict: false when the file is one of several read as one recording: a MAT variable
+    ///     of `variables` may then be in another file.
     /// - Throws: `ImportError` naming the file for an unknown format or any reader error.
-    public static func read(_ url: URL, rate: Double? = nil) throws -> Recording {
+    public static func read(_ url: URL, rate: Double? = nil, variables: [String] = [], strict: Bool = true) throws -> Recording {
         let ext = url.pathExtension.lowercased()
         switch ext {
+        case "mat" where !FileManager.default.fileExists(atPath: url.deletingPathExtension().appendingPathExtension("hea").path):
+            return try MATReader.read(url, rate: rate, select: variables, strict: strict)
         case "hea":
             return try WFDBReader.read(url)
         case "edf", "bdf", "rec":
@@ -22,7 +29,7 @@ public enum RecordingReader {
             let header = (ext.isEmpty ? url : url.deletingPathExtension()).appendingPathExtension("hea")
             if FileManager.default.fileExists(atPath: header.path) { return try WFDBReader.read(header) }
             if !FileManager.default.fileExists(atPath: url.path) { throw ImportError(url, "no such file or WFDB record") }
-            throw ImportError(url, "unknown format (expected a WFDB record, .edf/.bdf or .csv)")
+            throw ImportError(url, "unknown format (expected a WFDB record, .edf/.bdf, .csv or .mat)")
         }
     }
 }

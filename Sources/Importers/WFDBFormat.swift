@@ -1,8 +1,10 @@
-/// The WFDB signal-file storage formats (physionet.org/physiotools/wag/signal-5.htm), all of
-/// them except the FLAC-compressed 508/516/524.
+/// The WFDB signal-file storage formats (physionet.org/physiotools/wag/signal-5.htm).
 ///
 /// Decoding follows the wfdb Python package bit for bit, including its reading of the packed
-/// formats 310 and 311 and the offset-binary formats 80 and 160.
+/// formats 310 and 311 and the offset-binary formats 80 and 160. The FLAC formats 508, 516
+/// and 524 are decompressed by `FLACSignalFile` into the byte layout their cases describe
+/// here (little-endian two's complement of 1, 2 or 3 bytes, in the interleaved order of a
+/// binary signal file) and decoded from it like the binary formats.
 public enum WFDBFormat: String, Sendable, CaseIterable, Equatable {
     /// 8-bit first differences (the header's initial value is the first sample's base).
     case diff8 = "8"
@@ -24,16 +26,36 @@ public enum WFDBFormat: String, Sendable, CaseIterable, Equatable {
     case packed310 = "310"
     /// Three 10-bit samples packed in a little-endian 32-bit word.
     case packed311 = "311"
+    /// FLAC-compressed, 8 bits per sample (decompressed: one byte, two's complement).
+    case flac8 = "508"
+    /// FLAC-compressed, 16 bits per sample (decompressed: int16 little-endian).
+    case flac16 = "516"
+    /// FLAC-compressed, 24 bits per sample (decompressed: int24 little-endian).
+    case flac24 = "524"
+
+    /// True for the FLAC-compressed formats, whose file is a FLAC stream with one FLAC
+    /// channel per signal.
+    public var isFLAC: Bool { self == .flac8 || self == .flac16 || self == .flac24 }
+
+    /// Bits per sample of a FLAC format (8, 16, 24); 0 for the binary formats.
+    public var flacBits: Int {
+        switch self {
+        case .flac8: 8
+        case .flac16: 16
+        case .flac24: 24
+        default: 0
+        }
+    }
 
     /// The stored value that marks an invalid (missing) sample, nil for format 8 (which has none).
     public var invalidSample: Int32? {
         switch self {
         case .diff8: nil
-        case .offset8: -128
+        case .offset8, .flac8: -128
         case .packed310, .packed311: -512
         case .packed212: -2048
-        case .int16, .int16BigEndian, .offset16: -32768
-        case .int24: -8_388_608
+        case .int16, .int16BigEndian, .offset16, .flac16: -32768
+        case .int24, .flac24: -8_388_608
         case .int32: Int32.min
         }
     }
@@ -41,9 +63,9 @@ public enum WFDBFormat: String, Sendable, CaseIterable, Equatable {
     /// Bytes needed to hold `n` consecutive samples (as the wfdb package reads them).
     public func byteCount(samples n: Int) -> Int {
         switch self {
-        case .diff8, .offset8: n
-        case .int16, .int16BigEndian, .offset16: 2 * n
-        case .int24: 3 * n
+        case .diff8, .offset8, .flac8: n
+        case .int16, .int16BigEndian, .offset16, .flac16: 2 * n
+        case .int24, .flac24: 3 * n
         case .int32: 4 * n
         case .packed212: (3 * n + 1) / 2
         case .packed310: n % 3 == 2 ? (n / 3 + 1) * 4 : (4 * n + 2) / 3
@@ -54,9 +76,9 @@ public enum WFDBFormat: String, Sendable, CaseIterable, Equatable {
     /// How many whole samples `bytes` bytes hold.
     public func sampleCount(bytes: Int) -> Int {
         switch self {
-        case .diff8, .offset8: bytes
-        case .int16, .int16BigEndian, .offset16: bytes / 2
-        case .int24: bytes / 3
+        case .diff8, .offset8, .flac8: bytes
+        case .int16, .int16BigEndian, .offset16, .flac16: bytes / 2
+        case .int24, .flac24: bytes / 3
         case .int32: bytes / 4
         case .packed212: bytes * 2 / 3
         case .packed310, .packed311: bytes * 3 / 4
@@ -71,7 +93,8 @@ public enum WFDBFormat: String, Sendable, CaseIterable, Equatable {
     public func decode(_ b: UnsafeBufferPointer<UInt8>, first: Int, stride: Int, count: Int,
                        into out: UnsafeMutablePointer<Int32>) {
         switch self {
-        case .int16 where count > 0 && b.count >= 2 * (first + (count - 1) * stride + 1):
+        case .int16 where count > 0 && b.count >= 2 * (first + (count - 1) * stride + 1),
+             .flac16 where count > 0 && b.count >= 2 * (first + (count - 1) * stride + 1):
             let p = b.baseAddress! + 2 * first, step = 2 * stride
             for i in 0..<count {
                 let k = i &* step
@@ -117,12 +140,12 @@ public enum WFDBFormat: String, Sendable, CaseIterable, Equatable {
     public func sample(_ i: Int, in b: UnsafeBufferPointer<UInt8>) -> Int32 {
         @inline(__always) func byte(_ k: Int) -> Int32 { k < b.count ? Int32(b[k]) : 0 }
         switch self {
-        case .diff8: return Int32(Int8(bitPattern: b[i]))
+        case .diff8, .flac8: return Int32(Int8(bitPattern: b[i]))
         case .offset8: return Int32(b[i]) - 128
-        case .int16: return Int32(Int16(bitPattern: UInt16(b[2 * i]) | UInt16(b[2 * i + 1]) << 8))
+        case .int16, .flac16: return Int32(Int16(bitPattern: UInt16(b[2 * i]) | UInt16(b[2 * i + 1]) << 8))
         case .int16BigEndian: return Int32(Int16(bitPattern: UInt16(b[2 * i]) << 8 | UInt16(b[2 * i + 1])))
         case .offset16: return Int32(UInt16(b[2 * i]) | UInt16(b[2 * i + 1]) << 8) - 32768
-        case .int24:
+        case .int24, .flac24:
             let u = UInt32(b[3 * i]) | UInt32(b[3 * i + 1]) << 8 | UInt32(b[3 * i + 2]) << 16
             return Int32(bitPattern: u << 8) >> 8
         case .int32:

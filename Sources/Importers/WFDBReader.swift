@@ -73,6 +73,9 @@ public enum WFDBReader {
     ///   - blockFrames: frames decoded per block (tests use small blocks to cross boundaries).
     static func readFile(_ url: URL, format: WFDBFormat, specs: [WFDBSignalSpec], frequency: Double,
                          length: inout Int?, blockFrames: Int = 1 << 16) throws -> [Channel] {
+        if format.isFLAC {
+            return try readFLACFile(url, format: format, specs: specs, frequency: frequency, length: &length, blockFrames: blockFrames)
+        }
         let offset = specs[0].byteOffset
         let frameSize = specs.reduce(0) { $0 + $1.samplesPerFrame }        // samples per frame
         let maxSkew = specs.map(\.skew).max() ?? 0
@@ -111,7 +114,36 @@ public enum WFDBReader {
             initialised = done
             guard done == byteCount else { throw ImportError(url, "short read: \(done) of \(byteCount) bytes") }
         }
+        return decodeChannels(raw, format: format, specs: specs, frequency: frequency, frames: frames,
+                              framesRead: framesRead, blockFrames: blockFrames)
+    }
 
+    /// Reads the signals `specs` stored together in one FLAC file (formats 508, 516, 524):
+    /// `FLACSignalFile` decompresses it, the header's `+offset` counting FLAC samples.
+    static func readFLACFile(_ url: URL, format: WFDBFormat, specs: [WFDBSignalSpec], frequency: Double,
+                             length: inout Int?, blockFrames: Int) throws -> [Channel] {
+        let spf = specs[0].samplesPerFrame
+        guard specs.allSatisfy({ $0.samplesPerFrame == spf }) else {
+            throw ImportError(url, "the signals of a FLAC signal file must have the same samples per frame (\(specs.map { String($0.samplesPerFrame) }.joined(separator: ", ")))")
+        }
+        let maxSkew = specs.map(\.skew).max() ?? 0
+        let decoded = try FLACSignalFile.read(url, format: format, signals: specs.count, samplesPerFrame: spf,
+                                              sampleOffset: specs[0].byteOffset,
+                                              maxFrames: length.map { $0 > Int.max - maxSkew ? Int.max : $0 + maxSkew })
+        let frames = length ?? decoded.frames
+        length = frames
+        guard decoded.frames >= frames else {
+            throw ImportError(url, "truncated: the header needs \(frames) frames, the FLAC stream holds \(decoded.frames)")
+        }
+        return decodeChannels(decoded.bytes, format: format, specs: specs, frequency: frequency, frames: frames,
+                              framesRead: min(frames + maxSkew, decoded.frames), blockFrames: blockFrames)
+    }
+
+    /// Converts the stored samples of the signals `specs` (one file's interleaved frames in
+    /// `raw`, `framesRead` of them) to physical values, `frames` per signal.
+    static func decodeChannels(_ raw: [UInt8], format: WFDBFormat, specs: [WFDBSignalSpec], frequency: Double,
+                               frames: Int, framesRead: Int, blockFrames: Int) -> [Channel] {
+        let frameSize = specs.reduce(0) { $0 + $1.samplesPerFrame }        // samples per frame
         // Per signal: its stored values decoded a block of frames at a time (the format chosen
         // once per block) into a bounded scratch, then converted to physical values.
         let scratch = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, min(framesRead, blockFrames)))

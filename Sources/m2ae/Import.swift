@@ -3,11 +3,11 @@ import Foundation
 import Importers
 
 extension M2AE {
-    /// `m2ae import`: Import WFDB, EDF or CSV recordings into a new store.
+    /// `m2ae import`: Import WFDB, EDF, CSV or MATLAB recordings into a new store.
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
-            abstract: "Import WFDB, EDF or CSV recordings into a new store.",
+            abstract: "Import WFDB, EDF, CSV or MATLAB recordings into a new store.",
             discussion: """
             Each recording's ECG lead (II, MLII, ECG, …) and PPG channel (PLETH, PPG, …) are \
             picked by name, resampled to 125 Hz and cut into 10-s segments with quality flags \
@@ -20,7 +20,7 @@ extension M2AE {
             """
         )
 
-        @Argument(help: "Recordings: WFDB records (.hea or record path), EDF/BDF files, CSV files.")
+        @Argument(help: "Recordings: WFDB records (.hea or record path), EDF/BDF files, CSV files, MATLAB .mat files.")
         var paths: [String] = []
 
         @Option(help: "A cohort manifest (CSV: path, subject, optional ecg, ppg, rate, and label columns) instead of paths.")
@@ -29,17 +29,20 @@ extension M2AE {
         @Option(name: .long, help: "The store to create (replaced atomically if it exists).")
         var out: String
 
-        @Option(help: "Sampling rate in Hz for CSV files without a time column (10–100000).")
+        @Option(help: "Sampling rate in Hz for CSV files without a time column and MAT signals without an fs/freq field (10–100000).")
         var rate: Double?
 
-        @Option(help: "The ECG channel's name or 0-based column (default: the first of II, MLII, ECG, EKG, I, V, …).")
+        @Option(help: "The ECG channel's name, 0-based column, or MAT variable path (data.ekg.v, sig[0], sig[:,0]) (default: the first of II, MLII, ECG, EKG, I, V, …).")
         var ecg: String?
 
-        @Option(help: "The PPG channel's name or 0-based column (default: the first of PLETH, PPG, BVP, …).")
+        @Option(help: "The PPG channel's name, 0-based column, or MAT variable path (default: the first of PLETH, PPG, BVP, …).")
         var ppg: String?
 
         @Option(help: "Subject id for every record (default: each record's name).")
         var subject: String?
+
+        @Flag(help: "Read all paths as one recording (files that each hold some of its channels, like a MAT file per modality).")
+        var together = false
 
         @Flag(help: "Print the summary as JSON (docs/import.md).")
         var json = false
@@ -50,6 +53,7 @@ extension M2AE {
             }
             if manifest != nil && !paths.isEmpty { throw ValidationError("give recordings or --manifest, not both") }
             if manifest != nil && subject != nil { throw ValidationError("--subject does not apply to a manifest (it has a subject column)") }
+            if manifest != nil && together { throw ValidationError("--together does not apply to a manifest (one row is one recording)") }
             if paths.isEmpty && manifest == nil { throw ValidationError("give at least one recording (or --manifest)") }
         }
 
@@ -59,13 +63,14 @@ extension M2AE {
             options.picker = ChannelPicker(ecg: ecg, ppg: ppg)
             options.csvRate = rate
             options.subject = subject
+            options.together = together
             options.attributes = ["generator": "m2ae import",
                                   "command": CommandLine.arguments.dropFirst().joined(separator: " ")]
             noteRemovedLeftovers(of: URL(fileURLWithPath: out))
             let summary: Importer.Summary
             do {
                 let cohort = try manifest.map { try Manifest.read(URL(fileURLWithPath: $0)) }
-                let bar = ProgressBar("import", total: cohort?.entries.count ?? paths.count, unit: "rec")
+                let bar = ProgressBar("import", total: cohort?.entries.count ?? (together ? 1 : paths.count), unit: "rec")
                 let advance: (Int, Importer.RecordSummary) -> Void = { _, r in bar.advance(status: "\(r.record): \(r.segments) seg") }
                 if let cohort {
                     summary = try Importer.run(manifest: cohort, out: URL(fileURLWithPath: out), options: options, progress: advance)

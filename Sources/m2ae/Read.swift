@@ -16,13 +16,13 @@ extension M2AE {
             """
         )
 
-        @Argument(help: "The recording: a WFDB record (.hea or its path), an EDF/BDF file or a CSV file.")
+        @Argument(help: "The recording: a WFDB record (.hea or its path), an EDF/BDF file, a CSV file or a MATLAB .mat file.")
         var record: String
 
         @Flag(help: "Print CSV (time in seconds, then one column per channel) instead of a table.")
         var csv = false
 
-        @Option(help: "Sampling rate in Hz for a CSV file without a time column.")
+        @Option(help: "Sampling rate in Hz for a CSV file without a time column or MAT signals without an fs/freq field.")
         var rate: Double?
 
         @Option(help: "Print at most this many rows per part.")

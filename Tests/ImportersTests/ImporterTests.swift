@@ -95,7 +95,7 @@ private func beat(_ t: Double) -> Double { sin(2 * .pi * 1.1 * t) + 0.3 * sin(2 
     try Data("junk".utf8).write(to: folder.appendingPathComponent("y.bin"))
     let unknown = folder.appendingPathComponent("y.bin")
     let out = folder.appendingPathComponent("s.h5")
-    for (bad, message) in cases + [(unknown, "unknown format (expected a WFDB record, .edf/.bdf or .csv)")] {
+    for (bad, message) in cases + [(unknown, "unknown format (expected a WFDB record, .edf/.bdf, .csv or .mat)")] {
         #expect { try Importer.run(paths: [good, bad], out: out, options: Importer.Options()) } throws: { e in
             "\(e)" == "\(bad.path): \(message)"
         }

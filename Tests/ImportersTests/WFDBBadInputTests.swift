@@ -34,7 +34,7 @@ private func writeRecord(_ folder: URL, name: String, header: String? = nil, dat
     }
     let cases: [(String, String, String)] = [
         ("fmt", "fmt 1 100 100\nfmt.dat 999 200/mV 16 0 0 0 0 II\n", "invalid WFDB header: unsupported signal format '999'"),
-        ("flac", "flac 1 100 100\nflac.dat 516 200/mV 16 0 0 0 0 II\n", "invalid WFDB header: unsupported signal format '516'"),
+        ("fmt5", "fmt5 1 100 100\nfmt5.dat 517 200/mV 16 0 0 0 0 II\n", "invalid WFDB header: unsupported signal format '517'"),
         ("lines", "lines 3 100 100\nlines.dat 16 200/mV 16 0 0 0 0 II\n", "invalid WFDB header: 3 signals announced, 1 signal lines found"),
         ("gain", "gain 1 100 100\ngain.dat 16 2x0/mV 16 0 0 0 0 II\n", "invalid WFDB header: bad gain '2x0/mV'"),
         ("rate", "rate 1 fast 100\nrate.dat 16 200/mV 16 0 0 0 0 II\n", "invalid WFDB header: bad sampling frequency 'fast'"),

@@ -141,5 +141,5 @@ func realRecordEqualsWFDB(_ record: String) throws {
             expectEqual(recording.parts[0].channels, oracle, f.record)
         }
     }
-    #expect(formats == Set(WFDBFormat.allCases.map(\.rawValue)))
+    #expect(formats == Set(WFDBFormat.allCases.filter { !$0.isFLAC }.map(\.rawValue)))     // FLAC: WFDBFLACTests
 }
