@@ -12,12 +12,14 @@ enum FuzzTarget: String, CaseIterable {
     /// A WFDB header (`.hea` text) over a fixed 4,000-byte signal file.
     case wfdbHeader = "wfdb-header"
     /// A WFDB signal file under a header whose format and samples per frame the first two
-    /// bytes choose (every binary format the reader supports).
+    /// bytes choose (every binary and FLAC format the reader supports).
     case wfdbData = "wfdb-data"
     /// An EDF, EDF+ or BDF file.
     case edf
     /// A CSV file, read with and without a sampling rate.
     case csv
+    /// A MATLAB .mat file (v5 or v7.3), its channels found by name and by variable path.
+    case mat
     /// A safetensors file, loaded as an M2AE checkpoint.
     case safetensors
     /// An HDF5 record store, opened, summarised and read.
@@ -26,7 +28,7 @@ enum FuzzTarget: String, CaseIterable {
     case keyscript
 
     /// The WFDB formats the data target cycles through.
-    static let wfdbFormats = ["8", "16", "24", "32", "61", "80", "160", "212", "310", "311"]
+    static let wfdbFormats = ["8", "16", "24", "32", "61", "80", "160", "212", "310", "311", "508", "516", "524"]
 
     /// Runs the parser on `bytes`, inside `scratch` (a folder this process owns).
     func run(_ bytes: [UInt8], scratch: URL) {
@@ -52,6 +54,10 @@ enum FuzzTarget: String, CaseIterable {
             let url = file("r.csv", data)
             segment(try RecordingReader.read(url, rate: nil))
             segment(try RecordingReader.read(url, rate: 250))
+        case .mat:
+            let url = file("r.mat", data)
+            segment(try RecordingReader.read(url, rate: 125))
+            segment(try RecordingReader.read(url, rate: 125, variables: ["data.ekg.v", "sig[:,0]"]))
         case .safetensors:
             let url = file("m.safetensors", data)
             _ = try? SafetensorsFile(url: url)
