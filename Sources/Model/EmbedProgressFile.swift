@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// The progress file of an unfinished `Embedder` run, beside the store:
 /// `.<store name>.embed-<model id>.partial`. A 32-byte header (magic `M2AEEMB1`, floats per
@@ -38,7 +39,12 @@ public final class EmbedProgressFile {
             for v in [Int64(rowFloats), Int64(totalRows), Int64(bitPattern: storeTag)] {
                 withUnsafeBytes(of: v.littleEndian) { header.append(contentsOf: $0) }
             }
-            do { try header.write(to: url) } catch {
+            do {
+                try? fm.removeItem(at: url)
+                let handle = try AtomicReplace.createNew(url)
+                defer { try? handle.close() }
+                try handle.write(contentsOf: header)
+            } catch {
                 try? fm.removeItem(at: url)
                 throw EmbedError(path: url.path, reason: "cannot create the embedding progress file: \(Self.describe(error)); the store is unchanged")
             }

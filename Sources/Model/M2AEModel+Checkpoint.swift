@@ -56,15 +56,16 @@ extension M2AEModel {
         }
     }
 
-    /// Writes the model as a checkpoint, atomically (temporary sibling, then rename).
-    public func save(to url: URL) throws {
+    /// Writes the model as a checkpoint, atomically (temporary sibling, then rename) unless
+    /// `atomically` is false (`url` is then the caller's own temporary file).
+    public func save(to url: URL, atomically: Bool = true) throws {
         let tensors = layout.entries.map { e in
             SafetensorsFile.Tensor(name: e.name, shape: e.shape,
                                    values: UnsafeBufferPointer(start: params.base + e.offset, count: e.count))
         }
         try SafetensorsFile.write(to: url, tensors: tensors,
                                   metadata: ["format": Self.checkpointFormat, "format_version": Self.checkpointVersion,
-                                             "config": config.json()])
+                                             "config": config.json()], atomically: atomically)
     }
 }
 

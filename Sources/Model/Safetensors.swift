@@ -149,8 +149,9 @@ public struct SafetensorsFile: Sendable {
     }
 
     /// Writes float32 tensors and a metadata map as a safetensors file, atomically (a temporary
-    /// sibling renamed into place). Tensors are laid out in the given order.
-    public static func write(to url: URL, tensors: [Tensor], metadata: [String: String]) throws {
+    /// sibling renamed into place) unless `atomically` is false (for a caller's own temporary
+    /// file). Tensors are laid out in the given order.
+    public static func write(to url: URL, tensors: [Tensor], metadata: [String: String], atomically: Bool = true) throws {
         var header: [String: Any] = [:]
         if !metadata.isEmpty { header["__metadata__"] = metadata }
         var offset = 0
@@ -162,10 +163,10 @@ public struct SafetensorsFile: Sendable {
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         // Pad with spaces so the data section starts 8-byte aligned (as the reference writer does).
         json.append(contentsOf: [UInt8](repeating: 0x20, count: (8 - json.count % 8) % 8))
-        try AtomicReplace.write(to: url) { tmp in
-            guard FileManager.default.createFile(atPath: tmp.path, contents: nil),
-                  let handle = try? FileHandle(forWritingTo: tmp) else {
-                throw SafetensorsError(path: url.path, reason: "cannot create the file")
+        func writeFile(_ tmp: URL) throws {
+            let handle: FileHandle
+            do { handle = try AtomicReplace.createNew(tmp) } catch {
+                throw SafetensorsError(path: url.path, reason: "cannot create the file (\(error))")
             }
             defer { try? handle.close() }
             var length = UInt64(json.count).littleEndian
@@ -176,6 +177,7 @@ public struct SafetensorsFile: Sendable {
             }
             try handle.synchronize()
         }
+        if atomically { try AtomicReplace.write(to: url, writeFile) } else { try writeFile(url) }
     }
 
     // MARK: - Internal API

@@ -5,10 +5,11 @@ import Foundation
 /// Ctrl-C: the temporary file is removed on failure, and one left by a killed run is removed
 /// by the next write of the same file).
 public enum AtomicReplace {
-    /// A temporary path beside `url`, on the same file system, so the final rename is atomic.
-    public static func temporarySibling(of url: URL) -> URL {
-        url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    /// A temporary path beside `url`, on the same file system, so the final rename is atomic:
+    /// `.NAME.tmp-PID-TAG`, with a random tag unless the caller gives one (a writer that
+    /// writes one file at a time per process may use a fixed tag).
+    public static func temporarySibling(of url: URL, tag: UInt32 = UInt32.random(in: 0...UInt32.max)) -> URL {
+        url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(tag)")
     }
 
     /// Removes the temporary siblings of `url` left by runs that were killed before they
@@ -64,7 +65,22 @@ public enum AtomicReplace {
 
     /// Writes `data` to `url` atomically.
     public static func write(_ data: Data, to url: URL) throws {
-        try write(to: url) { tmp in try data.write(to: tmp) }
+        try write(to: url) { tmp in
+            let handle = try createNew(tmp)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data)
+        }
+    }
+
+    /// Creates a new, empty file at `url` (failing if one exists) and opens it for writing.
+    ///
+    /// Foundation's `FileManager.createFile` and atomic `Data.write` go through a temporary
+    /// file of their own (`.dat.nosync…`), which a killed process leaves behind under a name
+    /// nothing can recognise; this writes in place.
+    public static func createNew(_ url: URL) throws -> FileHandle {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw AtomicWriteError(path: url.path, reason: String(cString: strerror(errno))) }
+        return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Store
 
 /// Where a run stands, saved beside every checkpoint so that `--resume` continues exactly.
 public struct TrainingState: Sendable, Codable, Equatable {
@@ -41,10 +42,14 @@ public enum TrainingCheckpoint {
     /// - Throws: `TrainingRunError` naming the file; the previous checkpoint stays intact.
     public static func save(_ trainer: Trainer, state: TrainingState, to url: URL) throws {
         let stateURL = stateURL(for: url)
-        let tmpModel = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).new")
-        let tmpState = url.deletingLastPathComponent().appendingPathComponent(".\(stateURL.lastPathComponent).new")
+        // Temporary siblings named as every atomic write names them, so that those of a killed
+        // run are removed here by the next save.
+        AtomicReplace.removeAbandonedSiblings(of: url)
+        AtomicReplace.removeAbandonedSiblings(of: stateURL)
+        // One save at a time per process: the tags are fixed.
+        let tmpModel = AtomicReplace.temporarySibling(of: url, tag: 0), tmpState = AtomicReplace.temporarySibling(of: stateURL, tag: 0)
         do {
-            try trainer.model.save(to: tmpModel)
+            try trainer.model.save(to: tmpModel, atomically: false)
             let o = trainer.optimizer
             var tensors: [SafetensorsFile.Tensor] = []
             for e in trainer.model.layout.entries {
@@ -56,7 +61,7 @@ public enum TrainingCheckpoint {
             let json = String(decoding: try encoder.encode(state), as: UTF8.self)
             try SafetensorsFile.write(to: tmpState, tensors: tensors,
                                       metadata: ["format": stateFormat, "format_version": "1", "state": json,
-                                                 "config": trainer.model.config.json()])
+                                                 "config": trainer.model.config.json()], atomically: false)
             try replace(url, with: tmpModel)
             try replace(stateURL, with: tmpState)
         } catch {

@@ -146,12 +146,12 @@ import TestSupport
         let before = (try Data(contentsOf: ckpt), try Data(contentsOf: state))
         // A directory where the state's temporary file must go makes the save fail midway,
         // as a full disk would (root ignores permissions, so no chmod trick).
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent(".m.state.safetensors.new"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent(".m.state.safetensors.tmp-\(getpid())-0"), withIntermediateDirectories: true)
         let run = try TrainingRun(source: source, settings: Self.settings(dir, epochs: 2), config: .tiny, resume: true)
         let error = #expect(throws: TrainingRunError.self) { _ = try run.run(onEvent: { _ in }, shouldStop: { false }) }
         print(error?.description ?? "")
         #expect(error?.description.contains("previous checkpoint is intact") == true)
         #expect(try Data(contentsOf: ckpt) == before.0 && Data(contentsOf: state) == before.1)
-        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(".m.safetensors.new").path))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(".m.safetensors.tmp-\(getpid())-0").path))
     }
 }
