@@ -22,7 +22,7 @@ public final class StoreEdit {
     }
 
     /// Runs `body`, reporting its errors against the original path.
-    private func reporting<T>(_ body: (H5File) throws -> T) throws -> T {
+    func reporting<T>(_ body: (H5File) throws -> T) throws -> T {
         let f = try open()
         do { return try body(f) } catch let e as StoreError where e.path == f.url.path {
             throw StoreError(url, e.problem)
