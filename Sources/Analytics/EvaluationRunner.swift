@@ -76,7 +76,12 @@ public struct EvaluationRunner {
             let a = try matrix(trainStore, model.id, mode, trainRows), b = try matrix(testSource, model.id, mode, testRows)
             reps.append(Representation(name: names[mode]!, dim: a.dim, train: a.values, test: b.values, mode: mode))
         }
-        if handcraftedBaseline {
+        let waveforms = trainStore.hasWaveforms && testSource.hasWaveforms
+        var extraNotes: [String] = []
+        if !waveforms && (handcraftedBaseline || randomBaseline) {
+            extraNotes.append("no waveforms (a fingerprint-only export): the hand-crafted and random-init baselines need the signals and are left out")
+        }
+        if handcraftedBaseline && waveforms {
             log("computing hand-crafted features of \(train.path)")
             let d = HandcraftedMatrix.dim
             let a = try HandcraftedMatrix.compute(trainStore)
@@ -85,8 +90,7 @@ public struct EvaluationRunner {
             HandcraftedMatrix.impute(train: &tr, test: &te, dim: d)
             reps.append(Representation(name: "hand-crafted", dim: d, train: tr, test: te))
         }
-        var extraNotes: [String] = []
-        if randomBaseline {
+        if randomBaseline && waveforms {
             let random = try M2AEModel.random(config: model.config, seed: randomSeed)
             if random.id == model.id {
                 extraNotes.append("random init: the evaluated checkpoint is itself the seed-\(randomSeed) random initialisation, so the two columns agree")

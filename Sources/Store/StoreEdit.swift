@@ -13,7 +13,7 @@ public final class StoreEdit {
     init(file: H5File, reportedAs url: URL) throws {
         self.file = file
         self.url = url
-        segmentCount = try H5Dataset.open(file, StoreLayout.signals(.ecg)).shape()[0]
+        segmentCount = try H5Dataset.open(file, StoreLayout.Segments.subject).shape()[0]
     }
 
     private func open() throws -> H5File {
