@@ -100,6 +100,11 @@ public struct AppState: Sendable {
     /// The first line of the predictions shown (the pane scrolls when they do not fit).
     public var predictionsScroll = 0
 
+    /// False on a fingerprint-only store: the Traces and Reconstruction panes say so.
+    public var hasWaveforms = true
+    /// What those panes show then.
+    static let noWaveforms = "no waveforms: this store holds fingerprints only (m2ae export)"
+
     /// A fresh state for a terminal of `width` × `height` on store `storeName`.
     public init(width: Int, height: Int, storeName: String, modelName: String?) {
         self.width = width; self.height = height; self.storeName = storeName; self.modelName = modelName

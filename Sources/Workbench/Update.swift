@@ -483,6 +483,7 @@ private func selectionChanged(_ s: inout AppState, anchor: Bool = true) -> [Effe
     guard let c = s.current else { return [] }
     if anchor { s.anchor = c.index }
     s.mask = AppState.mask(ratio: s.maskRatio, seed: c.index)
+    guard s.hasWaveforms else { return segmentModelEffects(&s) }
     s.running.insert(.trace)
     return [.loadTrace(c.index)] + segmentModelEffects(&s)
 }
@@ -497,7 +498,7 @@ private func segmentModelEffects(_ s: inout AppState) -> [Effect] {
 }
 
 private func reconstructEffects(_ s: inout AppState) -> [Effect] {
-    guard let c = s.current, s.modelName != nil else { return [] }
+    guard let c = s.current, s.modelName != nil, s.hasWaveforms else { return [] }
     s.running.insert(.reconstruction)
     return [.reconstruct(c.index, s.reconMode, s.mask)]
 }
