@@ -24,6 +24,7 @@ struct HelpTests {
                                          "--method", "--build-index", "--json"]),
         Case(command: ["project"], options: ["<store>", "--mode", "--model-id", "--umap-limit", "--seed", "--json"]),
         Case(command: ["predict"], options: ["<store>", "--segment", "--model", "--mode", "--json"]),
+        Case(command: ["export"], options: ["<store>", "--model", "--out", "--format", "--mode", "--pseudonymise", "--force"]),
         Case(command: ["label"], options: ["<store>", "<labels>", "--by", "--kind", "--replace"]),
         Case(command: ["evaluate"], options: ["--train", "--test", "--model", "--task", "--bootstrap", "--seed", "--no-random-baseline",
                                               "--no-handcrafted", "--report", "--json"]),
@@ -60,7 +61,7 @@ struct HelpTests {
     func rootHelp() throws {
         let r = try m2ae(["--help"])
         #expect(r.status == 0, "\(r)")
-        for sub in ["tui", "info", "synth", "import", "read", "embed", "reconstruct", "train", "label", "knn", "project",
+        for sub in ["tui", "info", "synth", "import", "read", "embed", "reconstruct", "train", "label", "export", "knn", "project",
                     "predict", "evaluate", "bench"] {
             #expect(r.stdout.contains("  \(sub)"), "root help does not list \(sub):\n\(r.stdout)")
         }
