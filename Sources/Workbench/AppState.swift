@@ -82,7 +82,9 @@ public struct AppState: Sendable {
     public var projectionMethod: ProjectionMethod = .pca
     public var colorBy: ColorLabel = .rhythm
     /// The labels `c` cycles through: those some record knows, and always `subject`.
-    public var colorLabels: [ColorLabel] = ColorLabel.allCases
+    public var colorLabels: [ColorLabel] = ColorLabel.builtIn
+    /// The store's label table (colourings for the Projection pane).
+    public var storeLabels: [Label] = []
     /// (segmentCount, 2) coordinates, nil until computed or without a model.
     public var projection: [Float]?
     /// The (method, mode) of `projection`, and its bounding box (minX, maxX, minY, maxY).
@@ -182,8 +184,25 @@ public enum LabelFilter: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The label that colours the Projection's points.
-public enum ColorLabel: String, Sendable, CaseIterable, Hashable {
+public enum ColorLabel: Sendable, Hashable {
     case rhythm, hypertension, sex, age, subject
+    /// A label of the store's label table (`m2ae label`, import manifests).
+    case label(LabelColoring)
+
+    /// The built-in labels, in the order `c` cycles through them.
+    public static let builtIn: [ColorLabel] = [.rhythm, .hypertension, .sex, .age, .subject]
+
+    /// The name in the pane's title.
+    public var title: String {
+        switch self {
+        case .rhythm: "rhythm"
+        case .hypertension: "hypertension"
+        case .sex: "sex"
+        case .age: "age"
+        case .subject: "subject"
+        case .label(let l): l.label.name
+        }
+    }
 }
 
 /// Which segment and fingerprint mode a per-segment result belongs to.

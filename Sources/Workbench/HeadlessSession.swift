@@ -18,6 +18,7 @@ public struct HeadlessSession {
         state = AppState(width: width, height: height, storeName: services.storeName, modelName: services.modelName)
         state.useColor = useColor
         state.hasWaveforms = services.hasWaveforms
+        state.storeLabels = services.storeLabels
         state.message = services.notice
         state.running.insert(.records)
         apply([.loadRecords])

@@ -15,6 +15,7 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
     private let store: RecordStore
     public let storeName: String
     public var hasWaveforms: Bool { store.hasWaveforms }
+    public var storeLabels: [Label] { store.labels }
     public let modelName: String?
     public let notice: String?
     /// The checkpoint of `modelName`, nil without one (or when it is another model's).

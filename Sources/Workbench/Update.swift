@@ -30,7 +30,8 @@ public func update(_ s: inout AppState, _ msg: Msg) -> [Effect] {
         case .success(let rows):
             s.records = rows
             s.subjectWidth = min(12, max(4, rows.reduce(0) { max($0, $1.subject.count) }))
-            s.colorLabels = ColorLabel.allCases.filter { label in label == .subject || rows.contains { Theme.knows(label, $0) } }
+            s.colorLabels = ColorLabel.builtIn.filter { label in label == .subject || rows.contains { Theme.knows(label, $0) } }
+                + s.storeLabels.map { ColorLabel.label(LabelColoring($0)) }
             if !s.colorLabels.contains(s.colorBy) { s.colorBy = s.colorLabels[0] }
             s.anchor = nil
             s.selected = 0

@@ -18,6 +18,8 @@ public protocol WorkbenchServices: Sendable {
     var notice: String? { get }
     /// False for a fingerprint-only store (`m2ae export`): no traces, no reconstructions.
     var hasWaveforms: Bool { get }
+    /// The store's label table (empty without one).
+    var storeLabels: [Label] { get }
     /// One row per segment, in store order (metadata and labels only, never samples).
     func records() throws -> [RecordRow]
     /// Samples and beat analysis of one segment.
@@ -45,6 +47,8 @@ extension WorkbenchServices {
     public var notice: String? { nil }
     /// Waveforms by default.
     public var hasWaveforms: Bool { true }
+    /// No label table by default.
+    public var storeLabels: [Label] { [] }
     /// Services whose projections always exist compute none.
     public func computeProjection(mode: FingerprintMode) throws -> [Float]? { try projection(.pca, mode: mode) }
 }
