@@ -157,9 +157,19 @@ public enum LabelFilter: Sendable, Hashable, CustomStringConvertible {
     case hypertension
     case flagged
     case clean
+    /// Segments whose value of a store label (binary or categorical) is the class `code`.
+    case label(LabelColoring, code: Int)
 
     /// Every filter in the order `f` cycles through them.
     public static let cycle: [LabelFilter] = [.all] + ECGClass.allCases.map { .rhythm($0) } + [.hypertension, .flagged, .clean]
+
+    /// `cycle` followed by every class of the store's binary and categorical labels.
+    public static func cycle(storeLabels: [Label]) -> [LabelFilter] {
+        cycle + storeLabels.filter { $0.kind != .numeric }.flatMap { l in
+            let coloring = LabelColoring(l)
+            return l.classes.indices.map { LabelFilter.label(coloring, code: $0) }
+        }
+    }
 
     public var description: String {
         switch self {
@@ -168,6 +178,7 @@ public enum LabelFilter: Sendable, Hashable, CustomStringConvertible {
         case .hypertension: return "hypertensive"
         case .flagged: return "quality-flagged"
         case .clean: return "clean"
+        case .label(let l, let code): return "\(l.label.name)=\(l.label.classes[code])"
         }
     }
 
@@ -179,6 +190,7 @@ public enum LabelFilter: Sendable, Hashable, CustomStringConvertible {
         case .hypertension: return row.labels.hypertension == true
         case .flagged: return !row.isClean
         case .clean: return row.isClean
+        case .label(let l, let code): return l.value(row) == Double(code)
         }
     }
 }

@@ -27,10 +27,15 @@ public struct LabelColoring: Sendable, Hashable {
     /// True when rows of one subject can differ (a record-scope label).
     var isPerRecord: Bool { label.scope == .record }
 
+    /// The row's value (a number or a class code), nil when missing.
+    func value(_ row: RecordRow) -> Double? {
+        let i = label.scope == .subject ? row.subjectIndex : row.index
+        return label.values.indices.contains(i) ? label.values[i] : nil
+    }
+
     /// The legend entry of a row (nil when its value is missing).
     func group(_ row: RecordRow) -> Int? {
-        let i = label.scope == .subject ? row.subjectIndex : row.index
-        guard label.values.indices.contains(i), let v = label.values[i] else { return nil }
+        guard let v = value(row) else { return nil }
         if label.kind != .numeric { return min(Int(v), Self.classColors.count - 1) }
         guard high > low else { return 0 }
         return min(Self.scaleColors.count - 1, Int((v - low) / (high - low) * Double(Self.scaleColors.count)))

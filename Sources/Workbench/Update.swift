@@ -173,8 +173,9 @@ private func perform(_ s: inout AppState, _ command: Command) -> [Effect] {
     case .search: s.searchInput = ""
     case .nextMatch, .prevMatch: return findMatch(&s, forward: command == .nextMatch, includingCurrent: false)
     case .filter:
-        let i = LabelFilter.cycle.firstIndex(of: s.filter) ?? 0
-        s.filter = LabelFilter.cycle[(i + 1) % LabelFilter.cycle.count]
+        let cycle = LabelFilter.cycle(storeLabels: s.storeLabels)
+        let i = cycle.firstIndex(of: s.filter) ?? 0
+        s.filter = cycle[(i + 1) % cycle.count]
         return refreshKeepingSelection(&s)
     case .sortNext:
         // Only the columns on screen, in display order, so the ▲ is always visible.

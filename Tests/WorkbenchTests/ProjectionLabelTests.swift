@@ -40,4 +40,24 @@ import Store
         while plain.state.colorBy.title != "activity" { plain.press(.char("c")) }
         #expect(text(plain.frame).contains("o bike  x rest  + speak"), "\(text(plain.frame))")
     }
+
+    /// `f` cycles on from the built-in filters through every class of the store's binary and
+    /// categorical labels; the Records title names the filter.
+    @Test func recordsFilterByAnyLabelClass() throws {
+        let folder = try StoreServicesTests.makeStore(withModel: false)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("cohort.h5")
+        try StoreEditor.edit(url) { e in
+            try e.setLabel(Label(name: "activity", kind: .categorical, scope: .record, classes: ["bike", "rest", "speak"],
+                                 values: (0..<12).map { $0 == 8 ? nil : Double($0 % 3) }), replace: false)
+            try e.setLabel(Label(name: "bmi", kind: .numeric, scope: .subject, values: [19.5, 27, 31.25]), replace: false)
+        }
+        var s = HeadlessSession(services: try StoreServices(url: url), width: 100, height: 30)
+        #expect(LabelFilter.cycle(storeLabels: s.state.storeLabels).count == LabelFilter.cycle.count + 3)
+        while s.state.filter.description != "activity=speak" { s.press(.char("f")) }
+        #expect(s.state.visible.map { s.state.records[$0].index } == [2, 5, 11])
+        #expect(text(s.frame).contains("activity=speak"))
+        s.press(.char("f"))
+        #expect(s.state.filter == .all)
+    }
 }
