@@ -45,6 +45,9 @@ public struct AppState: Sendable {
     public var subjectWidth = 7
     public var sort: SortColumn = .subject
     public var descending = false
+    /// A label of the store's label table the rows are sorted by instead of `sort` (`s` goes on
+    /// to them after the last column on screen); nil when a column sorts.
+    public var sortLabel: LabelColoring?
     public var filter: LabelFilter = .all
     public var search = ""
     /// Text being typed after `/`, nil when not searching.

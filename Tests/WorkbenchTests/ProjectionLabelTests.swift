@@ -60,4 +60,25 @@ import Store
         s.press(.char("f"))
         #expect(s.state.filter == .all)
     }
+
+    /// `s` goes on from the last column on screen to the store's labels (named in the title,
+    /// missing values last both ways round), then back to the first column.
+    @Test func recordsSortByAnyLabel() throws {
+        let folder = try StoreServicesTests.makeStore(withModel: false)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("cohort.h5")
+        try StoreEditor.edit(url) { e in
+            try e.setLabel(Label(name: "bmi", kind: .numeric, scope: .subject, values: [31.25, nil, 19.5]), replace: false)
+        }
+        var s = HeadlessSession(services: try StoreServices(url: url), width: 100, height: 30)
+        while s.state.sortLabel == nil { s.press(.char("s")) }
+        let order = s.state.visible.map { s.state.records[$0].subjectIndex }
+        #expect(order == [2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, 1])
+        #expect(text(s.frame).contains("by bmi ▲"))
+        s.press(.char("S"))
+        #expect(s.state.visible.map { s.state.records[$0].subjectIndex } == [0, 0, 0, 0, 2, 2, 2, 2, 1, 1, 1, 1])
+        #expect(text(s.frame).contains("by bmi ▼"))
+        s.press(.char("s"))
+        #expect(s.state.sortLabel == nil && s.state.sort == .subject)
+    }
 }
