@@ -32,15 +32,21 @@ extension M2AE {
         @Flag(help: "Replace labels that already exist under the same names.")
         var replace = false
 
-        func run() throws {
+        /// `--kind NAME=KIND` values as a dictionary.
+        static func kinds(_ values: [String]) throws -> [String: Label.Kind] {
             var overrides: [String: Label.Kind] = [:]
-            for k in kinds {
+            for k in values {
                 let parts = k.split(separator: "=", maxSplits: 1).map(String.init)
                 guard parts.count == 2, let kind = Label.Kind(rawValue: parts[1]) else {
                     throw CLIError("--kind \(k): expected NAME=binary, NAME=categorical or NAME=numeric")
                 }
                 overrides[parts[0]] = kind
             }
+            return overrides
+        }
+
+        func run() throws {
+            let overrides = try Self.kinds(kinds)
             let storeURL = URL(fileURLWithPath: store)
             do {
                 let file = try LabelFile.read(URL(fileURLWithPath: labels))

@@ -15,7 +15,7 @@ struct HelpTests {
     static let cases: [Case] = [
         Case(command: ["info"], options: ["<store>", "--json"]),
         Case(command: ["synth"], options: ["--subjects", "--segments", "--seed", "--defect-rate", "--out", "--json"]),
-        Case(command: ["import"], options: ["<paths>", "--manifest", "--out", "--rate", "--ecg", "--ppg", "--subject", "--json"]),
+        Case(command: ["import"], options: ["<paths>", "--manifest", "--kind", "--out", "--rate", "--ecg", "--ppg", "--subject", "--json"]),
         Case(command: ["read"], options: ["<record>", "--csv", "--rate", "--rows"]),
         Case(command: ["embed"], options: ["<store>", "--model", "--init", "--seed", "--config", "--batch", "--threads", "--force"]),
         Case(command: ["reconstruct"], options: ["<store>", "--model", "--init", "--seed", "--config", "--segment", "--all",

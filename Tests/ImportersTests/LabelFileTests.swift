@@ -62,3 +62,26 @@ import Store
         }
     }
 }
+
+/// A manifest's label kinds given instead of inferred (`m2ae import --manifest … --kind`).
+@Suite struct ManifestKindTests {
+    @Test func kindsOverrideInference() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("manifest-kind-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["a.csv", "b.csv", "c.csv"] { try Data("1,2\n".utf8).write(to: dir.appendingPathComponent(name)) }
+        let manifest = dir.appendingPathComponent("m.csv")
+        try Data("path,subject,level,arm\na.csv,s1,1,0\nb.csv,s2,3,1\nc.csv,s3,5,1\n".utf8).write(to: manifest)
+        let inferred = try Manifest.read(manifest)
+        #expect(inferred.labels.map(\.kind) == [.numeric, .binary])
+        let given = try Manifest.read(manifest, kinds: ["level": .categorical, "arm": .numeric])
+        #expect(given.labels.map(\.kind) == [.categorical, .numeric] && given.labels[0].classes == ["1", "3", "5"])
+        #expect(given.labels[0].values == [0, 1, 2] && given.labels[1].values == [0, 1, 1])
+        do {
+            _ = try Manifest.read(manifest, kinds: ["nope": .numeric])
+            Issue.record("an unknown --kind name was accepted")
+        } catch let e as ImportError {
+            #expect(e.description == "\(manifest.path): --kind names 'nope', which is not a label column (label columns: level, arm)")
+        }
+    }
+}
