@@ -32,6 +32,8 @@ public struct SplitSide: Sendable {
 public struct Evaluation: Sendable {
     public var replicates = 1000
     public var seed: UInt64 = 2024
+    /// The built-in tasks `run` probes.
+    public var builtInTasks = DownstreamTask.allCases
     public init(replicates: Int = 1000, seed: UInt64 = 2024) { self.replicates = replicates; self.seed = seed }
 
     // MARK: - API
@@ -42,7 +44,7 @@ public struct Evaluation: Sendable {
     public func run(train: SplitSide, test: SplitSide, representations: [Representation],
                     progress: (String) -> Void = { _ in }) -> (rows: [EvaluationRow], notes: [String], heads: [String: [String: ProbeHead]]) {
         var rows: [EvaluationRow] = [], notes: [String] = [], heads: [String: [String: ProbeHead]] = [:]
-        for task in DownstreamTask.allCases {
+        for task in builtInTasks {
             let ytr = train.segmentSubjects.map { task.label(train.subjects[Int($0)].labels) }
             let yte = test.segmentSubjects.map { task.label(test.subjects[Int($0)].labels) }
             if let reason = skipReason(task, ytr, yte) { notes.append("\(task.title): skipped, \(reason)"); continue }
@@ -155,4 +157,6 @@ public struct EvaluationRow: Sendable, Codable {
     public var trainSegments: Int
     public var testSegments: Int
     public var note: String?
+    /// The label of the store's label table this row probes (nil for built-in tasks and retrieval).
+    public var label: String? = nil
 }

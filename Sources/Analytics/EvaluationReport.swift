@@ -68,6 +68,9 @@ public struct EvaluationReport: Sendable, Codable {
                 out.append("| \(task.title) | \(metric.rawValue) | " + cells.map { Self.cell($0?.estimate) }.joined(separator: " | ") + " |")
             }
         }
+        for r in labelTableRows {
+            out.append("| \(r.label) | \(r.metric.rawValue) | " + r.cells.map { Self.cell($0?.estimate) }.joined(separator: " | ") + " |")
+        }
         if !retrieval.isEmpty {
             out += ["", "| retrieval | features | top-1 | note |", "|---|---|---|---|"]
             for r in retrieval {
@@ -79,7 +82,7 @@ public struct EvaluationReport: Sendable, Codable {
         if !notes.isEmpty || !problems.isEmpty {
             out += ["", "Notes:"]
             out += notes.map { "- " + $0 }
-            out += problems.map { "- \($0.task?.title ?? "") · \($0.representation) · \($0.metric.rawValue): \($0.note!)" }
+            out += problems.map { "- \(Self.title($0)) · \($0.representation) · \($0.metric.rawValue): \($0.note!)" }
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -96,12 +99,15 @@ public struct EvaluationReport: Sendable, Codable {
                 out.append(task.title.padded(20) + metric.rawValue.padded(12) + cells.map { Self.cell($0?.estimate).padded(width) }.joined())
             }
         }
+        for r in labelTableRows {
+            out.append(r.label.padded(20) + r.metric.rawValue.padded(12) + r.cells.map { Self.cell($0?.estimate).padded(width) }.joined())
+        }
         for r in retrieval {
             out.append((r.representation == "ECG → PPG" ? "ECG → PPG retrieval" : "re-identification").padded(20)
                        + "top-1".padded(12) + r.representation.padded(width) + Self.cell(r.estimate))
         }
         out += notes
-        out += rows.filter { $0.estimate == nil && $0.note != nil }.map { "\($0.task?.title ?? "") · \($0.representation) · \($0.metric.rawValue): \($0.note!)" }
+        out += rows.filter { $0.estimate == nil && $0.note != nil }.map { "\(Self.title($0)) · \($0.representation) · \($0.metric.rawValue): \($0.note!)" }
         return out.joined(separator: "\n")
     }
 }

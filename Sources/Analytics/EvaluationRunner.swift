@@ -16,6 +16,9 @@ public struct EvaluationRunner {
     public var randomBaseline = true
     /// Include the hand-crafted-feature baseline (`HandcraftedMatrix`, computed from the signals).
     public var handcraftedBaseline = true
+    /// The tasks to probe, by name (built-in tasks' names, e.g. `hypertension`, or labels of the
+    /// store's label table); nil probes every built-in task and every label present.
+    public var tasks: [String]? = nil
 
     public init(train: URL, test: URL?, checkpoint: URL) { self.train = train; self.test = test; self.checkpoint = checkpoint }
 
@@ -58,6 +61,10 @@ public struct EvaluationRunner {
         let trainSide = SplitSide(subjects: trainStore.subjects, segmentSubjects: trainRows.map { trainSubjectsAll[$0] })
         let testSide = SplitSide(subjects: testSource.subjects, segmentSubjects: testRows.map { testSubjectsAll[$0] })
 
+        let (builtIn, labelTasks) = try chooseTasks(trainStore)
+        let labelValues = try labelValues(labelTasks, trainStore: trainStore, testStore: testSource, trainRows: trainRows, testRows: testRows,
+                                          trainSubjects: trainSubjectsAll, testSubjects: testSubjectsAll)
+
         // Representations.
         func matrix(_ store: RecordStore, _ id: String, _ mode: FingerprintMode, _ rows: [Int]) throws -> (dim: Int, values: [Float]) {
             let fp = try StoreFingerprints(store: store, model: id, mode: mode)
@@ -69,7 +76,12 @@ public struct EvaluationRunner {
             let a = try matrix(trainStore, model.id, mode, trainRows), b = try matrix(testSource, model.id, mode, testRows)
             reps.append(Representation(name: names[mode]!, dim: a.dim, train: a.values, test: b.values, mode: mode))
         }
-        if handcraftedBaseline {
+        let waveforms = trainStore.hasWaveforms && testSource.hasWaveforms
+        var extraNotes: [String] = []
+        if !waveforms && (handcraftedBaseline || randomBaseline) {
+            extraNotes.append("no waveforms (a fingerprint-only export): the hand-crafted and random-init baselines need the signals and are left out")
+        }
+        if handcraftedBaseline && waveforms {
             log("computing hand-crafted features of \(train.path)")
             let d = HandcraftedMatrix.dim
             let a = try HandcraftedMatrix.compute(trainStore)
@@ -78,8 +90,7 @@ public struct EvaluationRunner {
             HandcraftedMatrix.impute(train: &tr, test: &te, dim: d)
             reps.append(Representation(name: "hand-crafted", dim: d, train: tr, test: te))
         }
-        var extraNotes: [String] = []
-        if randomBaseline {
+        if randomBaseline && waveforms {
             let random = try M2AEModel.random(config: model.config, seed: randomSeed)
             if random.id == model.id {
                 extraNotes.append("random init: the evaluated checkpoint is itself the seed-\(randomSeed) random initialisation, so the two columns agree")
@@ -94,18 +105,24 @@ public struct EvaluationRunner {
         }
 
         // Probes, retrieval.
-        let evaluation = Evaluation(replicates: replicates, seed: seed)
-        let (rows, notes, heads) = evaluation.run(train: trainSide, test: testSide, representations: reps) { log("probe " + $0) }
+        var evaluation = Evaluation(replicates: replicates, seed: seed)
+        evaluation.builtInTasks = builtIn
+        let (builtInRows, builtInNotes, heads) = evaluation.run(train: trainSide, test: testSide, representations: reps) { log("probe " + $0) }
+        let (labelRows, labelNotes, labelHeads) = evaluation.runLabels(labelTasks, ytrain: labelValues.train, ytest: labelValues.test,
+                                                                       train: trainSide, test: testSide, representations: reps) { log("probe " + $0) }
+        let rows = builtInRows + labelRows, notes = builtInNotes + labelNotes
         var retrieval: [EvaluationRow] = []
         for rep in reps where rep.mode != nil { retrieval.append(try evaluation.reidentification(rep, test: testSide)) }
         if let ecg = reps.first(where: { $0.mode == .ecg }), let ppg = reps.first(where: { $0.mode == .ppg }) {
             retrieval.append(try evaluation.crossModalRetrieval(ecg: ecg, ppg: ppg, test: testSide))
         }
         var probesPath: String?
-        if !heads.isEmpty {
+        if !heads.isEmpty || !labelHeads.isEmpty {
             let url = ProbeFile.location(checkpoint: checkpoint)
-            try ProbeFile(modelID: model.id, dim: model.config.fingerprintDim, trainedOn: train.path,
-                          trainSubjects: split.trainSubjects, heads: heads).save(to: url)
+            var file = ProbeFile(modelID: model.id, dim: model.config.fingerprintDim, trainedOn: train.path,
+                                 trainSubjects: split.trainSubjects, heads: heads)
+            file.labelHeads = labelHeads.isEmpty ? nil : labelHeads
+            try file.save(to: url)
             probesPath = url.path
         }
         return EvaluationReport(model: model.id, split: split, representations: reps.map(\.name), rows: rows, retrieval: retrieval,

@@ -25,6 +25,8 @@ public struct Prediction: Sendable, Codable {
     public var outputs: [Output]
     /// Tasks without a head for this mode.
     public var missing: [String]
+    /// The store's own labels' outputs (heads in the probes file's `labelHeads`); nil when it has none.
+    public var labelOutputs: [LabelOutput]? = nil
 
     /// Applies the heads of `probes` to segment `segment`'s `mode` fingerprint.
     public static func predict(store: RecordStore, probes: ProbeFile, segment: Int, mode: FingerprintMode) throws -> Prediction {
@@ -58,8 +60,10 @@ public struct Prediction: Sendable, Codable {
             outputs.append(o)
         }
         let subject = store.subjects[Int(try store.subjectIndices(segment ..< segment + 1)[0])].id
-        return Prediction(store: store.url.path, segment: segment, subject: subject, model: probes.modelID, mode: mode,
-                          outputs: outputs, missing: missing)
+        var p = Prediction(store: store.url.path, segment: segment, subject: subject, model: probes.modelID, mode: mode,
+                           outputs: outputs, missing: missing)
+        p.labelOutputs = labelOutputs(probes, x: x, mode: mode)
+        return p
     }
 
     /// The prediction as text.
@@ -74,6 +78,7 @@ public struct Prediction: Sendable, Codable {
             }
             lines.append(text)
         }
+        lines += labelLines
         if !missing.isEmpty { lines.append("no head for: " + missing.joined(separator: ", ")) }
         return lines.joined(separator: "\n")
     }

@@ -19,6 +19,9 @@ public struct ProbeFile: Sendable, Codable, Equatable {
     public var trainSubjects: Int
     /// task (DownstreamTask raw value) → fingerprint mode (raw value) → head.
     public var heads: [String: [String: ProbeHead]]
+    /// Heads of the store's own labels (`/labels`): label name → fingerprint mode → head;
+    /// absent when the evaluated store had none (older files have none).
+    public var labelHeads: [String: [String: ProbeHead]]? = nil
 
     public init(modelID: String, dim: Int, trainedOn: String, trainSubjects: Int, heads: [String: [String: ProbeHead]]) {
         self.modelID = modelID; self.dim = dim; self.trainedOn = trainedOn; self.trainSubjects = trainSubjects; self.heads = heads
@@ -48,7 +51,7 @@ public struct ProbeFile: Sendable, Codable, Equatable {
         guard file.format == format, file.version == version else {
             throw AnalyticsError("\(url.path): format \(file.format) v\(file.version), expected \(format) v\(version); rerun `m2ae evaluate`")
         }
-        for (task, byMode) in file.heads {
+        for (task, byMode) in Array(file.heads) + Array(file.labelHeads ?? [:]) {
             for (mode, head) in byMode where head.dim != file.dim || head.weights.count != head.bias.count * head.dim
                 || head.mean.count != head.dim || head.scale.count != head.dim {
                 throw AnalyticsError("\(url.path): the \(task)/\(mode) head is malformed (shapes disagree)")

@@ -52,12 +52,14 @@ public struct Manifest: Sendable {
 
     // MARK: - API
 
-    /// Reads and checks the manifest at `url`.
+    /// Reads and checks the manifest at `url`; `kinds` gives label columns' kinds instead of
+    /// inferring them (`m2ae import --kind NAME=KIND`; `Label.infer(_:as:)`), and every name in
+    /// it must be a label column.
     /// - Throws: `ImportError` naming the manifest (and its line) for a missing or empty file,
     ///   a header without `path` or `subject`, a ragged row, an empty path or subject, a
     ///   recording that does not exist or is listed twice, a rate that is not a number within
     ///   `Segmenter.acceptedRates`, or a label column that mixes numbers and words.
-    public static func read(_ url: URL) throws -> Manifest {
+    public static func read(_ url: URL, kinds: [String: Label.Kind] = [:]) throws -> Manifest {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw ImportError(url, FileManager.default.fileExists(atPath: url.path) ? "cannot read the manifest" : "no such manifest")
         }
@@ -84,6 +86,9 @@ public struct Manifest: Sendable {
             throw ImportError(url, "no '\(required)' column (the header must name at least path and subject; it has \(names.joined(separator: ", ")))")
         }
         let labelIndices = names.indices.filter { !knownColumns.contains(names[$0].lowercased()) }
+        for name in kinds.keys.sorted() where !labelIndices.contains(where: { names[$0] == name }) {
+            throw ImportError(url, "--kind names '\(name)', which is not a label column (label columns: \(labelIndices.map { names[$0] }.joined(separator: ", ")))")
+        }
         for i in labelIndices {
             if let problem = Label.problem(withName: names[i]) { throw ImportError(url, "line \(header.number): \(problem)") }
         }
@@ -123,7 +128,7 @@ public struct Manifest: Sendable {
         let labels = try labelIndices.enumerated().map { k, column -> LabelColumn in
             let texts = cells.map { $0[k] }
             let inferred: (kind: Label.Kind, classes: [String], values: [Double?])
-            do { inferred = try Label.infer(texts) } catch let e as Label.InferenceError {
+            do { inferred = try Label.infer(texts, as: kinds[names[column]]) } catch let e as Label.InferenceError {
                 let place = e.row.map { "line \(entries[$0].line), " } ?? ""
                 throw ImportError(url, "\(place)label column '\(names[column])' \(e.problem)")
             }

@@ -54,3 +54,43 @@ extension Label {
         return (classes.count == 2 ? .binary : .categorical, classes, values)
     }
 }
+
+extension Label {
+    /// The values of a label from text cells when its kind is given rather than inferred
+    /// (`m2ae label --kind NAME=KIND`); `kind` nil infers it (`infer(_:)`).
+    ///
+    /// A numeric label needs every present cell to be a finite number. A binary or
+    /// categorical label takes every distinct present cell as a class name (numbers too, so
+    /// codes like `1`, `2`, `3` make a three-class label), in numeric order when all are
+    /// numbers and in text order otherwise; binary needs exactly two classes.
+    ///
+    /// - Throws: `InferenceError` for a cell that does not fit the kind, or a class count
+    ///   outside the kind's range.
+    public static func infer(_ cells: [String], as kind: Kind?) throws -> (kind: Kind, classes: [String], values: [Double?]) {
+        guard let kind else { return try infer(cells) }
+        let texts = cells.map { $0.trimmingCharacters(in: .whitespaces) }
+        let present = texts.indices.filter { !missingCells.contains(texts[$0].lowercased()) }
+        guard !present.isEmpty else { throw InferenceError(problem: "has no value in any row", row: nil) }
+        if kind == .numeric {
+            var values = [Double?](repeating: nil, count: texts.count)
+            for i in present {
+                guard let v = Double(texts[i]), v.isFinite else {
+                    throw InferenceError(problem: "'\(texts[i].prefix(40))' is not a finite number (the label was given as numeric)", row: i)
+                }
+                values[i] = v
+            }
+            return (.numeric, [], values)
+        }
+        let distinct = Set(present.map { texts[$0] })
+        let numbers = distinct.compactMap { t in Double(t).map { (t, $0) } }
+        let classes = numbers.count == distinct.count ? numbers.sorted { $0.1 < $1.1 }.map(\.0) : distinct.sorted()
+        if kind == .binary, classes.count != 2 {
+            throw InferenceError(problem: "has \(classes.count) different values (\(classes.prefix(5).joined(separator: ", "))); a binary label has exactly 2", row: nil)
+        }
+        guard classes.count <= maxClasses else {
+            throw InferenceError(problem: "has \(classes.count) different values; a categorical label has at most \(maxClasses) classes", row: nil)
+        }
+        let code = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, Double($0)) })
+        return (kind, classes, texts.map { code[$0] })
+    }
+}

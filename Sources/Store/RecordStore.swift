@@ -23,6 +23,11 @@ public final class RecordStore: @unchecked Sendable {
     /// The file that was opened: a writer compares it before committing results computed
     /// from this store (`StoreEditor.edit(_:expecting:_:)`).
     public let identity: FileIdentity
+    /// False for a fingerprint-only export (`m2ae export`): no `/signals`, so `signals` and
+    /// `segment` throw, while metadata, labels, fingerprints and matrices read as usual.
+    public let hasWaveforms: Bool
+    /// Why a fingerprint-only store cannot give samples.
+    public static let noWaveformsProblem = "no waveforms in this store (a fingerprint-only export from `m2ae export`): it holds ids, labels, segment metadata and fingerprints only"
 
     let file: H5File
     let signalSets: [Modality: H5Dataset]
@@ -51,8 +56,11 @@ public final class RecordStore: @unchecked Sendable {
         for k in StoreLayout.reservedAttributes { attrs.removeValue(forKey: k) }
         attributes = attrs
 
+        // A fingerprint-only export (`StoreExport`) says so in its root attribute and has no
+        // /signals; any other store without them is damaged and fails below.
+        hasWaveforms = attrs[StoreLayout.waveformsAttribute] != StoreLayout.noWaveforms || file.kind("/signals") != nil
         var sets: [Modality: H5Dataset] = [:]
-        for m in Modality.allCases {
+        for m in Modality.allCases where hasWaveforms {
             let d = try H5Dataset.open(file, StoreLayout.signals(m))
             let shape = try d.shape()
             guard shape.count == 2, shape[1] == SegmentFormat.samples else {
@@ -61,8 +69,8 @@ public final class RecordStore: @unchecked Sendable {
             sets[m] = d
         }
         signalSets = sets
-        segmentCount = try sets[.ecg]!.shape()[0]
-        guard try sets[.ppg]!.shape()[0] == segmentCount else {
+        segmentCount = try hasWaveforms ? sets[.ecg]!.shape()[0] : H5Dataset.open(file, StoreLayout.Segments.subject).shape()[0]
+        guard try !hasWaveforms || sets[.ppg]!.shape()[0] == segmentCount else {
             throw StoreError(url, "\(StoreLayout.signals(.ppg)) has \(try sets[.ppg]!.shape()[0]) rows, \(StoreLayout.signals(.ecg)) has \(segmentCount)")
         }
         columns = try SegmentColumns(file: file, rows: segmentCount)
@@ -111,8 +119,10 @@ public final class RecordStore: @unchecked Sendable {
     }
 
     /// The samples of one modality for segments `range`: (n, 1250) row-major float32.
+    /// - Throws: `StoreError` also when the store has no waveforms (`hasWaveforms`).
     public func signals(_ m: Modality, _ range: Range<Int>) throws -> [Float] {
         try checkRange(range)
+        guard hasWaveforms else { throw StoreError(url, Self.noWaveformsProblem) }
         return try signalSets[m]!.read(range, as: H5Type.float32)
     }
 

@@ -13,7 +13,7 @@ public final class StoreEdit {
     init(file: H5File, reportedAs url: URL) throws {
         self.file = file
         self.url = url
-        segmentCount = try H5Dataset.open(file, StoreLayout.signals(.ecg)).shape()[0]
+        segmentCount = try H5Dataset.open(file, StoreLayout.Segments.subject).shape()[0]
     }
 
     private func open() throws -> H5File {
@@ -22,7 +22,7 @@ public final class StoreEdit {
     }
 
     /// Runs `body`, reporting its errors against the original path.
-    private func reporting<T>(_ body: (H5File) throws -> T) throws -> T {
+    func reporting<T>(_ body: (H5File) throws -> T) throws -> T {
         let f = try open()
         do { return try body(f) } catch let e as StoreError where e.path == f.url.path {
             throw StoreError(url, e.problem)

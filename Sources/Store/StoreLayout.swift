@@ -38,6 +38,11 @@ public enum StoreLayout {
         static let mortality = "/subjects/mortality"      // int8, 0/1 or -1
     }
 
+    /// The root attribute that marks a fingerprint-only export, and its value: such a store has
+    /// no `/signals` (docs/store.md, "Fingerprints without waveforms").
+    public static let waveformsAttribute = "waveforms"
+    public static let noWaveforms = "none"
+
     /// The general label table: one dataset per label (docs/store.md, "Labels").
     public static let labels = "/labels"
     /// The dataset of one label: float64 (numeric) or int32 codes, [S] or [N] by its scope.

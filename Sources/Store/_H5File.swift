@@ -147,3 +147,16 @@ final class H5File: @unchecked Sendable {
         }
     }
 }
+
+extension H5File {
+    /// Copies the group or dataset at `path` of `source` (with everything below it and its
+    /// attributes) to the same path in this file, creating missing parent groups.
+    func copy(_ path: String, from source: H5File) throws {
+        try withHDF5 {
+            let lcpl = H5Pcreate(m2ae_H5P_LINK_CREATE())
+            defer { H5Pclose(lcpl) }
+            H5Pset_create_intermediate_group(lcpl, 1)
+            try context.check(H5Ocopy(source.handle.id, path, handle.id, path, m2ae_H5P_DEFAULT(), lcpl), "could not copy \(path)")
+        }
+    }
+}

@@ -45,6 +45,9 @@ public struct AppState: Sendable {
     public var subjectWidth = 7
     public var sort: SortColumn = .subject
     public var descending = false
+    /// A label of the store's label table the rows are sorted by instead of `sort` (`s` goes on
+    /// to them after the last column on screen); nil when a column sorts.
+    public var sortLabel: LabelColoring?
     public var filter: LabelFilter = .all
     public var search = ""
     /// Text being typed after `/`, nil when not searching.
@@ -82,7 +85,9 @@ public struct AppState: Sendable {
     public var projectionMethod: ProjectionMethod = .pca
     public var colorBy: ColorLabel = .rhythm
     /// The labels `c` cycles through: those some record knows, and always `subject`.
-    public var colorLabels: [ColorLabel] = ColorLabel.allCases
+    public var colorLabels: [ColorLabel] = ColorLabel.builtIn
+    /// The store's label table (colourings for the Projection pane).
+    public var storeLabels: [Label] = []
     /// (segmentCount, 2) coordinates, nil until computed or without a model.
     public var projection: [Float]?
     /// The (method, mode) of `projection`, and its bounding box (minX, maxX, minY, maxY).
@@ -99,6 +104,11 @@ public struct AppState: Sendable {
     public var predictionsKey: NeighboursKey?
     /// The first line of the predictions shown (the pane scrolls when they do not fit).
     public var predictionsScroll = 0
+
+    /// False on a fingerprint-only store: the Traces and Reconstruction panes say so.
+    public var hasWaveforms = true
+    /// What those panes show then.
+    static let noWaveforms = "no waveforms: this store holds fingerprints only (m2ae export)"
 
     /// A fresh state for a terminal of `width` × `height` on store `storeName`.
     public init(width: Int, height: Int, storeName: String, modelName: String?) {
@@ -150,9 +160,19 @@ public enum LabelFilter: Sendable, Hashable, CustomStringConvertible {
     case hypertension
     case flagged
     case clean
+    /// Segments whose value of a store label (binary or categorical) is the class `code`.
+    case label(LabelColoring, code: Int)
 
     /// Every filter in the order `f` cycles through them.
     public static let cycle: [LabelFilter] = [.all] + ECGClass.allCases.map { .rhythm($0) } + [.hypertension, .flagged, .clean]
+
+    /// `cycle` followed by every class of the store's binary and categorical labels.
+    public static func cycle(storeLabels: [Label]) -> [LabelFilter] {
+        cycle + storeLabels.filter { $0.kind != .numeric }.flatMap { l in
+            let coloring = LabelColoring(l)
+            return l.classes.indices.map { LabelFilter.label(coloring, code: $0) }
+        }
+    }
 
     public var description: String {
         switch self {
@@ -161,6 +181,7 @@ public enum LabelFilter: Sendable, Hashable, CustomStringConvertible {
         case .hypertension: return "hypertensive"
         case .flagged: return "quality-flagged"
         case .clean: return "clean"
+        case .label(let l, let code): return "\(l.label.name)=\(l.label.classes[code])"
         }
     }
 
@@ -172,13 +193,31 @@ public enum LabelFilter: Sendable, Hashable, CustomStringConvertible {
         case .hypertension: return row.labels.hypertension == true
         case .flagged: return !row.isClean
         case .clean: return row.isClean
+        case .label(let l, let code): return l.value(row) == Double(code)
         }
     }
 }
 
 /// The label that colours the Projection's points.
-public enum ColorLabel: String, Sendable, CaseIterable, Hashable {
+public enum ColorLabel: Sendable, Hashable {
     case rhythm, hypertension, sex, age, subject
+    /// A label of the store's label table (`m2ae label`, import manifests).
+    case label(LabelColoring)
+
+    /// The built-in labels, in the order `c` cycles through them.
+    public static let builtIn: [ColorLabel] = [.rhythm, .hypertension, .sex, .age, .subject]
+
+    /// The name in the pane's title.
+    public var title: String {
+        switch self {
+        case .rhythm: "rhythm"
+        case .hypertension: "hypertension"
+        case .sex: "sex"
+        case .age: "age"
+        case .subject: "subject"
+        case .label(let l): l.label.name
+        }
+    }
 }
 
 /// Which segment and fingerprint mode a per-segment result belongs to.

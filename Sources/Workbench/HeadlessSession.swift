@@ -17,6 +17,8 @@ public struct HeadlessSession {
         self.services = services
         state = AppState(width: width, height: height, storeName: services.storeName, modelName: services.modelName)
         state.useColor = useColor
+        state.hasWaveforms = services.hasWaveforms
+        state.storeLabels = services.storeLabels
         state.message = services.notice
         state.running.insert(.records)
         apply([.loadRecords])

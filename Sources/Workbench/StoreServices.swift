@@ -14,6 +14,8 @@ import Analytics
 public final class StoreServices: WorkbenchServices, @unchecked Sendable {
     private let store: RecordStore
     public let storeName: String
+    public var hasWaveforms: Bool { store.hasWaveforms }
+    public var storeLabels: [Label] { store.labels }
     public let modelName: String?
     public let notice: String?
     /// The checkpoint of `modelName`, nil without one (or when it is another model's).

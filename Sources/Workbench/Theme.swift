@@ -26,6 +26,7 @@ enum Theme {
         case .sex: return row.labels.sex.map { $0 == .female ? 0 : 1 }
         case .age: return row.labels.age.map { $0 < 40 ? 0 : $0 < 60 ? 1 : 2 }
         case .subject: return row.subjectIndex % subjectCycle
+        case .label(let l): return l.group(row)
         }
     }
 
@@ -39,7 +40,7 @@ enum Theme {
     /// The colour of a row for a label (default when the label is unknown).
     static func color(_ label: ColorLabel, _ row: RecordRow) -> Color {
         guard let g = group(label, row) else { return .default }
-        return label == .subject ? subjectColors[g] : legend(label)[g].0
+        return label == .subject ? subjectColors[g] : legend(label)[min(g, legend(label).count - 1)].0
     }
 
     /// The glyph of a class when there is no colour (`NO_COLOR`): one per legend entry, "."
@@ -56,6 +57,7 @@ enum Theme {
         case .sex: return [(.magenta, "female"), (.blue, "male")]
         case .age: return [(.green, "<40"), (.yellow, "40–59"), (.red, "≥60")]
         case .subject: return subjectColors.map { ($0, "") }
+        case .label(let l): return l.legend
         }
     }
 }

@@ -30,7 +30,8 @@ public func update(_ s: inout AppState, _ msg: Msg) -> [Effect] {
         case .success(let rows):
             s.records = rows
             s.subjectWidth = min(12, max(4, rows.reduce(0) { max($0, $1.subject.count) }))
-            s.colorLabels = ColorLabel.allCases.filter { label in label == .subject || rows.contains { Theme.knows(label, $0) } }
+            s.colorLabels = ColorLabel.builtIn.filter { label in label == .subject || rows.contains { Theme.knows(label, $0) } }
+                + s.storeLabels.map { ColorLabel.label(LabelColoring($0)) }
             if !s.colorLabels.contains(s.colorBy) { s.colorBy = s.colorLabels[0] }
             s.anchor = nil
             s.selected = 0
@@ -172,17 +173,31 @@ private func perform(_ s: inout AppState, _ command: Command) -> [Effect] {
     case .search: s.searchInput = ""
     case .nextMatch, .prevMatch: return findMatch(&s, forward: command == .nextMatch, includingCurrent: false)
     case .filter:
-        let i = LabelFilter.cycle.firstIndex(of: s.filter) ?? 0
-        s.filter = LabelFilter.cycle[(i + 1) % LabelFilter.cycle.count]
+        let cycle = LabelFilter.cycle(storeLabels: s.storeLabels)
+        let i = cycle.firstIndex(of: s.filter) ?? 0
+        s.filter = cycle[(i + 1) % cycle.count]
         return refreshKeepingSelection(&s)
     case .sortNext:
         // Only the columns on screen, in display order, so the ▲ is always visible.
+        // Then the store's labels, which have no column (the title names them).
         let shown = RecordsPane.columns(s).map(\.col)
         let all = SortColumn.allCases
+        s.descending = false
+        if let current = s.sortLabel {
+            let names = s.storeLabels.map(\.name)
+            let i = names.firstIndex(of: current.label.name) ?? names.count
+            if i + 1 < names.count { s.sortLabel = LabelColoring(s.storeLabels[i + 1]); return refreshKeepingSelection(&s) }
+            s.sortLabel = nil
+            s.sort = shown[0]
+            return refreshKeepingSelection(&s)
+        }
+        if let first = s.storeLabels.first, shown.last == s.sort {
+            s.sortLabel = LabelColoring(first)
+            return refreshKeepingSelection(&s)
+        }
         let next = shown.firstIndex(of: s.sort).map { shown[($0 + 1) % shown.count] }
             ?? shown.first { all.firstIndex(of: $0)! > all.firstIndex(of: s.sort)! } ?? shown[0]
         s.sort = next
-        s.descending = false
         return refreshKeepingSelection(&s)
     case .sortReverse:
         s.descending.toggle()
@@ -429,7 +444,7 @@ private func handleMouse(_ s: inout AppState, x: Int, y: Int, _ action: MouseAct
 /// store order (the earlier on a tie).
 func refreshVisible(_ s: inout AppState) {
     var rows = s.records.indices.filter { s.filter.matches(s.records[$0]) }
-    if s.sort != .subject || s.descending {
+    if s.sort != .subject || s.descending || s.sortLabel != nil {
         let key = sortKey(s)
         rows.sort { a, b in
             let ka = key(s.records[a]), kb = key(s.records[b])
@@ -452,6 +467,11 @@ func refreshVisible(_ s: inout AppState) {
 /// A comparable key per row for the sort column (text columns sort by their text).
 private func sortKey(_ s: AppState) -> (RecordRow) -> SortValue {
     let risk = s.risk
+    // A missing label value sorts after every value, both ways round.
+    if let l = s.sortLabel {
+        let missing = s.descending ? -Double.infinity : .infinity
+        return { row in .number(l.value(row) ?? missing) }
+    }
     switch s.sort {
     case .subject: return { .text($0.subject + String(format: "%012.3f", $0.start)) }
     case .start: return { .number($0.start) }
@@ -483,6 +503,7 @@ private func selectionChanged(_ s: inout AppState, anchor: Bool = true) -> [Effe
     guard let c = s.current else { return [] }
     if anchor { s.anchor = c.index }
     s.mask = AppState.mask(ratio: s.maskRatio, seed: c.index)
+    guard s.hasWaveforms else { return segmentModelEffects(&s) }
     s.running.insert(.trace)
     return [.loadTrace(c.index)] + segmentModelEffects(&s)
 }
@@ -497,7 +518,7 @@ private func segmentModelEffects(_ s: inout AppState) -> [Effect] {
 }
 
 private func reconstructEffects(_ s: inout AppState) -> [Effect] {
-    guard let c = s.current, s.modelName != nil else { return [] }
+    guard let c = s.current, s.modelName != nil, s.hasWaveforms else { return [] }
     s.running.insert(.reconstruction)
     return [.reconstruct(c.index, s.reconMode, s.mask)]
 }

@@ -43,6 +43,8 @@ public final class WorkbenchApp {
         let size = terminal.size
         var state = AppState(width: size.width, height: size.height, storeName: services.storeName, modelName: services.modelName)
         state.useColor = options.useColor && terminal.colorsEnabled
+        state.hasWaveforms = services.hasWaveforms
+        state.storeLabels = services.storeLabels
         state.message = services.notice
         state.running.insert(.records)
         submit(.loadRecords)

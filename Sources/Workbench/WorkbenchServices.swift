@@ -16,6 +16,10 @@ public protocol WorkbenchServices: Sendable {
     var modelName: String? { get }
     /// A line for the status line on opening (why a model-run pane is off), or nil.
     var notice: String? { get }
+    /// False for a fingerprint-only store (`m2ae export`): no traces, no reconstructions.
+    var hasWaveforms: Bool { get }
+    /// The store's label table (empty without one).
+    var storeLabels: [Label] { get }
     /// One row per segment, in store order (metadata and labels only, never samples).
     func records() throws -> [RecordRow]
     /// Samples and beat analysis of one segment.
@@ -41,6 +45,10 @@ public protocol WorkbenchServices: Sendable {
 extension WorkbenchServices {
     /// No notice by default.
     public var notice: String? { nil }
+    /// Waveforms by default.
+    public var hasWaveforms: Bool { true }
+    /// No label table by default.
+    public var storeLabels: [Label] { [] }
     /// Services whose projections always exist compute none.
     public func computeProjection(mode: FingerprintMode) throws -> [Float]? { try projection(.pca, mode: mode) }
 }

@@ -23,6 +23,8 @@ extension M2AE {
         var test: String?
         @Option(name: .customLong("model"), help: "The checkpoint (.safetensors) whose fingerprints are evaluated.")
         var checkpoint: String
+        @Option(name: .customLong("task"), help: ArgumentHelp("A task to probe: a built-in task (cvd5-ecg, cvd3-ppg, hypertension, mortality, age, sex) or a label of the store (`m2ae label`); repeatable. Default: every built-in task and every label.", valueName: "NAME"))
+        var tasks: [String] = []
         @Option(help: "Bootstrap resamples of test subjects for the intervals.")
         var bootstrap: Int = 1000
         @Option(help: "Seed of the split, the folds and the bootstrap.")
@@ -47,6 +49,7 @@ extension M2AE {
                                               checkpoint: URL(fileURLWithPath: checkpoint))
                 runner.replicates = bootstrap; runner.seed = seed; runner.randomBaseline = !noRandomBaseline
                 runner.handcraftedBaseline = !noHandcrafted
+                runner.tasks = tasks.isEmpty ? nil : tasks
                 let result = try runner.run { FileHandle.standardError.write(Data(("evaluate: " + $0 + "\n").utf8)) }
                 if let report { try AtomicReplace.write(Data(result.markdown().utf8), to: URL(fileURLWithPath: report)) }
                 if json { try printJSON(result) } else { print(result.table()) }

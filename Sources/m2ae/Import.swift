@@ -26,6 +26,9 @@ extension M2AE {
         @Option(help: "A cohort manifest (CSV: path, subject, optional ecg, ppg, rate, and label columns) instead of paths.")
         var manifest: String?
 
+        @Option(name: .customLong("kind"), help: ArgumentHelp("With --manifest: a label column's kind instead of the inferred one (binary, categorical or numeric); repeatable.", valueName: "NAME=KIND"))
+        var kinds: [String] = []
+
         @Option(name: .long, help: "The store to create (replaced atomically if it exists).")
         var out: String
 
@@ -55,6 +58,7 @@ extension M2AE {
             if manifest != nil && subject != nil { throw ValidationError("--subject does not apply to a manifest (it has a subject column)") }
             if manifest != nil && together { throw ValidationError("--together does not apply to a manifest (one row is one recording)") }
             if paths.isEmpty && manifest == nil { throw ValidationError("give at least one recording (or --manifest)") }
+            if manifest == nil && !kinds.isEmpty { throw ValidationError("--kind applies to a manifest's label columns") }
         }
 
         func run() throws {
@@ -69,7 +73,7 @@ extension M2AE {
             noteRemovedLeftovers(of: URL(fileURLWithPath: out))
             let summary: Importer.Summary
             do {
-                let cohort = try manifest.map { try Manifest.read(URL(fileURLWithPath: $0)) }
+                let cohort = try manifest.map { try Manifest.read(URL(fileURLWithPath: $0), kinds: try LabelCommand.kinds(kinds)) }
                 let bar = ProgressBar("import", total: cohort?.entries.count ?? (together ? 1 : paths.count), unit: "rec")
                 let advance: (Int, Importer.RecordSummary) -> Void = { _, r in bar.advance(status: "\(r.record): \(r.segments) seg") }
                 if let cohort {

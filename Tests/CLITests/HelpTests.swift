@@ -15,7 +15,7 @@ struct HelpTests {
     static let cases: [Case] = [
         Case(command: ["info"], options: ["<store>", "--json"]),
         Case(command: ["synth"], options: ["--subjects", "--segments", "--seed", "--defect-rate", "--out", "--json"]),
-        Case(command: ["import"], options: ["<paths>", "--manifest", "--out", "--rate", "--ecg", "--ppg", "--subject", "--together", "--json"]),
+        Case(command: ["import"], options: ["<paths>", "--manifest", "--kind", "--out", "--rate", "--ecg", "--ppg", "--subject", "--together", "--json"]),
         Case(command: ["read"], options: ["<record>", "--csv", "--rate", "--rows"]),
         Case(command: ["embed"], options: ["<store>", "--model", "--init", "--seed", "--config", "--batch", "--threads", "--force"]),
         Case(command: ["reconstruct"], options: ["<store>", "--model", "--init", "--seed", "--config", "--segment", "--all",
@@ -24,7 +24,9 @@ struct HelpTests {
                                          "--method", "--build-index", "--json"]),
         Case(command: ["project"], options: ["<store>", "--mode", "--model-id", "--umap-limit", "--seed", "--json"]),
         Case(command: ["predict"], options: ["<store>", "--segment", "--model", "--mode", "--json"]),
-        Case(command: ["evaluate"], options: ["--train", "--test", "--model", "--bootstrap", "--seed", "--no-random-baseline",
+        Case(command: ["export"], options: ["<store>", "--model", "--out", "--format", "--mode", "--pseudonymise", "--force"]),
+        Case(command: ["label"], options: ["<store>", "<labels>", "--by", "--kind", "--replace"]),
+        Case(command: ["evaluate"], options: ["--train", "--test", "--model", "--task", "--bootstrap", "--seed", "--no-random-baseline",
                                               "--no-handcrafted", "--report", "--json"]),
         Case(command: ["tui"], options: ["<store>", "--model", "--script", "--record", "--tour", "--export-dir", "--synthetic",
                                          "--no-color"]),
@@ -59,7 +61,7 @@ struct HelpTests {
     func rootHelp() throws {
         let r = try m2ae(["--help"])
         #expect(r.status == 0, "\(r)")
-        for sub in ["tui", "info", "synth", "import", "read", "embed", "reconstruct", "train", "knn", "project",
+        for sub in ["tui", "info", "synth", "import", "read", "embed", "reconstruct", "train", "label", "export", "knn", "project",
                     "predict", "evaluate", "bench"] {
             #expect(r.stdout.contains("  \(sub)"), "root help does not list \(sub):\n\(r.stdout)")
         }

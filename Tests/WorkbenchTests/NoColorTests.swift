@@ -86,6 +86,6 @@ import Store
         #expect(text(s.frame).contains("by subject") && text(s.frame).contains("subjects in turn"))
         // A labelled store keeps rhythm first and cycles through every label.
         let labelled = HeadlessSession(services: Self.services, width: 80, height: 24)
-        #expect(labelled.state.colorBy == .rhythm && labelled.state.colorLabels == ColorLabel.allCases)
+        #expect(labelled.state.colorBy == .rhythm && labelled.state.colorLabels == ColorLabel.builtIn)
     }
 }

@@ -50,8 +50,9 @@ enum ProjectionPane {
         // Colours are computed once per run of same-subject rows (every label is a subject label).
         var lastSubject = -1
         var color = Color.default
+        let perRow = s.colorBy.isPerRecord
         forEachDot(s, p, dotWidth: canvas.dotWidth, dotHeight: canvas.dotHeight) { x, y, row in
-            if row.subjectIndex != lastSubject { lastSubject = row.subjectIndex; color = Theme.color(s.colorBy, row) }
+            if perRow || row.subjectIndex != lastSubject { lastSubject = row.subjectIndex; color = Theme.color(s.colorBy, row) }
             canvas.set(x: x, y: y, color: color)
         }
         var buffer = Buffer(area: Rect(width: width, height: height))
@@ -65,8 +66,9 @@ enum ProjectionPane {
         var counts = [Int32](repeating: 0, count: width * height * classes)
         var lastSubject = -1
         var group = classes - 1
+        let perRow = s.colorBy.isPerRecord
         forEachDot(s, p, dotWidth: width * 2, dotHeight: height * 4) { x, y, row in
-            if row.subjectIndex != lastSubject { lastSubject = row.subjectIndex; group = Theme.group(s.colorBy, row) ?? classes - 1 }
+            if perRow || row.subjectIndex != lastSubject { lastSubject = row.subjectIndex; group = Theme.group(s.colorBy, row) ?? classes - 1 }
             counts[((y / 4) * width + x / 2) * classes + group] += 1
         }
         return (0..<(width * height)).map { cell in
@@ -79,7 +81,7 @@ enum ProjectionPane {
 
     static func render(_ s: AppState, _ area: Rect, focused: Bool, into b: inout Buffer) {
         let frame = Theme.frame(focused)
-        let inner = Block(title: "Projection · \(s.projectionMethod.title) · \(modeTitle(s.mode)) · by \(s.colorBy.rawValue)",
+        let inner = Block(title: "Projection · \(s.projectionMethod.title) · \(modeTitle(s.mode)) · by \(s.colorBy.title)",
                           style: frame.border, titleStyle: frame.title).render(area, into: &b)
         guard inner.height >= 4, inner.width >= 10 else { return }
         guard s.modelName != nil else { ReconstructionPane.noModel(inner, into: &b); return }

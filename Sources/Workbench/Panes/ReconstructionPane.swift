@@ -13,6 +13,12 @@ enum ReconstructionPane {
         guard inner.height >= 3, inner.width >= 10 else { return }
         guard s.modelName != nil else { noModel(inner, into: &b); return }
         guard let c = s.current else { return }
+        guard s.hasWaveforms else {
+            for (i, line) in wrap(AppState.noWaveforms, width: inner.width).prefix(inner.height).enumerated() {
+                b.setString(x: inner.x, y: inner.y + i, line, style: .dim, maxWidth: inner.width)
+            }
+            return
+        }
         guard let r = s.reconstruction, r.index == c.index, r.mode == s.reconMode else {
             let text = s.running.contains(.reconstruction) ? "reconstructing segment \(c.index)…"
                 : s.reconstructionNote ?? "reconstructing segment \(c.index)…"

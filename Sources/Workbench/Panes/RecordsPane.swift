@@ -55,6 +55,7 @@ enum RecordsPane {
         let frame = Theme.frame(focused)
         var title = "Records \(grouped(s.visible.isEmpty ? 0 : s.selected + 1))/\(grouped(s.visible.count))"
         if s.filter != .all { title += " · \(s.filter)" }
+        if let l = s.sortLabel { title += " · by \(l.label.name) \(s.descending ? "▼" : "▲")" }
         let inner = Block(title: title, style: frame.border, titleStyle: frame.title).render(area, into: &b)
         guard inner.height >= 2, inner.width >= 4 else { return }
         if s.records.isEmpty {
@@ -65,7 +66,7 @@ enum RecordsPane {
         // Header, with the sort column marked; numbers are right-aligned below it.
         var x = inner.x
         for (col, w) in shown {
-            let mark = col == s.sort ? (s.descending ? "▼" : "▲") : ""
+            let mark = col == s.sort && s.sortLabel == nil ? (s.descending ? "▼" : "▲") : ""
             x = b.setString(x: x, y: inner.y, header(col, width: w, mark: mark) + " ", style: Style(fg: Theme.accent, .bold), maxWidth: inner.right - x)
         }
         let rows = inner.height - 1
@@ -74,7 +75,7 @@ enum RecordsPane {
             let p = top + r
             let row = s.records[s.visible[p]]
             let previous = p > 0 ? s.records[s.visible[p - 1]] : nil
-            let groupStart = s.sort != .subject || previous?.subjectIndex != row.subjectIndex
+            let groupStart = s.sort != .subject || s.sortLabel != nil || previous?.subjectIndex != row.subjectIndex
             let y = inner.y + 1 + r
             var x = inner.x
             let selected = p == s.selected

@@ -31,6 +31,12 @@ enum TracesPane {
         let inner = Block(title: title(s), style: frame.border, titleStyle: frame.title).render(area, into: &b)
         guard inner.height >= 2, inner.width >= 10 else { return }
         guard let c = s.current else { b.setString(x: inner.x, y: inner.y, "no segment", style: .dim); return }
+        guard s.hasWaveforms else {
+            for (i, line) in wrap(AppState.noWaveforms, width: inner.width).prefix(inner.height).enumerated() {
+                b.setString(x: inner.x, y: inner.y + i, line, style: .dim, maxWidth: inner.width)
+            }
+            return
+        }
         guard let t = s.trace, t.index == c.index else {
             b.setString(x: inner.x, y: inner.y, "loading segment \(c.index)…", style: .dim, maxWidth: inner.width)
             return
