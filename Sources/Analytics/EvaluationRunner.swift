@@ -104,8 +104,16 @@ public struct EvaluationRunner {
         var probesPath: String?
         if !heads.isEmpty {
             let url = ProbeFile.location(checkpoint: checkpoint)
+            var familiarity: Familiarity?
+            do {
+                log("calibrating the familiarity check on held-out subjects of \(train.path)")
+                familiarity = try Familiarity.calibrate(store: trainStore, modelID: model.id, model: model, seed: seed)
+            } catch {
+                extraNotes.append("familiarity not calibrated (predictions will say \"familiarity unknown\"): \(error)")
+            }
             try ProbeFile(modelID: model.id, dim: model.config.fingerprintDim, trainedOn: train.path,
-                          trainSubjects: split.trainSubjects, heads: heads).save(to: url)
+                          trainSubjects: split.trainSubjects, heads: heads, labelSource: ProbeFile.labelSource(of: trainStore),
+                          familiarity: familiarity).save(to: url)
             probesPath = url.path
         }
         return EvaluationReport(model: model.id, split: split, representations: reps.map(\.name), rows: rows, retrieval: retrieval,
