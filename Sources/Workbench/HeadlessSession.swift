@@ -17,6 +17,7 @@ public struct HeadlessSession {
         self.services = services
         state = AppState(width: width, height: height, storeName: services.storeName, modelName: services.modelName)
         state.useColor = useColor
+        state.probesGenerated = services.probesFromGeneratedLabels
         state.message = services.notice
         state.running.insert(.records)
         apply([.loadRecords])
