@@ -320,3 +320,33 @@ extension CommandRunTests {
         #expect(rows.count == CLICohort.segments)
     }
 }
+
+// MARK: - evaluate --unlabelled
+
+extension CommandRunTests {
+    @Test func evaluateUnlabelledJSONAndAStoreWithoutPPG() throws {
+        let c = try CLICohort.get()
+        let json = try checkJSON(try m2ae(["evaluate", "--unlabelled", c.store.path, "--model", c.model.path, "--bootstrap", "10", "--json"]),
+                                 "m2ae evaluate --unlabelled STORE --model CKPT --json")
+        #expect(json["segments"] as? Int == CLICohort.segments && json["model"] as? String == c.modelID)
+        let retrieval = try #require(json["retrieval"] as? [String: Any])
+        #expect(abs((retrieval["chance"] as? Double ?? 0) - 1 / Double(CLICohort.segments)) < 1e-9, "\(retrieval)")
+        let unfamiliar = try #require(json["unfamiliar"] as? [String: Any])
+        #expect((unfamiliar["note"] as? String)?.hasPrefix("familiarity unknown") == true, "\(unfamiliar)")
+        let ppgToECG = try #require(json["ppgToECG"] as? [String: Any])
+        #expect(ppgToECG["segments"] as? Int == CLICohort.segments)
+        let text = try m2ae(["evaluate", "--unlabelled", c.store.path, "--model", c.model.path, "--bootstrap", "10"])
+        #expect(text.status == 0 && text.stdout.contains("PPG → ECG   zero-lag r (median)"), "\(text)")
+
+        // An ECG-only recording: one line naming the store and the problem.
+        let folder = try TestSupport.temporaryFolder("m2ae-unlabelled")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("ecg-only.csv"), store = folder.appendingPathComponent("ecg-only.h5")
+        let samples = (0..<(125 * 20)).map { i in String(format: "%.4f", sin(Double(i) * 2 * .pi * 1.2 / 125)) }
+        try (["ECG"] + samples).joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        try m2aeSucceeds(["import", csv.path, "--rate", "125", "--out", store.path])
+        let bad = try m2ae(["evaluate", "--unlabelled", store.path, "--model", c.model.path])
+        #expect(bad.status != 0 && bad.stderr.split(separator: "\n").count == 1, "\(bad)")
+        #expect(bad.stderr.contains(store.path) && bad.stderr.contains("no segment has both an ECG and a PPG"), "\(bad)")
+    }
+}
