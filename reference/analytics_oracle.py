@@ -73,8 +73,18 @@ def run_ridge(a):
     return {"predictions": m.predict(x).tolist()}
 
 
+def run_knn_cosine(a):
+    """Familiarity's distance: mean cosine distance to the k nearest reference rows, and the
+    threshold as numpy's linear-interpolation quantile of the held-out distances."""
+    from sklearn.neighbors import NearestNeighbors
+    nn = NearestNeighbors(n_neighbors=a["k"], metric="cosine", algorithm="brute").fit(matrix(a["reference"], a["dim"]))
+    held = nn.kneighbors(matrix(a["held_out"], a["dim"]))[0].mean(axis=1)
+    query = nn.kneighbors(matrix(a["queries"], a["dim"]))[0].mean(axis=1)
+    return {"held_out": held.tolist(), "queries": query.tolist(), "threshold": float(np.quantile(held, a["quantile"]))}
+
+
 COMMANDS = {"metrics": run_metrics, "trustworthiness": run_trustworthiness, "pca": run_pca,
-            "logistic": run_logistic, "ridge": run_ridge}
+            "logistic": run_logistic, "ridge": run_ridge, "knn_cosine": run_knn_cosine}
 
 def answer(command, args):
     return {k: float(v) if isinstance(v, (np.floating, float)) else v for k, v in COMMANDS[command](args).items()}

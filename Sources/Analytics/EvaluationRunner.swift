@@ -119,8 +119,16 @@ public struct EvaluationRunner {
         var probesPath: String?
         if !heads.isEmpty || !labelHeads.isEmpty {
             let url = ProbeFile.location(checkpoint: checkpoint)
+            var familiarity: Familiarity?
+            do {
+                log("calibrating the familiarity check on held-out subjects of \(train.path)")
+                familiarity = try Familiarity.calibrate(store: trainStore, modelID: model.id, model: model, seed: seed)
+            } catch {
+                extraNotes.append("familiarity not calibrated (predictions will say \"familiarity unknown\"): \(error)")
+            }
             var file = ProbeFile(modelID: model.id, dim: model.config.fingerprintDim, trainedOn: train.path,
-                                 trainSubjects: split.trainSubjects, heads: heads)
+                                 trainSubjects: split.trainSubjects, heads: heads, labelSource: ProbeFile.labelSource(of: trainStore),
+                                 familiarity: familiarity)
             file.labelHeads = labelHeads.isEmpty ? nil : labelHeads
             try file.save(to: url)
             probesPath = url.path

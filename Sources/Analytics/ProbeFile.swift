@@ -22,9 +22,25 @@ public struct ProbeFile: Sendable, Codable, Equatable {
     /// Heads of the store's own labels (`/labels`): label name → fingerprint mode → head;
     /// absent when the evaluated store had none (older files have none).
     public var labelHeads: [String: [String: ProbeHead]]? = nil
+    /// Where the heads' training labels came from: "generated" (a synthetic store, `m2ae synth`)
+    /// or "recorded"; nil in files written before this was kept (unknown).
+    public var labelSource: String?
+    /// The familiarity calibration of the model's fingerprints; nil when none was computed
+    /// (predictions are then marked "familiarity unknown").
+    public var familiarity: Familiarity?
 
-    public init(modelID: String, dim: Int, trainedOn: String, trainSubjects: Int, heads: [String: [String: ProbeHead]]) {
+    /// True when the heads were fitted only on generated labels.
+    public var labelsGenerated: Bool { labelSource == "generated" }
+
+    /// "generated" when `store` was written by the generator, else "recorded".
+    public static func labelSource(of store: RecordStore) -> String {
+        (store.attributes["generator"] ?? "").hasPrefix("m2ae synth") ? "generated" : "recorded"
+    }
+
+    public init(modelID: String, dim: Int, trainedOn: String, trainSubjects: Int, heads: [String: [String: ProbeHead]],
+                labelSource: String? = nil, familiarity: Familiarity? = nil) {
         self.modelID = modelID; self.dim = dim; self.trainedOn = trainedOn; self.trainSubjects = trainSubjects; self.heads = heads
+        self.labelSource = labelSource; self.familiarity = familiarity
     }
 
     /// `<checkpoint>.probes.json`.
@@ -55,6 +71,15 @@ public struct ProbeFile: Sendable, Codable, Equatable {
             for (mode, head) in byMode where head.dim != file.dim || head.weights.count != head.bias.count * head.dim
                 || head.mean.count != head.dim || head.scale.count != head.dim {
                 throw AnalyticsError("\(url.path): the \(task)/\(mode) head is malformed (shapes disagree)")
+            }
+        }
+        if let f = file.familiarity {
+            guard f.method == Familiarity.methodName, f.k >= 1 else {
+                throw AnalyticsError("\(url.path): familiarity method \(f.method) (k \(f.k)) is not \(Familiarity.methodName); rerun `m2ae calibrate`")
+            }
+            for (mode, r) in f.modes where r.dim != file.dim || r.rows.count % max(r.dim, 1) != 0 || r.count < f.k
+                || r.calibration.isEmpty || !r.threshold.isFinite {
+                throw AnalyticsError("\(url.path): the \(mode) familiarity reference is malformed (shapes disagree)")
             }
         }
         return file

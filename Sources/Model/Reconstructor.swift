@@ -22,6 +22,12 @@ public struct ReconstructionScore: Sendable, Codable, Equatable {
     /// Pearson r between reconstruction and the prepared (z-scored) truth; for `masked`, over
     /// the hidden samples only. nil when either side is constant.
     public var pearson: Double?
+    /// Shape r: the largest Pearson r over lags of up to half a beat either way (half the
+    /// true target's beat interval; 0.4 s when no rate is found), over the overlapping samples,
+    /// so that a right shape at a wrong time still scores; nil for `masked`.
+    public var shapePearson: Double?
+    /// The lag (seconds, reconstruction later than truth when positive) that gave `shapePearson`.
+    public var shapeLag: Double?
     /// Root-mean-square error in z-score units, over the same samples.
     public var rmse: Double
     /// Heart rate (bpm, R peaks) of the true and the reconstructed ECG (for `masked`: visible
@@ -112,13 +118,43 @@ public struct Reconstructor {
         let r = vx > 0 && vy > 0 ? cov / (vx * vy).squareRoot() : nil
         var score = ReconstructionScore(segment: segment, source: source, target: source.target, pearson: r,
                                         rmse: (se / max(n, 1)).squareRoot())
+        let rate = SegmentFormat.sampleRate
+        var beatRate: Double?
         if source.target == .ecg {
-            let rate = SegmentFormat.sampleRate
             score.heartRateTrue = HeartRate.bpm(peaks: RPeakDetector.detect(truth, rate: rate), rate: rate)
             score.heartRateReconstructed = HeartRate.bpm(peaks: RPeakDetector.detect(guess, rate: rate), rate: rate)
             if let a = score.heartRateReconstructed, let b = score.heartRateTrue { score.heartRateDifference = a - b }
+            beatRate = score.heartRateTrue
+        } else {
+            beatRate = HeartRate.bpm(peaks: PulseDetector.detect(truth, rate: rate).peaks, rate: rate)
+        }
+        if source != .masked {
+            let halfBeat = beatRate.map { 30 / $0 } ?? 0.4
+            if let (r, lag) = bestLag(truth, guess, maxLag: Int((halfBeat * rate).rounded())) {
+                score.shapePearson = r; score.shapeLag = Double(lag) / rate
+            }
         }
         return score
+    }
+
+    /// The largest Pearson r between `truth[i]` and `guess[i + lag]` over |lag| ≤ maxLag (at
+    /// least half the samples overlapping), and its lag; nil when every lag has a constant side.
+    /// - Complexity: O(maxLag · n).
+    static func bestLag(_ truth: [Float], _ guess: [Float], maxLag: Int) -> (r: Double, lag: Int)? {
+        let n = truth.count, limit = min(maxLag, n / 2)
+        var best: (r: Double, lag: Int)?
+        for lag in -limit...limit {
+            var m = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0
+            for i in max(0, -lag) ..< min(n, n - lag) {
+                let x = Double(truth[i]), y = Double(guess[i + lag])
+                m += 1; sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y
+            }
+            let vx = sxx - sx * sx / m, vy = syy - sy * sy / m
+            guard vx > 0, vy > 0 else { continue }
+            let r = (sxy - sx * sy / m) / (vx * vy).squareRoot()
+            if best == nil || r > best!.r { best = (r, lag) }
+        }
+        return best
     }
 }
 

@@ -58,6 +58,17 @@ public enum ProjectionMethod: String, Sendable, CaseIterable, Hashable {
     public var title: String { rawValue.uppercased() }
 }
 
+/// Whether a segment looks like the data the model learned from (`Analytics.Familiarity`):
+/// predictions and risk of an unfamiliar segment are shown dimmed, "outside the model's training data".
+public enum FamiliarityMark: Sendable, Equatable {
+    /// The probes file has no familiarity calibration (or there are no probes).
+    case unknown
+    /// Passes the check; the familiarity score (0–1).
+    case familiar(Float)
+    /// Fails the check; the familiarity score (0–1).
+    case unfamiliar(Float)
+}
+
 /// One downstream task's prediction for one segment.
 public struct Prediction: Sendable, Equatable {
     /// The task's name ("CVD 5-class (ECG)", "hypertension", "age").

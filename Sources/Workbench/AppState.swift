@@ -54,6 +54,9 @@ public struct AppState: Sendable {
     public var searchInput: String?
     /// Predicted risk per segment (store order), nil until computed or without a model.
     public var risk: [Float]?
+    /// Per segment, true where its fingerprint lies outside the model's training data (the
+    /// familiarity check's distance half); nil without a calibration.
+    public var riskUnfamiliar: [Bool]?
     public var mode: FingerprintMode = .both
 
     // MARK: Traces
@@ -100,6 +103,10 @@ public struct AppState: Sendable {
 
     // MARK: Predictions
     public var predictions: [Prediction] = []
+    /// The current segment's familiarity (with the predictions).
+    public var predictionsFamiliarity: FamiliarityMark = .unknown
+    /// The probe heads learned from generated labels only (said in the Predictions pane's title).
+    public var probesGenerated = false
     /// The (segment, mode) the predictions are for.
     public var predictionsKey: NeighboursKey?
     /// The first line of the predictions shown (the pane scrolls when they do not fit).

@@ -14,12 +14,12 @@ public func runEffect(_ effect: Effect, _ services: any WorkbenchServices) -> Ms
     switch effect {
     case .loadRecords: return .recordsLoaded(capture { try services.records() })
     case .loadTrace(let i): return .traceLoaded(i, capture { try services.trace(i) })
-    case .loadRisk(let m): return .riskLoaded(m, capture { try services.risk(mode: m) })
+    case .loadRisk(let m): return .riskLoaded(m, capture { (try services.risk(mode: m), try services.unfamiliar(mode: m)) })
     case .reconstruct(let i, let mode, let mask): return .reconstructionLoaded(i, mode, capture { try services.reconstruct(i, mode: mode, mask: mask) })
     case .findNeighbours(let i, let m, let k, let same): return .neighboursLoaded(i, m, capture { try services.neighbours(i, mode: m, k: k, sameSubject: same) })
     case .project(let method, let m): return .projectionLoaded(method, m, capture { try services.projection(method, mode: m) })
     case .computePCA(let m): return .projectionLoaded(.pca, m, capture { try services.computeProjection(mode: m) })
-    case .predict(let i, let m): return .predictionsLoaded(i, m, capture { try services.predictions(i, mode: m) })
+    case .predict(let i, let m): return .predictionsLoaded(i, m, capture { (try services.predictions(i, mode: m), try services.familiarity(i, mode: m)) })
     case .export, .redraw, .suspend, .stopDemo: return nil
     }
 }

@@ -19,6 +19,7 @@ public struct HeadlessSession {
         state.useColor = useColor
         state.hasWaveforms = services.hasWaveforms
         state.storeLabels = services.storeLabels
+        state.probesGenerated = services.probesFromGeneratedLabels
         state.message = services.notice
         state.running.insert(.records)
         apply([.loadRecords])

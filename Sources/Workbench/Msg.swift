@@ -17,11 +17,12 @@ public enum Msg: Sendable {
     case caption(String?)
     case recordsLoaded(Result<[RecordRow], WorkbenchError>)
     case traceLoaded(Int, Result<TraceData, WorkbenchError>)
-    case riskLoaded(FingerprintMode, Result<[Float]?, WorkbenchError>)
+    /// The risk column and, where the probes file has a familiarity calibration, which segments are unfamiliar.
+    case riskLoaded(FingerprintMode, Result<(risk: [Float]?, unfamiliar: [Bool]?), WorkbenchError>)
     case reconstructionLoaded(Int, ReconstructionMode, Result<Reconstruction?, WorkbenchError>)
     case neighboursLoaded(Int, FingerprintMode, Result<[Neighbour], WorkbenchError>)
     case projectionLoaded(ProjectionMethod, FingerprintMode, Result<[Float]?, WorkbenchError>)
-    case predictionsLoaded(Int, FingerprintMode, Result<[Prediction], WorkbenchError>)
+    case predictionsLoaded(Int, FingerprintMode, Result<(predictions: [Prediction], familiarity: FamiliarityMark), WorkbenchError>)
     case exported(Result<[String], WorkbenchError>)
 }
 

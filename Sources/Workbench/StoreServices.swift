@@ -30,6 +30,7 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
     /// Risk per segment per mode once computed (N floats each): switching modes back and forth
     /// does not rerun the probe over the store.
     private var riskCache: [FingerprintMode: [Float]] = [:]
+    private var unfamiliarCache: [FingerprintMode: [Bool]] = [:]
 
     /// Whether the model runs here (a checkpoint embedded in this store was given):
     /// reconstruction, predictions and risk are live.
@@ -213,6 +214,40 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
             return out
         }
         riskCache[mode] = computed
+        return computed
+    }
+
+    /// True when the probe heads learned from generated labels only.
+    public var probesFromGeneratedLabels: Bool { runner?.probes?.labelsGenerated ?? false }
+
+    /// Segment `index`'s familiarity: its `mode` fingerprint's distance and its masked
+    /// reconstruction (one forward pass) against the probes file's calibration.
+    public func familiarity(_ index: Int, mode: FingerprintMode) throws -> FamiliarityMark {
+        guard let runner, let model = modelName, let f = runner.probes?.familiarity else { return .unknown }
+        return try wrap {
+            let x = try store.fingerprints(model: model, mode: mode, index..<(index + 1))
+            let errors = try f.reconstruction.map { try Familiarity.reconstructionErrors(store: store, rows: [index], model: runner.model, maskSeed: $0.maskSeed) }
+            guard let score = f.scores(x, mode: mode, reconstructionErrors: errors)?[0] else { return .unknown }
+            return score.reliable ? .familiar(score.familiarity) : .unfamiliar(score.familiarity)
+        }
+    }
+
+    /// Per segment, whether its `mode` fingerprint fails the distance half of the familiarity
+    /// check (false where it has no fingerprint), read in slices; computed once per mode.
+    public func unfamiliar(mode: FingerprintMode) throws -> [Bool]? {
+        guard let runner, let model = modelName, let f = runner.probes?.familiarity else { return nil }
+        if let cached = unfamiliarCache[mode] { return cached }
+        let computed = try wrap {
+            var out: [Bool] = []
+            out.reserveCapacity(store.segmentCount)
+            for lo in stride(from: 0, to: store.segmentCount, by: sliceRows) {
+                let rows = try store.fingerprints(model: model, mode: mode, lo..<min(store.segmentCount, lo + sliceRows))
+                guard let scores = f.scores(rows, mode: mode) else { return nil as [Bool]? }
+                out += scores.map { $0.map { !$0.reliable } ?? false }
+            }
+            return out
+        }
+        unfamiliarCache[mode] = computed
         return computed
     }
 

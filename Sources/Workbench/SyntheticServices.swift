@@ -93,6 +93,23 @@ public struct SyntheticServices: WorkbenchServices {
         }
     }
 
+    /// Stand-in familiarity: every ninth segment (index 4, 13, …) is outside the training data.
+    public func familiarity(_ index: Int, mode: FingerprintMode) throws -> FamiliarityMark {
+        guard withModel else { return .unknown }
+        try check(index)
+        return Self.isUnfamiliar(index) ? .unfamiliar(0.02) : .familiar(0.4 + 0.5 * Float(unit(index &* 3)))
+    }
+
+    public func unfamiliar(mode: FingerprintMode) throws -> [Bool]? {
+        guard withModel else { return nil }
+        return (0..<segmentCount).map(Self.isUnfamiliar)
+    }
+
+    /// The stand-in heads are fitted on this generator's labels.
+    public var probesFromGeneratedLabels: Bool { withModel }
+
+    static func isUnfamiliar(_ index: Int) -> Bool { index % 9 == 4 }
+
     public func reconstruct(_ index: Int, mode: ReconstructionMode, mask: [Bool]) throws -> Reconstruction? {
         guard withModel else { return nil }
         let t = try trace(index)

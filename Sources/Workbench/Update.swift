@@ -55,7 +55,9 @@ public func update(_ s: inout AppState, _ msg: Msg) -> [Effect] {
         guard mode == s.mode else { return [] }
         s.running.remove(.risk)
         switch result {
-        case .success(let r): s.risk = r.flatMap { $0.count == s.records.count ? $0 : nil }
+        case .success(let r):
+            s.risk = r.risk.flatMap { $0.count == s.records.count ? $0 : nil }
+            s.riskUnfamiliar = r.unfamiliar.flatMap { $0.count == s.records.count ? $0 : nil }
         case .failure(let e): s.message = e.description
         }
         if s.sort == .risk { refreshVisible(&s) }
@@ -99,7 +101,8 @@ public func update(_ s: inout AppState, _ msg: Msg) -> [Effect] {
         s.running.remove(.predictions)
         switch result {
         case .success(let p):
-            s.predictions = p
+            s.predictions = p.predictions
+            s.predictionsFamiliarity = p.familiarity
             s.predictionsKey = NeighboursKey(index: index, mode: mode)
         case .failure(let e): s.message = e.description
         }

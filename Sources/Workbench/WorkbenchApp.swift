@@ -42,6 +42,7 @@ public final class WorkbenchApp {
         defer { terminal.stop() }
         let size = terminal.size
         var state = AppState(width: size.width, height: size.height, storeName: services.storeName, modelName: services.modelName)
+        state.probesGenerated = services.probesFromGeneratedLabels
         state.useColor = options.useColor && terminal.colorsEnabled
         state.hasWaveforms = services.hasWaveforms
         state.storeLabels = services.storeLabels

@@ -40,6 +40,14 @@ public protocol WorkbenchServices: Sendable {
     func computeProjection(mode: FingerprintMode) throws -> [Float]?
     /// Every downstream task's prediction for one segment, or empty without a model.
     func predictions(_ index: Int, mode: FingerprintMode) throws -> [Prediction]
+    /// Segment `index`'s familiarity for `mode`: fingerprint distance and, where the model can
+    /// run, its masked-reconstruction error; `.unknown` without a calibration.
+    func familiarity(_ index: Int, mode: FingerprintMode) throws -> FamiliarityMark
+    /// Per segment, true where the `mode` fingerprint lies outside the model's training data
+    /// (the distance half of the check, cheap enough for every row); nil without a calibration.
+    func unfamiliar(mode: FingerprintMode) throws -> [Bool]?
+    /// True when the probe heads were fitted on generated (synthetic) labels only.
+    var probesFromGeneratedLabels: Bool { get }
 }
 
 extension WorkbenchServices {
@@ -49,6 +57,10 @@ extension WorkbenchServices {
     public var hasWaveforms: Bool { true }
     /// No label table by default.
     public var storeLabels: [Label] { [] }
+    /// No calibration by default.
+    public func familiarity(_ index: Int, mode: FingerprintMode) throws -> FamiliarityMark { .unknown }
+    public func unfamiliar(mode: FingerprintMode) throws -> [Bool]? { nil }
+    public var probesFromGeneratedLabels: Bool { false }
     /// Services whose projections always exist compute none.
     public func computeProjection(mode: FingerprintMode) throws -> [Float]? { try projection(.pca, mode: mode) }
 }

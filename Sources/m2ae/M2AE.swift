@@ -13,7 +13,7 @@ struct M2AE: ParsableCommand {
         subcommands: [
             Tui.self, Info.self, Synth.self, Import.self, Read.self,
             Embed.self, Reconstruct.self, Train.self,
-            LabelCommand.self, Export.self, Knn.self, Project.self, Predict.self, Evaluate.self,
+            LabelCommand.self, Export.self, Knn.self, Project.self, Predict.self, Evaluate.self, Calibrate.self,
             Bench.self,
         ],
         defaultSubcommand: Tui.self

@@ -25,6 +25,7 @@ extension M2AE {
             var segments: Int
             var skipped: Int
             var pearson: Quartiles?
+            var shapePearson: Quartiles?
             var rmse: Quartiles?
             var absHeartRateDifference: Quartiles?
         }
@@ -36,6 +37,10 @@ extension M2AE {
         var segment: Int?
         @Flag(help: "Score every segment and print medians and quartiles.")
         var all = false
+        @Flag(help: "With --all: one row per segment instead of the summary, streamed (needs --csv or --json).")
+        var perSegment = false
+        @Flag(help: "With --per-segment: CSV (docs/json.md).")
+        var csv = false
         @Option(help: "What to reconstruct from: ppg, ecg or masked.")
         var from: ReconstructionSource
         @Option(help: "Seed of the complementary masks (segment i uses seed + i).")
@@ -48,6 +53,10 @@ extension M2AE {
         func validate() throws {
             guard (segment != nil) != all else { throw ValidationError("give exactly one of --segment I and --all") }
             guard batch >= 1, batch <= 4096 else { throw ValidationError("--batch must be in 1...4096") }
+            guard !perSegment || all else { throw ValidationError("--per-segment goes with --all") }
+            guard !(json && csv) else { throw ValidationError("give at most one of --json and --csv") }
+            if perSegment { guard json || csv else { throw ValidationError("--per-segment needs --csv or --json (JSON lines)") } }
+            if csv && !perSegment { throw ValidationError("--csv goes with --all --per-segment") }
         }
 
         func run() throws {
@@ -67,6 +76,7 @@ extension M2AE {
                     if json { try printJSON(score) } else { print(Self.line(score)) }
                     return
                 }
+                if perSegment { try streamRows(r, recordStore); return }
                 let bar = ProgressBar("reconstruct", total: recordStore.segmentCount, unit: "seg")
                 let scores = try r.scores(store: recordStore, 0..<recordStore.segmentCount, from: from) { done, _ in
                     bar.advance(by: done - bar.done)
@@ -75,13 +85,58 @@ extension M2AE {
                 let ok = scores.compactMap { $0 }
                 let summary = Summary(from: from, target: from.target, model: model.id, segments: ok.count,
                                       skipped: scores.count - ok.count,
-                                      pearson: Quartiles(ok.compactMap(\.pearson)), rmse: Quartiles(ok.map(\.rmse)),
+                                      pearson: Quartiles(ok.compactMap(\.pearson)), shapePearson: Quartiles(ok.compactMap(\.shapePearson)),
+                                      rmse: Quartiles(ok.map(\.rmse)),
                                       absHeartRateDifference: Quartiles(ok.compactMap { $0.heartRateDifference.map(abs) }))
                 if json { try printJSON(summary) } else { print(Self.table(summary)) }
             } catch let e as CLIError {
                 throw e
             } catch {
                 throw CLIError(String(describing: error))
+            }
+        }
+
+        /// Scores every segment in blocks of 1,024 and writes one row each (segments lacking a
+        /// modality get a row with empty scores), so memory does not grow with the store.
+        private func streamRows(_ r: Reconstructor, _ recordStore: RecordStore) throws {
+            let out = BufferedOutput()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            if csv { out.write("segment,subject,source,target,pearson,shape_pearson,shape_lag_s,rmse,hr_true,hr_reconstructed,hr_difference\n") }
+            let bar = ProgressBar("reconstruct", total: recordStore.segmentCount, unit: "seg")
+            var lo = 0
+            while lo < recordStore.segmentCount {
+                let hi = min(recordStore.segmentCount, lo + 1024)
+                let scores = try r.scores(store: recordStore, lo..<hi, from: from)
+                let subjects = try recordStore.subjectIndices(lo..<hi)
+                for (i, score) in scores.enumerated() {
+                    let si = Int(subjects[i]), subject = recordStore.subjects.indices.contains(si) ? recordStore.subjects[si].id : ""
+                    if csv {
+                        let f = { (v: Double?) in v.map { String(format: "%.4f", $0) } ?? "" }
+                        out.write([String(lo + i), csvField(subject), from.rawValue, from.target.rawValue, f(score?.pearson), f(score?.shapePearson),
+                                   f(score?.shapeLag), f(score?.rmse), f(score?.heartRateTrue), f(score?.heartRateReconstructed),
+                                   f(score?.heartRateDifference)].joined(separator: ",") + "\n")
+                    } else {
+                        out.write(try encoder.encode(SegmentRow(segment: lo + i, subject: subject, score: score))); out.write("\n")
+                    }
+                }
+                bar.advance(by: hi - lo)
+                lo = hi
+            }
+            out.flush()
+            bar.finish()
+        }
+
+        /// One JSON line of --per-segment: the segment, its subject and its score (null when a modality is missing).
+        struct SegmentRow: Encodable {
+            var segment: Int
+            var subject: String
+            var score: ReconstructionScore?
+            enum Key: String, CodingKey { case segment, subject, score }
+            func encode(to encoder: Encoder) throws {
+                var c = encoder.container(keyedBy: Key.self)
+                try c.encode(segment, forKey: .segment); try c.encode(subject, forKey: .subject); try c.encode(score, forKey: .score)
             }
         }
 
@@ -102,7 +157,7 @@ extension M2AE {
         static func table(_ s: Summary) -> String {
             var lines = ["reconstruct --from \(s.from.rawValue) (target \(s.target.rawValue.uppercased()), model \(s.model)): \(s.segments) segments, \(s.skipped) skipped",
                          "metric        median      Q1      Q3       n"]
-            for (name, q) in [("Pearson r", s.pearson), ("RMSE", s.rmse), ("|ΔHR| bpm", s.absHeartRateDifference)] {
+            for (name, q) in [("Pearson r", s.pearson), ("shape r", s.shapePearson), ("RMSE", s.rmse), ("|ΔHR| bpm", s.absHeartRateDifference)] {
                 guard let q else { lines.append(name.padding(toLength: 12, withPad: " ", startingAt: 0) + "   n/a"); continue }
                 lines.append(name.padding(toLength: 12, withPad: " ", startingAt: 0)
                              + String(format: "%8.3f%8.3f%8.3f%8d", q.median, q.q1, q.q3, q.count))

@@ -13,6 +13,7 @@ enum Oracle {
         all["ridge"] = ("ridge", ProbeTests.ridgeInput())
         all["pca"] = ("pca", ProjectionTests.pcaInput())
         all["trustworthiness"] = ("trustworthiness", ProjectionTests.trustworthinessInput())
+        all["knn_cosine"] = ("knn_cosine", FamiliarityTests.oracleInput())
         return all
     }
 

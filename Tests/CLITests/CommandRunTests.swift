@@ -290,3 +290,93 @@ struct CommandRunTests {
         #expect(r.stdout.contains(expected), "\(r)")
     }
 }
+
+// MARK: - Per-segment outputs (predict --all, reconstruct --per-segment)
+
+extension CommandRunTests {
+    /// Every line of `text` parsed as a JSON object and checked against the docs/json.md section `heading`.
+    func checkJSONLines(_ text: String, _ heading: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [[String: Any]] {
+        let schema = try DocumentedSchema(heading)
+        let (required, all) = schema.topLevel
+        var out: [[String: Any]] = []
+        for line in text.split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not a JSON object: \(line)",
+                                      sourceLocation: sourceLocation)
+            let keys = Set(object.keys)
+            #expect(keys.isSuperset(of: required) && keys.isSubset(of: all), "keys \(keys.sorted()) vs \(all.sorted())", sourceLocation: sourceLocation)
+            let problems = schema.problems(in: object)
+            #expect(problems.isEmpty, "\(heading):\n\(problems.joined(separator: "\n"))", sourceLocation: sourceLocation)
+            out.append(object)
+        }
+        return out
+    }
+
+    /// The tiny cohort's held-out subjects are too few to calibrate, so its probes have no
+    /// familiarity: every output says "familiarity unknown", none invents a default.
+    @Test func predictAllStreamsJSONLinesAndCSVWithFamiliarityUnknown() throws {
+        let c = try CLICohort.get()
+        let json = try m2ae(["predict", c.store.path, "--all", "--model", c.model.path, "--json"])
+        #expect(json.status == 0 && json.stderr.contains("familiarity unknown"), "\(json)")
+        let rows = try checkJSONLines(json.stdout, "m2ae predict STORE --all --model CKPT --json|--csv")
+        #expect(rows.count == CLICohort.segments)
+        #expect(rows.map { $0["segment"] as? Int } == (0..<CLICohort.segments).map { $0 })
+        #expect(rows.allSatisfy { $0["familiarity"] is NSNull && $0["reliable"] is NSNull && $0["labels"] as? String == "generated" })
+        let csv = try m2ae(["predict", c.store.path, "--all", "--model", c.model.path, "--csv", "--mode", "ecg"])
+        let lines = csv.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(csv.status == 0 && lines.count == CLICohort.segments + 1, "\(csv)")
+        #expect(lines.first?.hasPrefix("segment,subject,familiarity,distance,reconstruction_error,reliable,labels,cvd5-ecg,cvd5-ecg:") == true, "\(csv)")
+        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[5] == "unknown" })
+        let one = try m2ae(["predict", c.store.path, "--segment", "2", "--model", c.model.path])
+        #expect(one.status == 0 && one.stdout.contains("familiarity unknown"), "\(one)")
+        let bad = try m2ae(["predict", c.store.path, "--all", "--model", c.model.path])
+        #expect(bad.status != 0 && bad.stderr.contains("--all needs --json (JSON lines) or --csv"), "\(bad)")
+    }
+
+    /// One row per segment; the shape r (best lag within half a beat, lag 0 included) is never
+    /// below the zero-lag r.
+    @Test func reconstructPerSegmentCSVAndJSONLines() throws {
+        let c = try CLICohort.get()
+        let csv = try m2ae(["reconstruct", c.store.path, "--model", c.model.path, "--all", "--per-segment", "--csv", "--from", "ppg"])
+        let lines = csv.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(csv.status == 0 && lines.count == CLICohort.segments + 1, "\(csv)")
+        #expect(lines.first == ["segment", "subject", "source", "target", "pearson", "shape_pearson", "shape_lag_s", "rmse",
+                                "hr_true", "hr_reconstructed", "hr_difference"])
+        for row in lines.dropFirst() {
+            if let r = Double(row[4]), let shape = Double(row[5]) { #expect(shape >= r - 1e-3, "\(row)") }
+        }
+        let json = try m2ae(["reconstruct", c.store.path, "--model", c.model.path, "--all", "--per-segment", "--json", "--from", "ecg"])
+        #expect(json.status == 0, "\(json)")
+        let rows = try checkJSONLines(json.stdout, "m2ae reconstruct STORE --model CKPT --all --per-segment --csv|--json")
+        #expect(rows.count == CLICohort.segments)
+    }
+}
+
+// MARK: - evaluate --unlabelled
+
+extension CommandRunTests {
+    @Test func evaluateUnlabelledJSONAndAStoreWithoutPPG() throws {
+        let c = try CLICohort.get()
+        let json = try checkJSON(try m2ae(["evaluate", "--unlabelled", c.store.path, "--model", c.model.path, "--bootstrap", "10", "--json"]),
+                                 "m2ae evaluate --unlabelled STORE --model CKPT --json")
+        #expect(json["segments"] as? Int == CLICohort.segments && json["model"] as? String == c.modelID)
+        let retrieval = try #require(json["retrieval"] as? [String: Any])
+        #expect(abs((retrieval["chance"] as? Double ?? 0) - 1 / Double(CLICohort.segments)) < 1e-9, "\(retrieval)")
+        let unfamiliar = try #require(json["unfamiliar"] as? [String: Any])
+        #expect((unfamiliar["note"] as? String)?.hasPrefix("familiarity unknown") == true, "\(unfamiliar)")
+        let ppgToECG = try #require(json["ppgToECG"] as? [String: Any])
+        #expect(ppgToECG["segments"] as? Int == CLICohort.segments)
+        let text = try m2ae(["evaluate", "--unlabelled", c.store.path, "--model", c.model.path, "--bootstrap", "10"])
+        #expect(text.status == 0 && text.stdout.contains("PPG → ECG   zero-lag r (median)"), "\(text)")
+
+        // An ECG-only recording: one line naming the store and the problem.
+        let folder = try TestSupport.temporaryFolder("m2ae-unlabelled")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("ecg-only.csv"), store = folder.appendingPathComponent("ecg-only.h5")
+        let samples = (0..<(125 * 20)).map { i in String(format: "%.4f", sin(Double(i) * 2 * .pi * 1.2 / 125)) }
+        try (["ECG"] + samples).joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        try m2aeSucceeds(["import", csv.path, "--rate", "125", "--out", store.path])
+        let bad = try m2ae(["evaluate", "--unlabelled", store.path, "--model", c.model.path])
+        #expect(bad.status != 0 && bad.stderr.split(separator: "\n").count == 1, "\(bad)")
+        #expect(bad.stderr.contains(store.path) && bad.stderr.contains("no segment has both an ECG and a PPG"), "\(bad)")
+    }
+}

@@ -19,14 +19,15 @@ struct HelpTests {
         Case(command: ["read"], options: ["<record>", "--csv", "--rate", "--rows"]),
         Case(command: ["embed"], options: ["<store>", "--model", "--init", "--seed", "--config", "--batch", "--threads", "--force"]),
         Case(command: ["reconstruct"], options: ["<store>", "--model", "--init", "--seed", "--config", "--segment", "--all",
-                                                 "--from", "--mask-seed", "--batch", "--json"]),
+                                                 "--from", "--mask-seed", "--batch", "--per-segment", "--csv", "--json"]),
         Case(command: ["knn"], options: ["<store>", "--segment", "-k", "--mode", "--model-id", "--exclude-same-subject",
                                          "--method", "--build-index", "--json"]),
         Case(command: ["project"], options: ["<store>", "--mode", "--model-id", "--umap-limit", "--seed", "--json"]),
-        Case(command: ["predict"], options: ["<store>", "--segment", "--model", "--mode", "--json"]),
+        Case(command: ["predict"], options: ["<store>", "--segment", "--all", "--model", "--mode", "--json", "--csv", "--no-reconstruction-check"]),
+        Case(command: ["calibrate"], options: ["<store>", "--model", "--seed", "--probe-labels", "--json"]),
         Case(command: ["export"], options: ["<store>", "--model", "--out", "--format", "--mode", "--pseudonymise", "--force"]),
         Case(command: ["label"], options: ["<store>", "<labels>", "--by", "--kind", "--replace"]),
-        Case(command: ["evaluate"], options: ["--train", "--test", "--model", "--task", "--bootstrap", "--seed", "--no-random-baseline",
+        Case(command: ["evaluate"], options: ["--train", "--unlabelled", "--test", "--model", "--task", "--bootstrap", "--seed", "--no-random-baseline",
                                               "--no-handcrafted", "--report", "--json"]),
         Case(command: ["tui"], options: ["<store>", "--model", "--script", "--record", "--tour", "--export-dir", "--synthetic",
                                          "--no-color"]),
@@ -62,7 +63,7 @@ struct HelpTests {
         let r = try m2ae(["--help"])
         #expect(r.status == 0, "\(r)")
         for sub in ["tui", "info", "synth", "import", "read", "embed", "reconstruct", "train", "label", "export", "knn", "project",
-                    "predict", "evaluate", "bench"] {
+                    "predict", "evaluate", "calibrate", "bench"] {
             #expect(r.stdout.contains("  \(sub)"), "root help does not list \(sub):\n\(r.stdout)")
         }
         let v = try m2ae(["--version"])

@@ -3,7 +3,7 @@ import Testing
 import Store
 import Signals
 import Model
-import Analytics
+@testable import Analytics
 import TerminalUI
 import TestSupport
 @testable import Workbench
@@ -125,6 +125,45 @@ import TestSupport
         let ppgRisk = try #require(try services.risk(mode: .ppg))
         #expect(ppgRisk.count == 12 && ppgRisk != risk)
         #expect(try services.risk(mode: .ecg) == risk)
+    }
+
+    /// The workbench's familiarity marks agree with `m2ae predict`'s (`Analytics.Prediction`,
+    /// with the model run for the reconstruction half); the risk column's flags are the distance half.
+    @Test func familiarityMarksMatchTheAnalyticsCheck() throws {
+        let f = try Self.makeFixture()
+        defer { try? FileManager.default.removeItem(at: f.folder) }
+        let url = ProbeFile.location(checkpoint: f.checkpoint)
+        var probes = try ProbeFile.load(url)
+        let unknown = try StoreServices(url: f.store, checkpoint: f.checkpoint)
+        #expect(try unknown.familiarity(3, mode: .both) == .unknown && unknown.unfamiliar(mode: .both) == nil && !unknown.probesFromGeneratedLabels)
+        // A calibration whose thresholds sit at the medians, so that both marks occur.
+        let store = try RecordStore(url: f.store)
+        let dim = f.model.config.fingerprintDim
+        let x = try store.fingerprints(model: f.model.id, mode: .both, 0..<12)
+        var reference = Familiarity.Reference(dim: dim, rows: (0..<4).flatMap { Familiarity.unit(x[$0 * dim ..< ($0 + 1) * dim]) },
+                                              calibration: [], threshold: .infinity)
+        let distances = Familiarity.distances(x, reference: reference, k: 2).sorted()
+        reference.calibration = distances; reference.threshold = distances[6]
+        let errors = try Familiarity.reconstructionErrors(store: store, rows: Array(0..<12), model: f.model).compactMap { $0 }.sorted()
+        probes.familiarity = Familiarity(k: 2, coverage: 0.95, calibratedOn: "cohort.h5", modes: [FingerprintMode.both.rawValue: reference],
+                                         reconstruction: .init(maskSeed: 0, calibration: errors, threshold: errors[errors.count / 2]))
+        probes.labelSource = "generated"
+        try probes.save(to: url)
+        let services = try StoreServices(url: f.store, checkpoint: f.checkpoint)
+        #expect(services.probesFromGeneratedLabels)
+        var marks: [FamiliarityMark] = []
+        for i in 0..<12 {
+            let mark = try services.familiarity(i, mode: .both)
+            let oracle = try #require(try Analytics.Prediction.predict(store: store, probes: probes, segment: i, mode: .both, model: f.model).familiarity)
+            #expect(mark == (oracle.reliable ? .familiar(oracle.familiarity) : .unfamiliar(oracle.familiarity)), "segment \(i)")
+            marks.append(mark)
+        }
+        #expect(marks.contains { if case .unfamiliar = $0 { true } else { false } } && marks.contains { if case .familiar = $0 { true } else { false } })
+        let flags = try #require(try services.unfamiliar(mode: .both))
+        let distanceOnly = try #require(probes.familiarity?.scores(x, mode: .both))
+        #expect(flags == distanceOnly.map { !($0?.reliable ?? true) })
+        // No reference for the ECG mode: unknown, not a default.
+        #expect(try services.familiarity(3, mode: .ecg) == .unknown)
     }
 
     @Test func pcaComputedOnRequestWithoutWritingTheStore() throws {

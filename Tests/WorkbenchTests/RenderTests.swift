@@ -23,6 +23,29 @@ import Store
         #expect(!f[1, 4].attributes.contains(.reverse))
     }
 
+    @Test func anUnfamiliarSegmentIsDimmedAndSaysWhy() {
+        var s = session()
+        s.press(.down, .down, .down, .down)   // segment 4: outside the stand-in's training data
+        #expect(s.state.current?.index == 4)
+        expectSnapshot(s.frame, "predictions-unfamiliar-80x24")
+        let f = s.frame
+        #expect(text(f).contains("Predictions · ECG+PPG · generated labels"))
+        let why = f.lines.firstIndex { $0.contains("⚠ outside the model's training data") }
+        #expect(why != nil)
+        // The bars under it are dimmed; a familiar segment's are not.
+        let bar = { (f: Buffer) -> (Int, Int)? in
+            for y in 0..<f.lines.count { if let x = Array(f.lines[y]).lastIndex(of: "█") { return (x, y) } }
+            return nil
+        }
+        if let (x, y) = bar(f) { #expect(f[x, y].attributes.contains(.dim)) } else { Issue.record("no bar drawn") }
+        // The risk column marks the unfamiliar row with "?", dimmed.
+        #expect(line(f, 7).contains("0.19?"))
+        s.press(.down)
+        let g = s.frame
+        #expect(!text(g).contains("outside the model's training data"))
+        if let (x, y) = bar(g) { #expect(!g[x, y].attributes.contains(.dim)) }
+    }
+
     @Test func tracesMarkEveryRPeakAndPPGPeakAtItsColumn() throws {
         var s = session()
         s.press(.char("z"), .tab)   // zoom, focus Traces

@@ -2,20 +2,42 @@ import Foundation
 import TerminalUI
 import Store
 
-/// The Predictions pane: every downstream task as labelled bars beside the true label. When
-/// the tasks need more rows than the pane has, ↑/↓ (PgUp/PgDn, g/G) scroll it.
+/// The Predictions pane: every downstream task as labelled bars beside the true label, under
+/// a line on the segment's familiarity; an unfamiliar segment's bars are dimmed ("outside the
+/// model's training data"). When the tasks need more rows than the pane has, ↑/↓ (PgUp/PgDn,
+/// g/G) scroll it.
 enum PredictionsPane {
     /// One drawn line: a task's heading, a regressed value, or one class's bar.
     enum Line: Equatable {
         case task(name: String, truth: String)
         case value(String)
         case probability(name: String, isTrue: Bool, probability: Float, isBest: Bool)
+        case familiarity(String, unfamiliar: Bool)
+    }
+
+    /// The familiarity line's text.
+    static func familiarityText(_ mark: FamiliarityMark) -> (String, unfamiliar: Bool) {
+        switch mark {
+        case .unknown: return ("familiarity unknown (no calibration)", false)
+        case .familiar(let f): return (String(format: "familiar %.2f: like the training data", f), false)
+        case .unfamiliar(let f): return (String(format: "⚠ outside the model's training data (%.2f)", f), true)
+        }
+    }
+
+    /// True when the current predictions belong to a segment that failed the familiarity check.
+    static func dimmed(_ s: AppState) -> Bool {
+        if case .unfamiliar = s.predictionsFamiliarity { return true }
+        return false
     }
 
     /// Every line of the current predictions, in order (empty while there are none).
     static func lines(_ s: AppState) -> [Line] {
         guard let c = s.current, s.predictionsKey == NeighboursKey(index: c.index, mode: s.mode) else { return [] }
         var out: [Line] = []
+        if !s.predictions.isEmpty {
+            let (text, unfamiliar) = familiarityText(s.predictionsFamiliarity)
+            out.append(.familiarity(text, unfamiliar: unfamiliar))
+        }
         for p in s.predictions {
             out.append(.task(name: p.task, truth: p.truth ?? "—"))
             if let v = p.value {
@@ -38,7 +60,8 @@ enum PredictionsPane {
         let all = lines(s)
         let rows = max(0, area.height - 2)
         let top = top(s, count: all.count, rows: rows)
-        let inner = Block(title: "Predictions · \(modeTitle(s.mode))", style: frame.border, titleStyle: frame.title).render(area, into: &b)
+        let title = "Predictions · \(modeTitle(s.mode))" + (s.probesGenerated ? " · generated labels" : "")
+        let inner = Block(title: title, style: frame.border, titleStyle: frame.title).render(area, into: &b)
         // Where the view is, on the bottom border, when the lines do not all fit.
         if all.count > rows, rows > 0 {
             let at = " \(top + 1)–\(min(all.count, top + rows)) of \(all.count) " + (top + rows < all.count ? "↓ " : "↑ ")
@@ -51,7 +74,7 @@ enum PredictionsPane {
             return
         }
         if s.predictions.isEmpty { b.setString(x: inner.x, y: inner.y, "no trained probes for this model", style: .dim, maxWidth: inner.width); return }
-        let nameWidth = 9, valueWidth = 5
+        let nameWidth = 9, valueWidth = 5, dim = dimmed(s)
         let barWidth = max(4, inner.width - nameWidth - valueWidth - 3)
         for (row, line) in all.dropFirst(top).prefix(inner.height).enumerated() {
             let y = inner.y + row
@@ -61,13 +84,15 @@ enum PredictionsPane {
                 b.setString(x: inner.x, y: y, fit(name, inner.width - t.count - 1), style: .bold)
                 b.setString(x: inner.right - t.count, y: y, t, style: Style(fg: .yellow))
             case .value(let text):
-                b.setString(x: inner.x, y: y, fit(text, inner.width))
+                b.setString(x: inner.x, y: y, fit(text, inner.width), style: dim ? .dim : .plain)
+            case .familiarity(let text, let unfamiliar):
+                b.setString(x: inner.x, y: y, fit(text, inner.width), style: unfamiliar ? Style(fg: .yellow, .bold) : .dim)
             case .probability(let name, let isTrue, let probability, let isBest):
                 b.setString(x: inner.x, y: y, fit((isTrue ? "▸" : " ") + name, nameWidth), style: isTrue ? Style(fg: .yellow) : .plain)
                 let filled = min(barWidth, Int((Double(probability) * Double(barWidth)).rounded()))
-                b.setString(x: inner.x + nameWidth + 1, y: y, String(repeating: "█", count: filled), style: Style(fg: isBest ? Theme.accent : .default))
+                b.setString(x: inner.x + nameWidth + 1, y: y, String(repeating: "█", count: filled), style: dim ? .dim : Style(fg: isBest ? Theme.accent : .default))
                 b.setString(x: inner.x + nameWidth + 1 + filled, y: y, String(repeating: "░", count: max(0, barWidth - filled)), style: .dim)
-                b.setString(x: inner.right - valueWidth, y: y, rfit(String(format: "%.0f%%", probability * 100), valueWidth), style: isBest ? .bold : .plain)
+                b.setString(x: inner.right - valueWidth, y: y, rfit(String(format: "%.0f%%", probability * 100), valueWidth), style: dim ? .dim : isBest ? .bold : .plain)
             }
         }
     }

@@ -111,6 +111,8 @@ enum RecordsPane {
         case .risk:
             guard let r = s.risk, r.indices.contains(row.index), r[row.index].isFinite else { return ("—", .dim) }
             let v = r[row.index]
+            // Outside the model's training data: dimmed and marked, the Predictions pane says why.
+            if s.riskUnfamiliar?[row.index] == true { return (String(format: "%.2f", v) + "?", .dim) }
             return (String(format: "%.2f", v), Style(fg: v >= 0.5 ? .red : v >= 0.25 ? .yellow : .green))
         }
     }
