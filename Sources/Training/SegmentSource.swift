@@ -29,6 +29,17 @@ public protocol SegmentSource: Sendable {
     func usableSegmentsPerSubject() throws -> [Int]
     /// The usable segments of block `k`, of the subjects for which `keep` is true, prepared.
     func block(_ k: Int, keep: (Int) -> Bool) throws -> [PreparedSegment]
+    /// The segments of block `k` for validation, each once: `block` unless a source repeats
+    /// or drops segments for training (`MixedSource`).
+    func validationBlock(_ k: Int, keep: (Int) -> Bool) throws -> [PreparedSegment]
+    /// The share of the counted segments expected to survive the per-block quality filter
+    /// (1 unless a source counts before filtering, as `SynthSource` does).
+    var expectedUsableShare: Double { get }
+}
+
+extension SegmentSource {
+    public func validationBlock(_ k: Int, keep: (Int) -> Bool) throws -> [PreparedSegment] { try block(k, keep: keep) }
+    public var expectedUsableShare: Double { 1 }
 }
 
 /// Training data cannot be used as asked.

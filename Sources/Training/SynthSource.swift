@@ -16,6 +16,8 @@ public struct SynthSource: SegmentSource {
     public var label: String { "synth \(subjects)x\(segmentsPerSubject) seed \(generator.seed)" }
     public var subjectCount: Int { subjects }
     public var blockCount: Int { (subjects + subjectsPerBlock - 1) / subjectsPerBlock }
+    /// About 12 % of synthetic segments carry a quality flag and are dropped per block.
+    public var expectedUsableShare: Double { 0.88 }
 
     public init(subjects: Int, segmentsPerSubject: Int, seed: UInt64, subjectsPerBlock: Int = 32) {
         generator = CohortGenerator(seed: seed)

@@ -77,7 +77,7 @@ public final class TrainingRun {
                                  validationFraction: settings.validationFraction, seed: settings.seed, source: source.label)
         var n = 0
         for s in 0..<source.subjectCount where !split.isValidation[s] { n += usable[s] }
-        if source is SynthSource { n = Int(Double(n) * 0.88) }  // about 12 % of synthetic segments are flagged
+        n = Int(Double(n) * source.expectedUsableShare)
         trainSegments = n
         let stepsPerEpoch = n / settings.batchSize
         guard stepsPerEpoch > 0 else {

@@ -9,7 +9,7 @@ public struct ValidationSet: Sendable {
     public init(source: SegmentSource, split: SubjectSplit, limit: Int) throws {
         var out: [PreparedSegment] = []
         for k in 0..<source.blockCount where out.count < limit {
-            out += try source.block(k) { split.isValidation[$0] }
+            out += try source.validationBlock(k) { split.isValidation[$0] }
         }
         segments = Array(out.prefix(limit))
     }

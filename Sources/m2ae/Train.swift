@@ -21,10 +21,12 @@ extension M2AE {
                 """
         )
 
-        @Option(help: "The store to train on (segments are streamed in blocks).")
-        var store: String?
-        @Option(help: "Train on a synthetic cohort of this many subjects, generated on the fly instead of a store.")
+        @Option(help: "A store to train on (segments are streamed in blocks); repeat for several stores.")
+        var store: [String] = []
+        @Option(help: "Train on a synthetic cohort of this many subjects, generated on the fly (alone or beside --store).")
         var synth: Int?
+        @Option(help: ArgumentHelp("Mixing weights, one per --store in order and then one for --synth: each source's share of every epoch's segments (normalised; default: in proportion to their sizes).", valueName: "w,w,..."))
+        var mix: String?
         @Option(help: "Segments per synthetic subject.")
         var synthSegments: Int = 8
         @Option(help: "Seed of the synthetic cohort.")
@@ -61,7 +63,13 @@ extension M2AE {
         var json = false
 
         func validate() throws {
-            guard (store == nil) != (synth == nil) else { throw ValidationError("give exactly one of --store and --synth") }
+            guard !store.isEmpty || synth != nil else { throw ValidationError("give --store (one or more) or --synth, or both") }
+            if let mix {
+                let n = store.count + (synth == nil ? 0 : 1)
+                guard let w = Self.weights(mix), w.count == n else {
+                    throw ValidationError("--mix needs \(n) positive weight(s) separated by commas (one per --store, then --synth), got \"\(mix)\"")
+                }
+            }
             guard M2AEConfig.preset(config) != nil else { throw ValidationError("--config must be small or tiny") }
             guard epochs >= 1, batchSize >= 2, batchSize <= 4096 else { throw ValidationError("--epochs must be ≥ 1 and --batch-size 2…4096") }
             guard lr > 0, warmup >= 0, threads >= 1 else { throw ValidationError("--lr must be > 0, --warmup ≥ 0, --threads ≥ 1") }
@@ -103,11 +111,17 @@ extension M2AE.Train {
         setBLASThreads(threads)
         let outURL = URL(fileURLWithPath: out)
         let curveURL = URL(fileURLWithPath: curve ?? Self.curvePath(out))
+        var sources: [SegmentSource] = try store.map { try StoreSource(url: URL(fileURLWithPath: $0)) }
+        if let synth { sources.append(SynthSource(subjects: synth, segmentsPerSubject: synthSegments, seed: synthSeed)) }
         let source: SegmentSource
-        if let store {
-            source = try StoreSource(url: URL(fileURLWithPath: store))
+        if sources.count == 1 && mix == nil {
+            source = sources[0]
         } else {
-            source = SynthSource(subjects: synth!, segmentsPerSubject: synthSegments, seed: synthSeed)
+            // Without --mix, each source weighs in proportion to its usable segments (plain concatenation).
+            let w = try mix.flatMap(Self.weights) ?? sources.map {
+                Double(try $0.usableSegmentsPerSubject().reduce(0, +)) * $0.expectedUsableShare
+            }
+            do { source = try MixedSource(sources, weights: w) } catch { throw CLIError("\(error)") }
         }
         var settings = TrainingRun.Settings(epochs: epochs, batchSize: batchSize, seed: seed, out: outURL, curve: curveURL)
         settings.validationFraction = valFraction
@@ -186,6 +200,13 @@ extension M2AE.Train {
         return Summary(outcome: text, outcomeKind: kind, checkpoint: out, curve: curveURL.path, config: cfg.name,
                        source: source.label, steps: run.state.step, epochs: run.state.epoch, trainSegments: run.trainSegments,
                        validationSegments: run.validationSegments, lastValidation: last, segmentsPerSecond: rate)
+    }
+
+    /// "0.7,0.3" → [0.7, 0.3]; nil unless every item is a positive finite number.
+    static func weights(_ text: String) -> [Double]? {
+        let w = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !w.isEmpty, w.allSatisfy({ $0 != nil && $0!.isFinite && $0! > 0 }) else { return nil }
+        return w.map { $0! }
     }
 
     /// CKPT.safetensors → CKPT.loss.csv.

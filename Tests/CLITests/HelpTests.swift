@@ -31,7 +31,7 @@ struct HelpTests {
                                               "--no-handcrafted", "--report", "--json"]),
         Case(command: ["tui"], options: ["<store>", "--model", "--script", "--record", "--tour", "--export-dir", "--synthetic",
                                          "--no-color"]),
-        Case(command: ["train"], options: ["--store", "--synth", "--synth-segments", "--synth-seed", "--config", "--epochs",
+        Case(command: ["train"], options: ["--store", "--synth", "--synth-segments", "--synth-seed", "--mix", "--config", "--epochs",
                                            "--batch-size", "--lr", "--warmup", "--p-drop", "--from", "--seed", "--val-fraction",
                                            "--val-segments", "--threads", "--out", "--curve", "--resume", "--json"]),
         Case(command: ["bench"], options: ["store", "signals", "synth", "import", "layers", "engine", "knn", "umap", "tui", "train"]),
