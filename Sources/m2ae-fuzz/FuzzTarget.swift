@@ -35,7 +35,7 @@ enum FuzzTarget: String, CaseIterable {
         let data = Data(bytes)
         func file(_ name: String, _ contents: Data) -> URL {
             let url = scratch.appendingPathComponent(name)
-            FileManager.default.createFile(atPath: url.path, contents: contents)
+            _ = FileManager.default.createFile(atPath: url.path, contents: contents)
             return url
         }
         switch self {
