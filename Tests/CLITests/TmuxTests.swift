@@ -215,7 +215,8 @@ import TestSupport
         tmux.send("C-z")
         var screen = try tmux.waitFor("Stopped")
         #expect(!screen.contains("Records 2/32"))
-        tmux.send("clear; stty -a | grep -oE -- '-?icanon' | sed 's/^/SUSPENDED:/'", "Enter")
+        // The marker is built by the shell, so the typed command line cannot match the wait.
+        tmux.send("clear; stty -a | grep -oE -- '-?icanon' | sed \"s/^/SUSP\"\"ENDED:/\"", "Enter")
         screen = try tmux.waitFor("SUSPENDED:")
         #expect(screen.contains("SUSPENDED:icanon"), "the shell's terminal is not cooked while suspended:\n\(screen)")
         tmux.send("fg", "Enter")
