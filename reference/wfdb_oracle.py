@@ -17,6 +17,10 @@
                                     signals in one file, samples per frame > 1, a multi-rate record
                                     of three files, a long record spanning many FLAC blocks, and a
                                     sample offset (`516+N`). Prints a JSON list of {"record"}.
+  manypart DIR N FRAMES              write a multi-segment record "many" of N contiguous segments
+                                    of FRAMES frames each (format 16, two signals) to DIR, the
+                                    case where every segment joins the one before. Prints
+                                    {"record", "frames"}.
   time RECORD... --repeats N        median seconds of wfdb.rdrecord per record (benchmark peer).
 """
 import json
@@ -196,6 +200,17 @@ def fixtures(directory):
     print(json.dumps(made))
 
 
+def many_part(directory, n, frames):
+    os.makedirs(directory, exist_ok=True)
+    rng = np.random.default_rng(11)
+    names = [f"many_{i:05d}" for i in range(n)]
+    for name in names:
+        _write_bytes_record(directory, name, "16", [1, 1], frames, rng)
+    with open(os.path.join(directory, "many.hea"), "w") as f:
+        f.write(f"many/{n} 2 100 {n * frames}\n" + "".join(f"{name} {frames}\n" for name in names))
+    print(json.dumps({"record": "many", "frames": n * frames}))
+
+
 def flac_fixtures(directory):
     os.makedirs(directory, exist_ok=True)
     rng = np.random.default_rng(11)
@@ -259,6 +274,8 @@ if __name__ == "__main__":
         dump(sys.argv[2], sys.argv[3:])
     elif cmd == "fixtures":
         fixtures(sys.argv[2])
+    elif cmd == "manypart":
+        many_part(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     elif cmd == "flac":
         flac_fixtures(sys.argv[2])
     elif cmd == "time":

@@ -238,10 +238,11 @@ public enum WFDBReader {
             comments += sub.comments
             formats += sub.signals
             let start = Double(frame) / header.frequency
-            if joinable, var last = parts.last, Self.sameChannels(last.channels, channels) {
-                for c in channels.indices { last.channels[c].samples += channels[c].samples }
-                last.label += "+" + segment.name
-                parts[parts.count - 1] = last
+            if joinable, let last = parts.indices.last, Self.sameChannels(parts[last].channels, channels) {
+                // Appended in place: the part's sample arrays grow (amortised O(1) per
+                // sample) instead of being copied for every segment joined to them.
+                for c in channels.indices { parts[last].channels[c].samples.append(contentsOf: channels[c].samples) }
+                parts[last].label += "+" + segment.name
             } else {
                 parts.append(RecordingPart(start: start, label: segment.name, channels: channels))
             }

@@ -40,6 +40,13 @@ enum WFDBOracle {
         return try JSONDecoder().decode([Fixture].self, from: Data(json.utf8))
     }
 
+    /// A multi-segment record of `parts` contiguous segments of `frames` frames each, written
+    /// by the oracle script into `folder`; returns the record's path (without extension).
+    static func writeManyPart(_ folder: URL, parts: Int, frames: Int) throws -> URL {
+        _ = try Python.script("reference/wfdb_oracle.py", ["manypart", folder.path, String(parts), String(frames)])
+        return folder.appendingPathComponent("many")
+    }
+
     /// The first index where `a` and `b` differ bit for bit (NaN equals NaN), or nil.
     static func firstDifference(_ a: [Double], _ b: [Double]) -> Int? {
         guard a.count == b.count else { return min(a.count, b.count) }

@@ -110,6 +110,20 @@ func realRecordEqualsWFDB(_ record: String) throws {
     #expect(files >= 10)
 }
 
+@Test func manyContiguousSegmentsJoinIntoOnePartEqualToWFDB() throws {
+    if let missing = Python.missing(["wfdb", "numpy"]) {
+        if Python.required { Issue.record("Python modules missing: \(missing)") }
+        print("skipped: Python modules missing: \(missing)"); return
+    }
+    let folder = try TestSupport.temporaryFolder("wfdb-manypart")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let record = try WFDBOracle.writeManyPart(folder, parts: 300, frames: 40)
+    let recording = try WFDBReader.read(record)
+    #expect(recording.parts.count == 1 && recording.notes.isEmpty)
+    #expect(recording.parts[0].label.split(separator: "+").count == 300)
+    expectEqual(recording.parts[0].channels, try WFDBOracle.read(record), "many")
+}
+
 @Test func fixturesInEveryFormatEqualWFDB() throws {
     if let missing = Python.missing(["wfdb", "numpy"]) {
         if Python.required { Issue.record("Python modules missing: \(missing)") }
