@@ -74,7 +74,26 @@ public final class M2AEModel: @unchecked Sendable {
 
     /// A stable short id: 12 hex digits of an FNV-1a 64 hash over the config JSON and every
     /// tensor's name, shape and bytes. Equal checkpoints give equal ids on every machine.
+    ///
+    /// Computed on the first read and kept: code that writes parameters through `params` or
+    /// `tensor(_:)` after that calls `parametersDidChange()` (the optimiser does).
+    /// - Complexity: O(parameters) on the first read after a change (7 MB for `small`), then O(1).
     public var id: String {
+        idLock.withLock {
+            if let cachedID { return cachedID }
+            let id = hashID()
+            cachedID = id
+            return id
+        }
+    }
+
+    /// Forgets the cached `id`, so the next read hashes the parameters again.
+    public func parametersDidChange() { idLock.withLock { cachedID = nil } }
+
+    private let idLock = NSLock()
+    private var cachedID: String?
+
+    private func hashID() -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ bytes: UnsafeRawBufferPointer) {
             for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }

@@ -38,6 +38,7 @@ public final class Optimizer: @unchecked Sendable {
         step += 1
         adamWUpdate(params: model.params.base, grads: grads.base, m: m.base, v: v.base, decayMask: decayMask.base,
                     count: count, learningRate: lr, step: step, config: h.adamW)
+        model.parametersDidChange()
         return norm
     }
 }

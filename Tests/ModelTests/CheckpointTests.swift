@@ -34,6 +34,22 @@ import TestSupport
         #expect(try M2AEModel.random(config: .tiny, seed: 11).id == model.id)
     }
 
+    @Test func idIsKeptUntilTheParametersChange() throws {
+        let model = try M2AEModel.random(config: .tiny, seed: 11)
+        let first = model.id
+        #expect(model.id == first)
+        let bias = try #require(model.tensor("ecg.patch_embed.bias"))
+        bias[0] += 1
+        #expect(model.id == first, "a write without parametersDidChange() keeps the cached id")
+        model.parametersDidChange()
+        let changed = model.id
+        #expect(changed != first)
+        bias[0] -= 1
+        model.parametersDidChange()
+        #expect(model.id == first)
+        #expect(model.id == (try M2AEModel.random(config: .tiny, seed: 11)).id)
+    }
+
     @Test func pyTorchLoadsAndRewritesTheSameFile() throws {
         if let missing = Python.missing(["torch", "safetensors"]) {
             if Python.required { Issue.record("Python modules missing: \(missing)") }

@@ -8,6 +8,19 @@ import TestSupport
 /// same optimiser steps from the same initial weights, batches and masks: the loss parts,
 /// gradient norms and learning rates of every step agree.
 @Suite struct StepParityTests {
+    @Test func anOptimiserStepRenewsTheModelID() throws {
+        let model = try M2AEModel.random(config: .tiny, seed: 11)
+        let before = model.id
+        let optimizer = Optimizer(model: model)
+        optimizer.grads.base.update(repeating: 0.01, count: optimizer.grads.count)
+        optimizer.update(model, lr: 1e-3, hyperparameters: Hyperparameters())
+        #expect(model.id != before)
+        let path = try TestSupport.temporaryFolder("m2ae-id").appendingPathComponent("m.safetensors")
+        defer { try? FileManager.default.removeItem(at: path.deletingLastPathComponent()) }
+        try model.save(to: path)
+        #expect(try M2AEModel(checkpoint: path).id == model.id)
+    }
+
     @Test func fewStepsMatchPyTorch() throws {
         guard pythonAvailable(["torch", "safetensors"], "step parity") else { return }
         let dir = try TestSupport.temporaryFolder("m2ae-steps")
