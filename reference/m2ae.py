@@ -1,4 +1,4 @@
-"""PyTorch reference of the M2AE model (docs/model.md, shared/design/m2ae.md).
+"""PyTorch reference of the M2AE model (docs/model.md, "Design").
 
 The same architecture, parameter names and safetensors checkpoints as the Swift engine
 (`Sources/Model`): the test oracle, the benchmark peer, and a trainer for users with GPUs.

@@ -7,7 +7,7 @@ checkpoint format as `m2ae train`, for users whose data outgrows one CPU.
 It is also the oracle of the Swift trainer's tests: `steps` replays a fixture (initial weights,
 batches and masks written by the Swift test) and prints the loss parts of every step.
 
-Objective (shared/design/m2ae.md, "Training objective"):
+Objective (docs/model.md, "Training objective"):
   * masks: a set S of floor(r*T) positions is drawn per batch; per segment, with probability
     p_drop one whole modality is dropped (chosen 50/50) and the other is fully visible;
     otherwise ECG is hidden at S and PPG at the complement;

@@ -1,6 +1,6 @@
 import Store
 
-/// The probed downstream tasks of the design doc (cross-modal reconstruction is the
+/// The probed downstream tasks (docs/model.md, "Downstream tasks"; cross-modal reconstruction is the
 /// decoder's own and reported by `m2ae reconstruct`).
 public enum DownstreamTask: String, Sendable, Codable, CaseIterable {
     case cvdECG = "cvd5-ecg", cvdPPG = "cvd3-ppg", hypertension, mortality, age, sex

@@ -65,7 +65,6 @@ public enum Segmenter {
             longest = max(longest, duration)
             let windows = Int((duration / SegmentFormat.seconds + 1e-9).rounded(.down))
             guard windows > 0 else { continue }
-            // (samples at 125 Hz) per present modality
             // Float samples per picked modality, as read: converted once for both uses below
             let floats = picked.mapValues { $0.samples.map(Float.init) }
             let resampled = resampledChannels(picked, floats, to: rate)

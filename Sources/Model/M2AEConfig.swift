@@ -1,6 +1,6 @@
 import Foundation
 
-/// The hyper-parameters of an M2AE model (design doc, "Architecture"): everything needed to
+/// The hyper-parameters of an M2AE model (docs/model.md, "Architecture"): everything needed to
 /// size its parameters and activations. Travels as JSON in a checkpoint's `__metadata__`
 /// (key `config`, snake_case keys, the same object the PyTorch reference reads).
 public struct M2AEConfig: Codable, Sendable, Equatable {
@@ -50,11 +50,11 @@ public struct M2AEConfig: Codable, Sendable, Equatable {
 
     // MARK: - Presets
 
-    /// The default model (design doc table, column "small").
+    /// The default model (docs/model.md, "Architecture", column "small").
     public static let small = M2AEConfig(name: "small", dModel: 128, encoderLayers: 3, encoderHeads: 4,
                                          sharedLayers: 2, fingerprintDim: 128, decoderDim: 64,
                                          decoderLayers: 1, decoderHeads: 2)
-    /// The test model (design doc table, column "tiny").
+    /// The test model (docs/model.md, "Architecture", column "tiny").
     public static let tiny = M2AEConfig(name: "tiny", dModel: 32, encoderLayers: 1, encoderHeads: 2,
                                         sharedLayers: 1, fingerprintDim: 16, decoderDim: 16,
                                         decoderLayers: 1, decoderHeads: 1)

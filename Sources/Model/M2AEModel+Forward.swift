@@ -97,8 +97,8 @@ extension M2AEModel {
         for b in 0..<B {
             let ne = counts[0][b], np = counts[1][b]
             let both = off, onlyE = off + Int32(ne + np), onlyP = onlyE + Int32(ne)
-            for j in 0..<ne { ws.toBottleneck[0][k[0]] = both + Int32(j); ws.toBottleneck2[0][k[0]] = onlyE + Int32(j); k[0] += 1 }
-            for j in 0..<np { ws.toBottleneck[1][k[1]] = both + Int32(ne + j); ws.toBottleneck2[1][k[1]] = onlyP + Int32(j); k[1] += 1 }
+            for j in 0..<ne { ws.toBottleneck[0][k[0]] = both + Int32(j); ws.toSingleModalityBottleneck[0][k[0]] = onlyE + Int32(j); k[0] += 1 }
+            for j in 0..<np { ws.toBottleneck[1][k[1]] = both + Int32(ne + j); ws.toSingleModalityBottleneck[1][k[1]] = onlyP + Int32(j); k[1] += 1 }
             ws.bottleneckOffsets[3 * b + 1] = onlyE
             ws.bottleneckOffsets[3 * b + 2] = onlyP
             off = onlyP + Int32(np)
@@ -107,7 +107,7 @@ extension M2AEModel {
         for m in 0..<2 where N[m] > 0 {
             let y = encode(m, inputs[m], N: N[m], B: B, ws: ws)
             scatterRowsForward(out: ws.bottleneckIn, inp: y, index: ws.toBottleneck[m], M: N[m], C: config.dModel)
-            scatterRowsForward(out: ws.bottleneckIn, inp: y, index: ws.toBottleneck2[m], M: N[m], C: config.dModel)
+            scatterRowsForward(out: ws.bottleneckIn, inp: y, index: ws.toSingleModalityBottleneck[m], M: N[m], C: config.dModel)
         }
         bottleneck(S: 3 * B, Nb: Int(off), ws: ws, out: out)
         // A mode whose sequence is empty has no fingerprint.

@@ -16,7 +16,7 @@ public struct ParameterLayout: Sendable {
         public var offset: Int
         /// Number of floats.
         public var count: Int { shape.reduce(1, *) }
-        /// True for matrices (weight decay applies to them only, design doc).
+        /// True for matrices (weight decay applies to them only: docs/model.md, "Training objective").
         public var isMatrix: Bool { shape.count == 2 && !name.hasSuffix("pos_embed") }
     }
 

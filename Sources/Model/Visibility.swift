@@ -27,7 +27,7 @@ public struct Visibility: Sendable, Equatable {
                    ppg: [Bool](repeating: ppg, count: segments * patches))
     }
 
-    /// Complementary masks (design doc, "Complementary masking"): per segment ⌊ratio·T⌋
+    /// Complementary masks (docs/model.md, "Training objective"): per segment ⌊ratio·T⌋
     /// random positions hide the ECG and the others hide the PPG, so each slot is seen in
     /// exactly one modality.
     public static func complementary(segments: Int, patches: Int, ratio: Double = 0.5,

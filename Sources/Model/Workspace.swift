@@ -65,8 +65,8 @@ public final class Workspace: @unchecked Sendable {
     var patchRows: [UnsafeMutablePointer<Int32>] = []   // per modality (B·T): b·T + t of visible patches
     var positions: [UnsafeMutablePointer<Int32>] = []   // per modality (B·T): t of visible patches
     var encOffsets: [UnsafeMutablePointer<Int32>] = []  // per modality (B+1)
-    var toBottleneck: [UnsafeMutablePointer<Int32>] = []   // per modality (B·T): row in the bottleneck input
-    var toBottleneck2: [UnsafeMutablePointer<Int32>] = []  // per modality (B·T): second row (single-modality mode)
+    var toBottleneck: [UnsafeMutablePointer<Int32>] = []   // per modality (B·T): row in the bottleneck input (joint sequence)
+    var toSingleModalityBottleneck: [UnsafeMutablePointer<Int32>] = []  // per modality (B·T): row in its single-modality sequence (fingerprintsAllModes)
     var bottleneckOffsets: UnsafeMutablePointer<Int32>     // (3B+1)
     var decOffsets: UnsafeMutablePointer<Int32>            // (B+1)
     var contextRows: UnsafeMutablePointer<Int32>           // (B·2T): row of each bottleneck token in the decoder input
@@ -134,7 +134,7 @@ public final class Workspace: @unchecked Sendable {
         bottleneckSlots = (0..<(training ? config.sharedLayers : 1)).map { BlockActivations(arena, "bottleneck.\($0)") }
         for _ in modalities {
             patchRows.append(carve(B * T)); positions.append(carve(B * T)); encOffsets.append(carve(B + 1))
-            toBottleneck.append(carve(B * T)); toBottleneck2.append(carve(B * T)); hiddenRows.append(carve(B * T))
+            toBottleneck.append(carve(B * T)); toSingleModalityBottleneck.append(carve(B * T)); hiddenRows.append(carve(B * T))
         }
         for m in modalities {
             let s = shared(m)

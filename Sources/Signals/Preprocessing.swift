@@ -1,6 +1,6 @@
 import Foundation
 
-/// The model's input preparation (design doc "Input"): NaNs bridged, zero-phase band-pass
+/// The model's input preparation (docs/model.md, "Input"): NaNs bridged, zero-phase band-pass
 /// (ECG 0.5–40 Hz, PPG 0.5–8 Hz, Butterworth order 2 forward-backward), then z-score.
 public enum Preprocessing {
     /// Below this ratio of filtered standard deviation to the input's largest magnitude a

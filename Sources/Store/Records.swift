@@ -1,11 +1,11 @@
 @_exported import Signals
 
-/// Which fingerprint: from both modalities, ECG alone or PPG alone (design doc, "fingerprint").
+/// Which fingerprint: from both modalities, ECG alone or PPG alone (docs/model.md, "Architecture").
 public enum FingerprintMode: String, Sendable, CaseIterable, Codable {
     case both = "ecg+ppg", ecg, ppg
 }
 
-/// Fixed facts of every segment in a store: the model's input format (design doc, "Input").
+/// Fixed facts of every segment in a store: the model's input format (docs/model.md, "Input").
 public enum SegmentFormat {
     /// Sampling rate of both modalities after import, in Hz.
     public static let sampleRate: Double = 125
@@ -20,14 +20,14 @@ public enum Sex: Int8, Sendable, Codable, CaseIterable {
     case female = 0, male = 1
 }
 
-/// The five ECG classes of the design doc's 5-class CVD task, in label order.
+/// The five ECG classes of the 5-class CVD task (docs/model.md, "Downstream tasks"), in label order.
 public enum ECGClass: Int8, Sendable, Codable, CaseIterable {
     case normal = 0, atrialFibrillation, prematureVentricular, myocardialInfarction, bundleBranchBlock
     /// Short display names, in label order.
     public static let names = ["NSR", "AF", "PVC", "MI", "BBB"]
 }
 
-/// The three PPG classes of the design doc's 3-class CVD task, in label order.
+/// The three PPG classes of the 3-class CVD task (docs/model.md, "Downstream tasks"), in label order.
 public enum PPGClass: Int8, Sendable, Codable, CaseIterable {
     case normal = 0, atrialFibrillation, ectopic
     /// Short display names, in label order.

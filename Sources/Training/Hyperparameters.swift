@@ -1,7 +1,7 @@
 import Engine
 import Foundation
 
-/// The training objective's and optimiser's settings (design doc, "Training objective";
+/// The training objective's and optimiser's settings (docs/model.md, "Training objective";
 /// reference/train.py `DEFAULTS` holds the same values under snake_case names).
 public struct Hyperparameters: Sendable, Equatable, Codable {
     /// Fraction r of the T positions hidden in the ECG (the PPG is hidden at the rest).

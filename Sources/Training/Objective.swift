@@ -1,7 +1,7 @@
 import Engine
 import Model
 
-/// The M2AE training objective on one training forward pass (design doc, "Training
+/// The M2AE training objective on one training forward pass (docs/model.md, "Training
 /// objective"; reference/train.py `objective`): masked reconstruction on both decoders plus
 /// λ · symmetric InfoNCE between the ECG-only and PPG-only fingerprints of the segments that
 /// show both modalities. Optionally writes ∂loss/∂prediction and ∂loss/∂fingerprint into an

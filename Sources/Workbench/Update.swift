@@ -206,11 +206,11 @@ private func perform(_ s: inout AppState, _ command: Command) -> [Effect] {
         s.descending.toggle()
         return refreshKeepingSelection(&s)
     case .timeZoomIn, .timeZoomOut:
-        let window = SegmentFormatSamples / s.timeZoom
+        let window = SegmentFormat.samples / s.timeZoom
         let centre = s.timeStart + window / 2
         s.timeZoom = command == .timeZoomIn ? min(8, s.timeZoom * 2) : max(1, s.timeZoom / 2)
-        let newWindow = SegmentFormatSamples / s.timeZoom
-        s.timeStart = min(max(0, centre - newWindow / 2), SegmentFormatSamples - newWindow)
+        let newWindow = SegmentFormat.samples / s.timeZoom
+        s.timeStart = min(max(0, centre - newWindow / 2), SegmentFormat.samples - newWindow)
     case .panLeft, .panRight:
         pan(&s, by: command == .panLeft ? -1 : 1)
     case .patchLeft, .patchRight:
@@ -218,8 +218,8 @@ private func perform(_ s: inout AppState, _ command: Command) -> [Effect] {
         guard s.reconMode.isMasked else { pan(&s, by: step); return [] }
         s.patchCursor = min(s.mask.count - 1, max(0, s.patchCursor + step))
         // The view follows the cursor when zoomed.
-        let patch = SegmentFormatSamples / s.mask.count
-        let window = SegmentFormatSamples / s.timeZoom
+        let patch = SegmentFormat.samples / s.mask.count
+        let window = SegmentFormat.samples / s.timeZoom
         let lo = s.patchCursor * patch, hi = lo + patch
         if lo < s.timeStart { s.timeStart = lo } else if hi > s.timeStart + window { s.timeStart = hi - window }
     case .reconMode:
@@ -267,8 +267,8 @@ private func perform(_ s: inout AppState, _ command: Command) -> [Effect] {
 
 /// Pans the time window a quarter window earlier (-1) or later (+1).
 private func pan(_ s: inout AppState, by step: Int) {
-    let window = SegmentFormatSamples / s.timeZoom
-    s.timeStart = min(max(0, s.timeStart + step * window / 4), SegmentFormatSamples - window)
+    let window = SegmentFormat.samples / s.timeZoom
+    s.timeStart = min(max(0, s.timeStart + step * window / 4), SegmentFormat.samples - window)
 }
 
 /// A user key during a demo stops it: the key is not applied (a quit key still quits).
@@ -279,9 +279,6 @@ private func stopDemo(_ s: inout AppState, _ key: Key?) -> [Effect] {
     s.message = "demo stopped; the workbench is yours (? lists the keys)"
     return [.stopDemo]
 }
-
-/// Samples per segment (1,250), as a local constant for the time-zoom arithmetic.
-private let SegmentFormatSamples = SegmentFormat.samples
 
 private func handleSearchInput(_ s: inout AppState, _ key: Key) -> [Effect] {
     switch key {

@@ -95,9 +95,9 @@ func blasAttentionForward(out: UnsafeMutablePointer<Float>,   // (N, C)
 /// zero-padded); the scores of four query rows at a time are made 16 keys at a time in
 /// registers (`tile4x16`, the last 8 keys by `tile4x8`), scaled and turned into probabilities
 /// straight into `prob`; then `out_h = p · v` is made four rows by 16 channels at a time by
-/// the same tile. At the model's sizes (L = 50–150, hs = 32) the two `sgemm` calls per head
-/// spent their time in OpenBLAS's per-call packing and dispatch; in the fingerprint pass at
-/// batch 1 this forward now takes 1.6 % of the time (docs/model.md, session 4). The scratch
+/// the same tile. Why not two `sgemm` calls per head: at the model's sizes (L = 50–150,
+/// hs = 32) they spend their time in OpenBLAS's per-call packing and dispatch, while this
+/// forward takes 1.6 % of the fingerprint pass at batch 1 (docs/model.md, session 4). The scratch
 /// (kᵀ and four score rows, about 22 KB at hs = 32, L = 150) lives on the stack.
 func tiledAttentionForward(out: UnsafeMutablePointer<Float>,   // (N, C)
                            prob: UnsafeMutablePointer<Float>,  // (NH · Σ L_b²)
