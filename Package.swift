@@ -4,6 +4,7 @@ import PackageDescription
 // Module tree (bottom to top):
 //   CHDF5, COpenBLAS, CNcursesw,       system libraries behind small shim headers
 //   CFLAC, CMatio
+//   Support                            seeded generator, correlation, worker threads (no dependencies)
 //   Signals                            filters, resampling, peaks, quality, hand-crafted features
 //   Store                              the HDF5 paired-record store
 //   Synth, Importers                   where records come from (generator; WFDB, CSV, EDF, MAT)
@@ -47,19 +48,20 @@ let package = Package(
         .systemLibrary(name: "CMatio", path: "Sources/CMatio", pkgConfig: "matio",
                        providers: [.apt(["libmatio-dev"])]),
 
-        .target(name: "Signals", swiftSettings: optimise),
-        .target(name: "Store", dependencies: ["CHDF5", "Signals"], swiftSettings: optimise),
-        .target(name: "Synth", dependencies: ["Signals", "Store"], swiftSettings: optimise),
-        .target(name: "Importers", dependencies: ["Signals", "Store", "CHDF5", "CFLAC", "CMatio"], swiftSettings: optimise),
+        .target(name: "Support", swiftSettings: optimise),
+        .target(name: "Signals", dependencies: ["Support"], swiftSettings: optimise),
+        .target(name: "Store", dependencies: ["CHDF5", "Signals", "Support"], swiftSettings: optimise),
+        .target(name: "Synth", dependencies: ["Signals", "Store", "Support"], swiftSettings: optimise),
+        .target(name: "Importers", dependencies: ["Signals", "Store", "Support", "CHDF5", "CFLAC", "CMatio"], swiftSettings: optimise),
         .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: optimiseUnchecked + engineCPU),
-        .target(name: "Model", dependencies: ["Engine", "Signals", "Store"], swiftSettings: optimise),
-        .target(name: "Training", dependencies: ["Model", "Store", "Synth"], swiftSettings: optimise),
-        .target(name: "Analytics", dependencies: ["COpenBLAS", "Signals", "Store", "Model"], swiftSettings: optimise),
+        .target(name: "Model", dependencies: ["Engine", "Signals", "Store", "Support"], swiftSettings: optimise),
+        .target(name: "Training", dependencies: ["Model", "Store", "Synth", "Support"], swiftSettings: optimise),
+        .target(name: "Analytics", dependencies: ["COpenBLAS", "Signals", "Store", "Model", "Support"], swiftSettings: optimise),
         .target(name: "TerminalUI", dependencies: ["CNcursesw"], swiftSettings: optimise),
-        .target(name: "Workbench", dependencies: ["TerminalUI", "Store", "Signals", "Model", "Analytics"], swiftSettings: optimise),
+        .target(name: "Workbench", dependencies: ["TerminalUI", "Store", "Signals", "Model", "Analytics", "Support"], swiftSettings: optimise),
         .executableTarget(name: "m2ae", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "Signals", "Store", "Synth", "Importers", "Engine", "Model", "Training", "Analytics", "Workbench",
+            "Support", "Signals", "Store", "Synth", "Importers", "Engine", "Model", "Training", "Analytics", "Workbench",
         ], swiftSettings: optimise),
 
         // The parsers' fuzz targets: a libFuzzer binary under scripts/fuzz.sh, a replayer otherwise.
@@ -67,17 +69,18 @@ let package = Package(
                           path: "Sources/m2ae-fuzz"),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "SignalsTests", dependencies: ["Signals", "TestSupport"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
+        .testTarget(name: "SignalsTests", dependencies: ["Signals", "Support", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(name: "SynthTests", dependencies: ["Synth", "Signals", "Store", "TestSupport"]),
-        .testTarget(name: "ImportersTests", dependencies: ["Importers", "Store", "TestSupport"]),
+        .testTarget(name: "SynthTests", dependencies: ["Synth", "Signals", "Store", "Support", "TestSupport"]),
+        .testTarget(name: "ImportersTests", dependencies: ["Importers", "Store", "Support", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
-        .testTarget(name: "ModelTests", dependencies: ["Model", "Engine", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "TestSupport"]),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "TestSupport"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Engine", "Support", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Support", "TestSupport"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Support", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TerminalUI", "Model", "Analytics", "Signals", "Store", "TestSupport"], exclude: ["Snapshots"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Support", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,5 @@
+import Support
+
 /// A point estimate with a percentile bootstrap confidence interval.
 public struct Estimate: Sendable, Codable, Equatable {
     /// The metric on all samples.
@@ -29,7 +31,7 @@ public enum Bootstrap {
         var members = [Int32: [Int]]()
         for (i, g) in groups.enumerated() { members[g, default: []].append(i) }
         let subjects = members.keys.sorted()
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var values: [Double] = []
         for _ in 0..<replicates {
             var sample: [Int] = []

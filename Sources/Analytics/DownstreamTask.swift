@@ -1,4 +1,5 @@
 import Store
+import Support
 
 /// The probed downstream tasks (docs/model.md, "Downstream tasks"; cross-modal reconstruction is the
 /// decoder's own and reported by `m2ae reconstruct`).
@@ -75,7 +76,7 @@ public enum MetricName: String, Sendable, Codable {
             let predictions = idx.map { i in (0..<width).max { out[i * width + $0] < out[i * width + $1] }! }
             return Metrics.macroF1(labels: idx.map { Int(y[$0]) }, predictions: predictions)
         case .mae: return Metrics.meanAbsoluteError(targets: idx.map { y[$0] }, predictions: idx.map { out[$0] })
-        case .pearson: return Metrics.pearson(idx.map { y[$0] }, idx.map { out[$0] })
+        case .pearson: return Support.pearson(idx.map { y[$0] }, idx.map { out[$0] })
         case .top1: return idx.isEmpty ? nil : idx.reduce(0.0) { $0 + Double(y[$1]) } / Double(idx.count)
         }
     }

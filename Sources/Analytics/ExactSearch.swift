@@ -1,4 +1,5 @@
 import Dispatch
+import Support
 
 /// Exact cosine top-k search by blocked sgemm: the base matrix is read once, block by block,
 /// each block multiplied against a batch of queries, and the best k kept per query.
@@ -71,12 +72,6 @@ public struct ExactSearch: Sendable {
 }
 
 // MARK: - Internal API
-
-/// A raw pointer handed to worker threads that write disjoint parts of it.
-struct SendablePointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ p: UnsafeMutablePointer<T>) { pointer = p }
-}
 
 /// Runs `body` over 0..<n split into contiguous chunks, one per active processor.
 func parallelChunks(_ n: Int, _ body: @Sendable (Range<Int>) -> Void) {

@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Store
+import Support
 
 /// How close a segment lies to the data a model learned from, and the calibration that turns
 /// that into a pass/fail flag (docs/analytics.md, "Familiarity").
@@ -126,7 +127,7 @@ public struct Familiarity: Sendable, Codable, Equatable {
         let finite = { (x: [Float]) -> [Int] in (0..<(x.count / dim)).filter { i in (0..<dim).allSatisfy { x[i * dim + $0].isFinite } } }
         var pool = finite(train)
         guard pool.count >= k else { throw AnalyticsError("familiarity: \(pool.count) training fingerprints, at least k = \(k) needed") }
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         for i in stride(from: pool.count - 1, to: 0, by: -1) { pool.swapAt(i, rng.below(i + 1)) }
         var rows = [Float](); rows.reserveCapacity(min(maxReference, pool.count) * dim)
         for i in pool.prefix(maxReference).sorted() { rows += unit(train[i * dim ..< (i + 1) * dim]) }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Store
+import Support
 
 /// The hand-crafted-feature baseline: `Signals.HandcraftedFeatures` (heart rate, HRV, QRS
 /// width, pulse arrival time, PPG morphology) for every segment of a store, read in slices.

@@ -1,5 +1,6 @@
 import COpenBLAS
 import Foundation
+import Support
 
 /// An inverted-file approximate cosine index: a spherical k-means coarse quantiser splits
 /// the rows into lists; a query scans only the `nprobe` lists whose centroids are closest.
@@ -170,10 +171,9 @@ public struct IVFIndex: Sendable {
         let workers = max(1, min(activeProcessors, listCount))
         let partial = (0..<workers).map { _ in TopKLists(queries: nq, k: k) }
         defer { partial.forEach { $0.deallocate() } }
-        let failure = FirstError()
         let maxList = (0..<listCount).map { offsets[$0 + 1] - offsets[$0] }.max() ?? 0
         let maxProbing = probing.map(\.count).max() ?? 0
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        try parallelFor(workers) { w in
             let lists = partial[w]
             var gathered = [Float](repeating: 0, count: max(1, maxProbing * dim))      // (|Q_l|, dim)
             var scores = [Float](repeating: 0, count: max(1, maxProbing * maxList))   // (|Q_l|, L)
@@ -183,15 +183,13 @@ public struct IVFIndex: Sendable {
                 let qs = probing[l], lo = offsets[l], hi = offsets[l + 1]
                 guard !qs.isEmpty, hi > lo else { continue }
                 for (r, qi) in qs.enumerated() { for j in 0..<dim { gathered[r * dim + j] = q[qi * dim + j] } }
-                do {
-                    try listOrdered.withRows(lo ..< hi) { rows in
-                        gathered.withUnsafeBufferPointer { g in
-                            scores.withUnsafeMutableBufferPointer { s in
-                                sgemm(s.baseAddress!, g.baseAddress!, rows.baseAddress!, m: qs.count, n: hi - lo, k: dim, transB: true)
-                            }
+                try listOrdered.withRows(lo ..< hi) { rows in
+                    gathered.withUnsafeBufferPointer { g in
+                        scores.withUnsafeMutableBufferPointer { s in
+                            sgemm(s.baseAddress!, g.baseAddress!, rows.baseAddress!, m: qs.count, n: hi - lo, k: dim, transB: true)
                         }
                     }
-                } catch { failure.record(error); return }
+                }
                 scores.withUnsafeBufferPointer { s in
                     order.withUnsafeBufferPointer { op in
                         for (r, qi) in qs.enumerated() {
@@ -201,7 +199,6 @@ public struct IVFIndex: Sendable {
                 }
             }
         }
-        if let error = failure.error { throw error }
         // Merge: each worker's list is sorted; offer them all to the first.
         let merged = partial[0]
         for w in 1..<workers {
@@ -220,7 +217,7 @@ public struct IVFIndex: Sendable {
     public mutating func calibrate<B: RowSource, L: RowSource>(base: B, listOrdered: L, k: Int = 10, target: Double = 0.95,
                                                                sampleQueries: Int = 200) throws -> [(nprobe: Int, recall: Double)] {
         let n = base.rowCount
-        var rng = SeededRandom(seed: 77)
+        var rng = SplitMix64(seed: 77)
         let picks = Array(Set((0..<min(sampleQueries, n)).map { _ in rng.below(n) })).sorted()
         var queries: [Float] = []
         for r in picks { try base.withRows(r ..< r + 1) { queries.append(contentsOf: $0) } }
@@ -248,11 +245,4 @@ public struct IVFIndex: Sendable {
         }
         return total == 0 ? 1 : Double(hit) / Double(total)
     }
-}
-
-/// The first error thrown by any worker thread.
-final class FirstError: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var error: Error?
-    func record(_ e: Error) { lock.withLock { if error == nil { error = e } } }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Fits the linear probes on frozen features: L2 logistic regression (binary and
 /// multinomial, classes weighted inversely to their frequency, like scikit-learn's
@@ -28,7 +29,7 @@ public enum LinearProbe {
         try check(target)
         let subjects = Array(Set(groups)).sorted()
         guard subjects.count >= 2 else { throw AnalyticsError("probe: cross-validation needs at least 2 subjects, got \(subjects.count)") }
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var shuffled = subjects
         for i in stride(from: shuffled.count - 1, to: 0, by: -1) { shuffled.swapAt(i, rng.below(i + 1)) }
         let k = min(folds, subjects.count)

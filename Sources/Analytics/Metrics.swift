@@ -84,20 +84,6 @@ public enum Metrics {
         return zip(targets, predictions).reduce(0.0) { $0 + abs(Double($1.0) - Double($1.1)) } / Double(targets.count)
     }
 
-    /// Pearson correlation (scipy `pearsonr`); nil when either side is constant.
-    public static func pearson(_ x: [Float], _ y: [Float]) -> Double? {
-        let n = Double(x.count)
-        guard x.count >= 2, x.count == y.count else { return nil }
-        let mx = x.reduce(0.0) { $0 + Double($1) } / n, my = y.reduce(0.0) { $0 + Double($1) } / n
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
-        for (a, b) in zip(x, y) {
-            let dx = Double(a) - mx, dy = Double(b) - my
-            sxy += dx * dy; sxx += dx * dx; syy += dy * dy
-        }
-        guard sxx > 0, syy > 0 else { return nil }
-        return max(-1, min(1, sxy / (sxx * syy).squareRoot()))
-    }
-
     // MARK: - Internal API
 
     /// 1-based ranks with ties given their average rank.

@@ -1,3 +1,5 @@
+import Support
+
 /// Spherical k-means (cosine): rows and centroids are unit vectors, a row belongs to the
 /// centroid of highest dot product, found by sgemm. The coarse quantiser of `IVFIndex`.
 public enum SphericalKMeans {
@@ -11,7 +13,7 @@ public enum SphericalKMeans {
     public static func train(_ data: [Float], dim: Int, clusters: Int, iterations: Int = 12, seed: UInt64 = 1) -> [Float] {
         let n = data.count / dim
         precondition(clusters > 0 && clusters <= n, "SphericalKMeans: \(clusters) clusters for \(n) rows")
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var picks = Array(0..<n)
         for i in 0..<clusters { picks.swapAt(i, i + rng.below(n - i)) }
         var centroids = [Float](repeating: 0, count: clusters * dim)

@@ -1,3 +1,5 @@
+import Support
+
 /// The fixed subject-level split used when `m2ae evaluate` gets one store: subjects are
 /// shuffled with a fixed seed and the first 20 % (at least one) are held out for testing.
 public struct SubjectSplit: Sendable, Codable {
@@ -17,7 +19,7 @@ public struct SubjectSplit: Sendable, Codable {
             throw AnalyticsError("too few subjects (\(count)) for a subject-level split: at least \(Self.minimumSubjects) are needed (2 to train, 1 to test)")
         }
         var order = Array(0..<count)
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         for i in stride(from: count - 1, to: 0, by: -1) { order.swapAt(i, rng.below(i + 1)) }
         let nTest = min(count - 2, max(1, Int((Double(count) * testFraction).rounded())))
         test = order.prefix(nTest).sorted(); train = order.dropFirst(nTest).sorted()

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Trustworthiness of a low-dimensional embedding (Venna & Kaski), as scikit-learn's
 /// `sklearn.manifold.trustworthiness` with the input space on cosine distance and the
@@ -34,7 +35,7 @@ public enum Trustworthiness {
             }
             let base = start
             tile.withUnsafeBufferPointer { t in
-                let tp = SendableConstPointer(t.baseAddress!)
+                let tp = SendablePointer(readOnly: t.baseAddress!)
                 parallelChunks(m) { range in
                     for r in range {
                         let i = base + r, row = tp.pointer + r * n
@@ -63,7 +64,7 @@ public enum Trustworthiness {
         defer { result.deallocate() }
         let out = SendablePointer(result)
         y.withUnsafeBufferPointer { yp in
-            let p = SendableConstPointer(yp.baseAddress!)
+            let p = SendablePointer(readOnly: yp.baseAddress!)
             parallelChunks(n) { range in
                 var best = [Float](repeating: .infinity, count: k), idx = [Int](repeating: -1, count: k)
                 for i in range {
@@ -82,10 +83,4 @@ public enum Trustworthiness {
         }
         return (0..<n).map { i in (0..<k).map { result[i * k + $0] } }
     }
-}
-
-/// A read-only raw pointer handed to worker threads.
-struct SendableConstPointer<T>: @unchecked Sendable {
-    let pointer: UnsafePointer<T>
-    init(_ p: UnsafePointer<T>) { pointer = p }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// UMAP (McInnes, Healy & Melville 2018) on cosine distance, following umap-learn's
 /// algorithm: exact kNN graph, fuzzy simplicial set (smooth kNN distances, fuzzy union),
@@ -100,7 +101,7 @@ public struct UMAP: Sendable {
         let perSample = edges.map { Double(maxW / $0.weight) }
         let perNegative = perSample.map { $0 / Double(negativeSampleRate) }
         var nextSample = perSample, nextNegative = perNegative
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let a = self.a, b = self.b, gamma = repulsion
         y.withUnsafeMutableBufferPointer { e in
             for epoch in 0..<nEpochs {

@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Store
+import Support
 
 /// Label-free evaluation of a model on any store with paired ECG and PPG
 /// (`m2ae evaluate --unlabelled`, docs/evaluation.md): cross-modal reconstruction, heart rate
@@ -159,7 +160,7 @@ public struct UnlabelledEvaluation {
         // Searches over a seeded sample of paired segments with both fingerprints.
         let ecgFP = try StoreFingerprints(store: s, model: model.id, mode: .ecg), ppgFP = try StoreFingerprints(store: s, model: model.id, mode: .ppg)
         var pool = (0..<n).filter { paired[$0] }
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         if pool.count > searchLimit {
             for i in stride(from: pool.count - 1, to: 0, by: -1) { pool.swapAt(i, rng.below(i + 1)) }
             pool = Array(pool.prefix(searchLimit)).sorted()

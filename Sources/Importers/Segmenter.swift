@@ -1,6 +1,7 @@
 import Foundation
 import Signals
 import Store
+import Support
 
 /// Turns a recording into the store's 10-s paired segments: picks the ECG and PPG channels,
 /// resamples them to 125 Hz, cuts back-to-back 10-s windows inside each part and runs the
@@ -112,13 +113,13 @@ public enum Segmenter {
         let flags = UnsafeMutablePointer<QualityFlags>.allocate(capacity: 2 * windows)
         flags.initialize(repeating: .absent, count: 2 * windows)
         defer { flags.deallocate() }
-        let out = Slots(base: flags)
-        DispatchQueue.concurrentPerform(iterations: windows) { k in
+        let out = SendablePointer(flags)
+        parallelFor(windows) { k in
             for (slot, m) in [Modality.ecg, .ppg].enumerated() {
                 guard let c = picked[m], let x = floats[m] else { continue }
                 let from = Int((Double(k) * SegmentFormat.seconds * c.rate).rounded())
                 let to = min(x.count, Int((Double(k + 1) * SegmentFormat.seconds * c.rate).rounded()))
-                out.base[2 * k + slot] = QualityCheck.assess(Array(x[from..<to]), rate: c.rate, modality: m)
+                out[2 * k + slot] = QualityCheck.assess(Array(x[from..<to]), rate: c.rate, modality: m)
             }
         }
         return (0..<windows).map { (flags[2 * $0], flags[2 * $0 + 1]) }
@@ -132,14 +133,11 @@ public enum Segmenter {
         let results = UnsafeMutablePointer<[Float]>.allocate(capacity: order.count)
         results.initialize(repeating: [], count: order.count)
         defer { results.deinitialize(count: order.count); results.deallocate() }
-        let out = Slots(base: results)
-        DispatchQueue.concurrentPerform(iterations: order.count) { i in
+        let out = SendablePointer(results)
+        parallelFor(order.count) { i in
             let m = order[i]
-            out.base[i] = Resampler.resample(floats[m]!, from: picked[m]!.rate, to: rate)
+            out[i] = Resampler.resample(floats[m]!, from: picked[m]!.rate, to: rate)
         }
         return Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, results[$0]) })
     }
-
-    /// A buffer whose elements are each written by one iteration of a concurrent loop.
-    private struct Slots<Element>: @unchecked Sendable { let base: UnsafeMutablePointer<Element> }
 }

@@ -102,10 +102,10 @@ public struct Embedder {
     }
 
     /// Replaces row `i` of `x` (rows of S samples) by its prepared form; returns false (and
-    /// leaves the row) when the modality is absent: flagged `.absent` or all NaN.
+    /// leaves the row) when the modality is absent (`Modality.isPresent`).
     static func prepare(_ x: inout [Float], _ i: Int, _ S: Int, _ m: Modality, _ q: QualityFlags) -> Bool {
         let row = Array(x[(i * S)..<((i + 1) * S)])
-        if q.contains(.absent) || row.allSatisfy({ $0.isNaN }) { return false }
+        guard Modality.isPresent(row, flags: q) else { return false }
         x.replaceSubrange((i * S)..<((i + 1) * S), with: Preprocessing.prepare(row, modality: m))
         return true
     }

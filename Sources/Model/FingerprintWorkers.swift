@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Support
 
 /// `fingerprintsAllModes` on several cores at once: a batch is cut into one contiguous share per
 /// thread, and each share runs on its own thread, with its own inference `Workspace` and
@@ -50,9 +51,9 @@ public final class FingerprintWorkers: @unchecked Sendable {
         let B = present.count, f = model.config.fingerprintDim
         guard B <= maxSegments else { throw ForwardError(reason: "batch of \(B) segments exceeds the \(maxSegments) the workers were sized for") }
         var out = [Float](repeating: 0, count: 3 * B * f)
-        let input = ReadOnlyInput(ecg: ecg, ppg: ppg)
+        let input = (ecg: SendablePointer(readOnly: ecg), ppg: SendablePointer(readOnly: ppg))
         try out.withUnsafeMutableBufferPointer { o in
-            let output = SharedRows(o.baseAddress!)
+            let output = SendablePointer(o.baseAddress!)
             guard threads > 1 else {
                 return try share(0..<B, of: input, present: present, into: output, workspace: workspaces[0])
             }
@@ -66,45 +67,22 @@ public final class FingerprintWorkers: @unchecked Sendable {
             // Contiguous shares, one per thread.
             let used = min(threads, B)
             let bounds = (0...used).map { $0 * B / used }
-            let failures = FailureBox()
-            DispatchQueue.concurrentPerform(iterations: used) { w in
-                do {
-                    try share(bounds[w]..<bounds[w + 1], of: input, present: present, into: output, workspace: workspaces[w])
-                } catch { failures.record(error) }
+            try parallelFor(used) { w in
+                try share(bounds[w]..<bounds[w + 1], of: input, present: present, into: output, workspace: workspaces[w])
             }
-            if let error = failures.first { throw error }
         }
         return out
     }
 
     /// Segments `range` of the batch, tile by tile on one workspace; their rows go to `output`.
-    private func share(_ range: Range<Int>, of input: ReadOnlyInput, present: [(ecg: Bool, ppg: Bool)],
-                       into output: SharedRows, workspace ws: Workspace) throws {
+    private func share(_ range: Range<Int>, of input: (ecg: SendablePointer<Float>, ppg: SendablePointer<Float>),
+                       present: [(ecg: Bool, ppg: Bool)], into output: SendablePointer<Float>, workspace ws: Workspace) throws {
         let S = model.config.segmentSamples, f = model.config.fingerprintDim
         for lo in stride(from: range.lowerBound, to: range.upperBound, by: ws.maxSegments) {
             let hi = min(lo + ws.maxSegments, range.upperBound)
-            try model.fingerprintsAllModes(ecg: input.ecg + lo * S, ppg: input.ppg + lo * S,
+            try model.fingerprintsAllModes(ecg: input.ecg.pointer + lo * S, ppg: input.ppg.pointer + lo * S,
                                            present: Array(present[lo..<hi]), workspace: ws)
             (output.pointer + 3 * lo * f).update(from: ws.fingerprints, count: 3 * (hi - lo) * f)
         }
     }
-}
-
-/// A batch's ECG and PPG, read (never written) by several threads.
-struct ReadOnlyInput: @unchecked Sendable {
-    let ecg: UnsafePointer<Float>, ppg: UnsafePointer<Float>
-}
-
-/// Output rows that several threads write, each its own disjoint rows.
-struct SharedRows: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Float>
-    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
-}
-
-/// The first error thrown by any worker.
-private final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var error: Error?
-    func record(_ error: Error) { lock.withLock { if self.error == nil { self.error = error } } }
-    var first: Error? { lock.withLock { error } }
 }

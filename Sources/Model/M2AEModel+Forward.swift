@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Support
 
 // MARK: - Forward passes
 //
@@ -131,10 +132,10 @@ extension M2AEModel {
         let (_, N) = try indexModalities(masks, inputs, B: 1, ws: a)
         _ = try indexModalities(masks, inputs, B: 1, ws: b)
         // Encoders: ECG on `a`, PPG on `b`; each leaves its output in its workspace's `encoderOut`.
-        let spaces = [a, b], shared = ReadOnlyInput(ecg: ecg, ppg: ppg)
-        DispatchQueue.concurrentPerform(iterations: 2) { m in
+        let spaces = [a, b], shared = [SendablePointer(readOnly: ecg), SendablePointer(readOnly: ppg)]
+        parallelFor(2) { m in
             guard N[m] > 0 else { return }
-            _ = encode(m, m == 0 ? shared.ecg : shared.ppg, N: N[m], B: 1, ws: spaces[m])
+            _ = encode(m, shared[m].pointer, N: N[m], B: 1, ws: spaces[m])
         }
         // Both bottleneck inputs hold [ECG tokens; PPG tokens]: `a` as one sequence (ECG+PPG),
         // `b` as two (ECG-only, PPG-only).
@@ -145,8 +146,8 @@ extension M2AEModel {
         }
         a.bottleneckOffsets[0] = 0; a.bottleneckOffsets[1] = Int32(ne + np)
         b.bottleneckOffsets[0] = 0; b.bottleneckOffsets[1] = Int32(ne); b.bottleneckOffsets[2] = Int32(ne + np)
-        let output = SharedRows(out)
-        DispatchQueue.concurrentPerform(iterations: 2) { w in
+        let output = SendablePointer(out)
+        parallelFor(2) { w in
             bottleneck(S: w == 0 ? 1 : 2, Nb: ne + np, ws: spaces[w], out: output.pointer + w * f)
         }
         // A mode whose sequence is empty has no fingerprint.

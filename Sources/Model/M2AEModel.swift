@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Support
 
 /// An M2AE model: its config, the parameter size table and the one parameter slab.
 ///
@@ -33,7 +34,7 @@ public final class M2AEModel: @unchecked Sendable {
     /// PPG loss left it after ~350 steps in the same run.
     public static func random(config: M2AEConfig, seed: UInt64) throws -> M2AEModel {
         let model = try M2AEModel(config: config)
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(state: seed)
         for e in model.layout.entries {
             let p = model.params.base + e.offset
             if e.name.hasSuffix("pos_embed") {
@@ -106,25 +107,6 @@ public final class M2AEModel: @unchecked Sendable {
             mix(UnsafeRawBufferPointer(start: params.base + e.offset, count: e.count * 4))
         }
         return String(String(h, radix: 16).leftPadded(to: 16).prefix(12))
-    }
-}
-
-/// SplitMix64: a small, fast, seedable generator (deterministic model init and masks).
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// A standard normal sample (Box–Muller).
-    public mutating func nextGaussian() -> Float {
-        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
-        let u2 = Double.random(in: 0..<1, using: &self)
-        return Float((-2 * Foundation.log(u1)).squareRoot() * cos(2 * Double.pi * u2))
     }
 }
 

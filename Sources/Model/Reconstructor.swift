@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import Support
 
 /// Where a reconstruction comes from (`m2ae reconstruct --from`).
 public enum ReconstructionSource: String, Sendable, CaseIterable, Codable {
@@ -20,7 +21,7 @@ public struct ReconstructionScore: Sendable, Codable, Equatable {
     public var source: ReconstructionSource
     public var target: Modality
     /// Pearson r between reconstruction and the prepared (z-scored) truth; for `masked`, over
-    /// the hidden samples only. nil when either side is constant.
+    /// the hidden samples only. nil when either side is constant (`Support.pearson`).
     public var pearson: Double?
     /// Shape r: the largest Pearson r over lags of up to half a beat either way (half the
     /// true target's beat interval; 0.4 s when no rate is found), over the overlapping samples,
@@ -81,7 +82,7 @@ public struct Reconstructor {
                 case .masked:
                     var ecgMask: [Bool] = []
                     for i in keep {
-                        var rng = SeededGenerator(seed: maskSeed &+ UInt64(batch.lowerBound + i))
+                        var rng = SplitMix64(state: maskSeed &+ UInt64(batch.lowerBound + i))
                         ecgMask += Visibility.complementary(segments: 1, patches: T, using: &rng).ecg
                     }
                     vis = Visibility(segments: keep.count, patches: T, ecg: ecgMask, ppg: ecgMask.map { !$0 })
@@ -109,15 +110,11 @@ public struct Reconstructor {
 
     /// Pearson r, RMSE over `scored` samples, and the heart rates of ECG targets.
     static func score(segment: Int, source: ReconstructionSource, truth: [Float], guess: [Float], scored: [Bool]) -> ReconstructionScore {
-        var n = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0, se = 0.0
-        for i in truth.indices where scored[i] {
-            let x = Double(truth[i]), y = Double(guess[i])
-            n += 1; sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y; se += (x - y) * (x - y)
-        }
-        let cov = sxy - sx * sy / n, vx = sxx - sx * sx / n, vy = syy - sy * sy / n
-        let r = vx > 0 && vy > 0 ? cov / (vx * vy).squareRoot() : nil
-        var score = ReconstructionScore(segment: segment, source: source, target: source.target, pearson: r,
-                                        rmse: (se / max(n, 1)).squareRoot())
+        // Scored: every sample, or the hidden patches' (⌊r·T⌋ ≥ 1 of them for `masked`).
+        let kept = truth.indices.filter { scored[$0] }
+        let x = kept.map { truth[$0] }, y = kept.map { guess[$0] }
+        var score = ReconstructionScore(segment: segment, source: source, target: source.target, pearson: pearson(x, y),
+                                        rmse: rmse(x, y) ?? .nan)
         let rate = SegmentFormat.sampleRate
         var beatRate: Double?
         if source.target == .ecg {
@@ -144,14 +141,8 @@ public struct Reconstructor {
         let n = truth.count, limit = min(maxLag, n / 2)
         var best: (r: Double, lag: Int)?
         for lag in -limit...limit {
-            var m = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0
-            for i in max(0, -lag) ..< min(n, n - lag) {
-                let x = Double(truth[i]), y = Double(guess[i + lag])
-                m += 1; sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y
-            }
-            let vx = sxx - sx * sx / m, vy = syy - sy * sy / m
-            guard vx > 0, vy > 0 else { continue }
-            let r = (sxy - sx * sy / m) / (vx * vy).squareRoot()
+            let overlap = max(0, -lag) ..< min(n, n - lag)
+            guard let r = pearson(truth[overlap], guess[(overlap.lowerBound + lag) ..< (overlap.upperBound + lag)]) else { continue }
             if best == nil || r > best!.r { best = (r, lag) }
         }
         return best

@@ -1,4 +1,5 @@
 import Signals
+import Support
 
 /// Which patches of each modality a forward pass sees: two (B, T) boolean masks, row-major.
 /// A modality that is absent from a segment has no visible patch there; its decoder then
@@ -31,7 +32,7 @@ public struct Visibility: Sendable, Equatable {
     /// random positions hide the ECG and the others hide the PPG, so each slot is seen in
     /// exactly one modality.
     public static func complementary(segments: Int, patches: Int, ratio: Double = 0.5,
-                                     using rng: inout SeededGenerator) -> Visibility {
+                                     using rng: inout SplitMix64) -> Visibility {
         let k = Int((ratio * Double(patches)).rounded(.down))
         var ecg = [Bool](repeating: true, count: segments * patches)
         for b in 0..<segments {

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The median beat of a recording: beats cut at fixed offsets around an anchor (R-peak or
 /// pulse foot), averaged sample by sample with the median (robust to an odd ectopic or
@@ -23,20 +24,10 @@ struct BeatTemplate {
         self.before = before
         self.samples = (0..<width).map { i in SignalMath.median(beats.map { $0[i] }) }
         let template = samples
-        self.correlations = beats.map { Self.correlation($0, template) }
+        // A flat beat (or a flat template) is uncorrelated with the shape: r counts as 0.
+        self.correlations = beats.map { pearson($0, template) ?? 0 }
     }
 
     /// Median correlation of the beats with the median beat (1 for a single beat).
     var consistency: Double { correlations.count < 2 ? 1 : SignalMath.median(correlations) }
-
-    /// Pearson correlation of two equal-length arrays (0 when either is constant).
-    static func correlation(_ a: [Double], _ b: [Double]) -> Double {
-        let ma = SignalMath.mean(a), mb = SignalMath.mean(b)
-        var sab = 0.0, saa = 0.0, sbb = 0.0
-        for i in a.indices {
-            let da = a[i] - ma, db = b[i] - mb
-            sab += da * db; saa += da * da; sbb += db * db
-        }
-        return saa > 0 && sbb > 0 ? sab / (saa * sbb).squareRoot() : 0
-    }
 }

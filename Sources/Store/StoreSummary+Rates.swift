@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 // MARK: - Heart rate from the ECG beside pulse rate from the PPG
 
@@ -61,11 +62,11 @@ extension StoreSummary {
             let rates = UnsafeMutablePointer<(Double?, Double?)>.allocate(capacity: range.count)
             rates.initialize(repeating: (nil, nil), count: range.count)
             defer { rates.deallocate() }
-            let out = RateSlots(base: rates)
-            DispatchQueue.concurrentPerform(iterations: range.count) { k in
+            let out = SendablePointer(rates)
+            parallelFor(range.count) { k in
                 let h = ecgClean[k] ? HeartRate.ecg(Array(ecg[(k * n)..<((k + 1) * n)]), rate: rate) : nil
                 let p = ppgClean[k] ? HeartRate.ppg(Array(ppg[(k * n)..<((k + 1) * n)]), rate: rate) : nil
-                out.base[k] = (h, p)
+                out[k] = (h, p)
             }
             for k in 0..<range.count {
                 let (h, p) = rates[k]
@@ -89,7 +90,4 @@ extension StoreSummary {
         let s = x.sorted(), m = s.count / 2
         return s.count % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2
     }
-
-    /// A buffer whose elements are each written by one iteration of a concurrent loop.
-    private struct RateSlots: @unchecked Sendable { let base: UnsafeMutablePointer<(Double?, Double?)> }
 }

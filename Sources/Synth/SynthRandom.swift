@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A small, fast, seedable random generator (xoshiro256**, seeded through SplitMix64).
 ///
@@ -15,17 +16,13 @@ public struct SynthRandom: RandomNumberGenerator, Sendable {
     /// A stream for `seed` and a path of stream indices (subject, segment, purpose, …).
     public init(seed: UInt64, streams: [UInt64] = []) {
         var x = seed ^ 0x6A09_E667_F3BC_C908
-        for s in streams { x = Self.splitMix(&x) ^ (s &* 0x9E37_79B9_7F4A_7C15 &+ 0xD1B5_4A32_D192_ED03) }
-        s0 = Self.splitMix(&x); s1 = Self.splitMix(&x); s2 = Self.splitMix(&x); s3 = Self.splitMix(&x)
+        for s in streams {
+            var mix = SplitMix64(state: x)
+            x = mix.next() ^ (s &* 0x9E37_79B9_7F4A_7C15 &+ 0xD1B5_4A32_D192_ED03)
+        }
+        var mix = SplitMix64(state: x)
+        s0 = mix.next(); s1 = mix.next(); s2 = mix.next(); s3 = mix.next()
         if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
-    }
-
-    private static func splitMix(_ x: inout UInt64) -> UInt64 {
-        x &+= 0x9E37_79B9_7F4A_7C15
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 
     // MARK: - Draws

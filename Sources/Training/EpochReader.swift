@@ -1,4 +1,5 @@
 import Model
+import Support
 
 /// A batch of prepared segments: (B, T·P) ECG and PPG rows.
 public struct SegmentBatch: Sendable {
@@ -18,7 +19,7 @@ public final class EpochReader {
     public let batches: Int
     private var order: [Int]
     private var pool: [PreparedSegment] = []
-    private var rng: SeededGenerator
+    private var rng: SplitMix64
     private let poolTarget: Int
     public private(set) var produced = 0
 
@@ -27,7 +28,7 @@ public final class EpochReader {
     public init(source: SegmentSource, split: SubjectSplit, batchSize: Int, batches: Int, seed: UInt64, epoch: Int,
                 poolSegments: Int = 1024) {
         self.source = source; self.split = split; self.batchSize = batchSize; self.batches = batches
-        rng = SeededGenerator(seed: seed &* 0x9E37_79B9 &+ UInt64(epoch) &+ 1)
+        rng = SplitMix64(state: seed &* 0x9E37_79B9 &+ UInt64(epoch) &+ 1)
         order = Array(0..<source.blockCount).shuffled(using: &rng)
         poolTarget = max(poolSegments, 2 * batchSize)
     }

@@ -1,4 +1,5 @@
 import Model
+import Support
 
 /// The subject-level train/validation split: a seeded permutation of the subjects, the first
 /// `max(1, round(fraction·S))` of which are validation subjects. Segments of one subject never
@@ -19,7 +20,7 @@ public struct SubjectSplit: Sendable, Equatable {
         guard withData.count >= Self.minimumSubjects else {
             throw TrainingDataError("\(source): \(withData.count) subject(s) with usable segments are too few to split into training and validation (need at least \(Self.minimumSubjects))")
         }
-        var rng = SeededGenerator(seed: seed ^ 0x5157_11D5)
+        var rng = SplitMix64(state: seed ^ 0x5157_11D5)
         let order = withData.shuffled(using: &rng)
         let nVal = min(max(1, Int((validationFraction * Double(withData.count)).rounded())), withData.count - 2)
         var v = [Bool](repeating: false, count: subjects)

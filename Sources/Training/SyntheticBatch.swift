@@ -1,11 +1,12 @@
 import Foundation
 import Model
+import Support
 
 /// Cheap z-scored test signals (sums of random sines plus noise), for tests and benchmarks
 /// that need inputs but no physiology.
 public enum SyntheticBatch {
     /// (B, S) rows, each z-scored.
-    public static func sines(_ B: Int, _ S: Int, _ rng: inout SeededGenerator) -> [Float] {
+    public static func sines(_ B: Int, _ S: Int, _ rng: inout SplitMix64) -> [Float] {
         var x = [Float](repeating: 0, count: B * S)
         for b in 0..<B {
             for _ in 0..<3 {

@@ -1,4 +1,5 @@
 import Model
+import Support
 
 /// Training visibility masks (reference/train.py `training_masks`): one set S of ⌊r·T⌋
 /// positions is drawn per batch; then per segment, with probability `pDrop` one whole modality
@@ -14,7 +15,7 @@ import Model
 public enum TrainingMasks {
     /// Masks for B segments of T patches, drawn from `rng`.
     public static func draw(segments B: Int, patches T: Int, hyperparameters h: Hyperparameters,
-                            using rng: inout SeededGenerator) -> Visibility {
+                            using rng: inout SplitMix64) -> Visibility {
         let k = Int((h.maskRatio * Double(T)).rounded(.down))
         var ecg = [Bool](repeating: true, count: B * T)
         var ppg = [Bool](repeating: true, count: B * T)

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Support
 
 /// A whole training run: epochs of streamed batches, validation and a checkpoint after every
 /// epoch, the loss curve CSV, resumption, interruption and divergence handling. The command
@@ -123,7 +124,7 @@ public final class TrainingRun {
             var epochLoss = LossParts(), count = 0
             var segments = 0   // trained on in this epoch, for the throughput
             while let batch = try reader.next() {
-                var rng = SeededGenerator(seed: settings.seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(state.step))
+                var rng = SplitMix64(state: settings.seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(state.step))
                 let vis = TrainingMasks.draw(segments: batch.count, patches: T, hyperparameters: trainer.hyperparameters, using: &rng)
                 let result = try trainer.step(ecg: batch.ecg, ppg: batch.ppg, visibility: vis, step: state.step, total: total)
                 guard result.parts.isFinite, result.gradNorm.isFinite else {

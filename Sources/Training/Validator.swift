@@ -1,5 +1,6 @@
 import Model
 import Store
+import Support
 
 /// Validation metrics of one epoch.
 public struct ValidationResult: Sendable, Codable, Equatable {
@@ -29,7 +30,7 @@ public final class Validator {
     public func run(_ trainer: Trainer) throws -> ValidationResult {
         let model = trainer.model, c = model.config, n = set.segments.count, f = c.fingerprintDim
         var parts = LossParts()
-        var rng = SeededGenerator(seed: seed ^ 0x7A11_DA7E)
+        var rng = SplitMix64(state: seed ^ 0x7A11_DA7E)
         var ecgFP = [Float](repeating: 0, count: n * f), ppgFP = ecgFP
         var lo = 0
         while lo < n {

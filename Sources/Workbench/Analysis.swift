@@ -26,11 +26,13 @@ public struct Reconstruction: Sendable, Equatable {
     /// (1250,) the preprocessed original and the reconstruction, in the same units.
     public var original: [Float]
     public var reconstructed: [Float]
-    /// Pearson r and RMSE between them (over the hidden patches in the masked modes).
-    public var pearson: Double
+    /// Pearson r between them (over the hidden patches in the masked modes); nil when either
+    /// side is constant (`Support.pearson`).
+    public var pearson: Double?
+    /// RMSE over the same samples.
     public var rmse: Double
 
-    public init(index: Int, mode: ReconstructionMode, original: [Float], reconstructed: [Float], pearson: Double, rmse: Double) {
+    public init(index: Int, mode: ReconstructionMode, original: [Float], reconstructed: [Float], pearson: Double?, rmse: Double) {
         self.index = index; self.mode = mode; self.original = original; self.reconstructed = reconstructed
         self.pearson = pearson; self.rmse = rmse
     }

@@ -3,6 +3,7 @@ import Store
 import Signals
 import Model
 import Analytics
+import Support
 
 // MARK: - The model behind a store's fingerprints
 
@@ -58,7 +59,7 @@ final class ModelRunner: @unchecked Sendable {
         func prepared(_ m: Modality) -> [Float]? {
             let x = m == .ecg ? segment.ecg : segment.ppg
             let q = m == .ecg ? segment.meta.ecgQuality : segment.meta.ppgQuality
-            if q.contains(.absent) || x.allSatisfy({ $0.isNaN }) { return nil }
+            guard Modality.isPresent(x, flags: q) else { return nil }
             return Preprocessing.prepare(x, modality: m)
         }
         guard let truth = prepared(target) else {
@@ -88,19 +89,11 @@ final class ModelRunner: @unchecked Sendable {
         for t in 0..<T where !hidden[t] {
             for k in 0..<P { scored[t * P + k] = false; guess[t * P + k] = truth[t * P + k] }
         }
-        let (r, rmse) = Self.score(truth, guess, scored)
-        return Reconstruction(index: index, mode: mode, original: truth, reconstructed: guess, pearson: r, rmse: rmse)
-    }
-
-    /// Pearson r (NaN when either side is constant) and RMSE over the `scored` samples.
-    static func score(_ x: [Float], _ y: [Float], _ scored: [Bool]) -> (pearson: Double, rmse: Double) {
-        var n = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0, se = 0.0
-        for i in x.indices where scored[i] {
-            let a = Double(x[i]), b = Double(y[i])
-            n += 1; sx += a; sy += b; sxx += a * a; syy += b * b; sxy += a * b; se += (a - b) * (a - b)
-        }
-        let cov = sxy - sx * sy / n, vx = sxx - sx * sx / n, vy = syy - sy * sy / n
-        return (vx > 0 && vy > 0 ? cov / (vx * vy).squareRoot() : .nan, (se / max(n, 1)).squareRoot())
+        // Scored: every sample, or the hidden patches' (at least one: an empty mask is refused above).
+        let kept = truth.indices.filter { scored[$0] }
+        let x = kept.map { truth[$0] }, y = kept.map { guess[$0] }
+        return Reconstruction(index: index, mode: mode, original: truth, reconstructed: guess,
+                              pearson: pearson(x, y), rmse: rmse(x, y) ?? .nan)
     }
 
     // MARK: - Probe heads

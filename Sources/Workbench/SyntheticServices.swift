@@ -1,6 +1,7 @@
 import Foundation
 import Store
 import Signals
+import Support
 
 // MARK: - A synthetic data source
 
@@ -125,7 +126,7 @@ public struct SyntheticServices: WorkbenchServices {
         }
         let idx = hidden.isEmpty ? Array(original.indices) : hidden
         let a = idx.map { original[$0] }, b = idx.map { recon[$0] }
-        return Reconstruction(index: index, mode: mode, original: original, reconstructed: recon, pearson: pearson(a, b), rmse: rmse(a, b))
+        return Reconstruction(index: index, mode: mode, original: original, reconstructed: recon, pearson: pearson(a, b), rmse: rmse(a, b) ?? .nan)
     }
 
     public func neighbours(_ index: Int, mode: FingerprintMode, k: Int, sameSubject: Bool) throws -> [Neighbour] {
@@ -212,21 +213,4 @@ public struct SyntheticServices: WorkbenchServices {
         let sd = sqrt(x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Float(x.count))
         return x.map { ($0 - m) / max(sd, 1e-6) }
     }
-}
-
-/// Pearson correlation of two equal-length series (0 when either is constant).
-public func pearson(_ a: [Float], _ b: [Float]) -> Double {
-    let n = Double(min(a.count, b.count))
-    guard n > 1 else { return 0 }
-    let ma = a.reduce(0) { $0 + Double($1) } / n, mb = b.reduce(0) { $0 + Double($1) } / n
-    var sab = 0.0, saa = 0.0, sbb = 0.0
-    for (x, y) in zip(a, b) { sab += (Double(x) - ma) * (Double(y) - mb); saa += (Double(x) - ma) * (Double(x) - ma); sbb += (Double(y) - mb) * (Double(y) - mb) }
-    return saa > 0 && sbb > 0 ? sab / (saa * sbb).squareRoot() : 0
-}
-
-/// Root-mean-square difference of two equal-length series.
-public func rmse(_ a: [Float], _ b: [Float]) -> Double {
-    let n = min(a.count, b.count)
-    guard n > 0 else { return 0 }
-    return (zip(a, b).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) } / Double(n)).squareRoot()
 }

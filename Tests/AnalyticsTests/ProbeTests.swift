@@ -1,10 +1,11 @@
 import Testing
 @testable import Analytics
+import Support
 
 @Suite struct ProbeTests {
     /// Features whose first two columns carry the class, with unequal class sizes.
     static func data(n: Int, dim: Int, classes: Int, seed: UInt64 = 5) -> (x: [Float], labels: [Int], groups: [Int32]) {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var x = [Float](), labels = [Int](), groups = [Int32]()
         for i in 0..<n {
             let l = rng.unit() < 0.5 ? 0 : 1 + rng.below(classes - 1)   // class 0 is half the data
@@ -21,7 +22,7 @@ import Testing
 
     static func ridgeData() -> (x: [Float], y: [Float]) {
         let d = data(n: 120, dim: 4, classes: 2)
-        var rng = SeededRandom(seed: 9)
+        var rng = SplitMix64(seed: 9)
         return (d.x, (0..<120).map { i in 2 * d.x[i * 4] - d.x[i * 4 + 2] + rng.unit() })
     }
 

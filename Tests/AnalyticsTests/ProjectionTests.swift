@@ -1,9 +1,10 @@
 import Testing
 @testable import Analytics
+import Support
 
 @Suite struct ProjectionTests {
     static func pcaData() -> [Float] {
-        var rng = SeededRandom(seed: 4)
+        var rng = SplitMix64(seed: 4)
         return (0..<(150 * 6)).map { i in Fixtures.gaussian(&rng) * Float(1 + i % 6) }
     }
 
@@ -11,7 +12,7 @@ import Testing
 
     static func trustworthinessData() -> (x: [Float], y: [Float]) {
         let data = Fixtures.clustered(n: 120, dim: 8, groups: 6, noise: 0.6)
-        var rng = SeededRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         // A projection that keeps some structure: the first column plus noise, and the second.
         var y = [Float]()
         for i in 0..<120 {

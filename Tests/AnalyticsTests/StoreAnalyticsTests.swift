@@ -4,6 +4,7 @@ import Store
 import Testing
 import TestSupport
 @testable import Analytics
+import Support
 
 /// The store-facing analytics on a small written store: neighbours (exact and a saved index),
 /// projections, the evaluation runner with a tiny checkpoint, and prediction.
@@ -15,7 +16,7 @@ import TestSupport
     /// modes, clustered by subject and shifted by the subject's sex and age.
     static func makeStore(in folder: URL, fingerprints: Bool = true) throws -> URL {
         let url = folder.appendingPathComponent("s.h5")
-        var rng = SeededRandom(seed: 21)
+        var rng = SplitMix64(seed: 21)
         var subjects: [Subject] = []
         for i in 0..<24 {
             let sex: Sex = i % 2 == 0 ? .female : .male
@@ -107,7 +108,7 @@ import TestSupport
     }
 
     @Test func evaluationTableHandlesMissingLabelsAndOneClass() {
-        var rng = SeededRandom(seed: 8)
+        var rng = SplitMix64(seed: 8)
         // 20 subjects, 5 segments each; sex signal in column 0; no mortality labels; PPG class only "normal".
         var subjects: [Subject] = []
         for i in 0..<20 {

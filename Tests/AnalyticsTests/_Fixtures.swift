@@ -1,10 +1,11 @@
 @testable import Analytics
+import Support
 
 /// Random data for the analytics tests.
 enum Fixtures {
     /// (n, dim) Gaussian-ish rows clustered around `groups` centres; returns rows and group ids.
     static func clustered(n: Int, dim: Int, groups: Int, noise: Float = 0.3, seed: UInt64 = 7) -> (rows: [Float], groups: [Int32]) {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let centres = (0..<groups * dim).map { _ in gaussian(&rng) }
         var rows = [Float](repeating: 0, count: n * dim)
         var ids = [Int32](repeating: 0, count: n)
@@ -17,7 +18,7 @@ enum Fixtures {
     }
 
     /// A standard normal draw (Box–Muller).
-    static func gaussian(_ rng: inout SeededRandom) -> Float {
+    static func gaussian(_ rng: inout SplitMix64) -> Float {
         let u = max(rng.unit(), 1e-7), v = rng.unit()
         return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Support
 
 /// `m2ae import` and `m2ae read` on the real MATLAB files: mollie's two files as one recording,
 /// and bad MAT input as one line naming the file with no store left behind.
@@ -57,7 +58,7 @@ import TestSupport
         // Seeded, so every run reads the same 120 files: a failure is reproducible, never a flake.
         // (Unseeded runs once hit exit 11 on a mutated v7.3 file, inside Debian's HDF5 1.10.8:
         // docs/reliability.md, "HDF5's own defects".)
-        var rng = SplitMix64(seed: 0x4d41_5446_757a_7a31)
+        var rng = SplitMix64(state: 0x4d41_5446_757a_7a31)
         for name in ["perform73", "matrix73", "perform5"] {
             let good = try Data(contentsOf: folder.appendingPathComponent(name + ".mat"))
             for round in 0..<40 {
@@ -69,18 +70,5 @@ import TestSupport
                 if r.status == 1 { expectOneLineError(r, mentions: [target.path]) }
             }
         }
-    }
-}
-
-/// SplitMix64: a small seeded generator for reproducible mutations.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

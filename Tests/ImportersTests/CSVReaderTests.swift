@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Importers
+import Support
 
 private func write(_ text: String, _ name: String, in folder: URL) throws -> URL {
     let url = folder.appendingPathComponent(name)
@@ -233,11 +234,8 @@ private func write(_ text: String, _ name: String, in folder: URL) throws -> URL
         "path,subject,ecg,ppg,rate,level\n\"a, b.csv\",s1,3,2,50,1\nx.csv,s2,,,,high\n",
     ]
     let inserts: [UInt8] = Array(",;\t\"\r\n.-e0x".utf8) + [0xEF, 0xBB, 0xBF, 0x00, 0xFF]
-    var state: UInt64 = 0x9E3779B97F4A7C15
-    func next(_ n: Int) -> Int {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
-        return Int((state >> 33) % UInt64(max(1, n)))
-    }
+    var rng = SplitMix64(seed: 0x9E3779B97F4A7C15)
+    func next(_ n: Int) -> Int { rng.below(max(1, n)) }
     let url = folder.appendingPathComponent("m.csv")
     var read = 0, refused = 0
     for round in 0..<500 {
@@ -262,11 +260,8 @@ private func write(_ text: String, _ name: String, in folder: URL) throws -> URL
 /// The reader's exact fast path for plain decimals gives the same Double, bit for bit, as
 /// Swift's own parser (strtod in the C locale) on random decimals and on the edge cases.
 @Test func cellNumbersEqualSwiftsParser() {
-    var state: UInt64 = 0x2545F4914F6CDD1D
-    func next(_ n: UInt64) -> UInt64 {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
-        return (state >> 11) % n
-    }
+    var rng = SplitMix64(seed: 0x2545F4914F6CDD1D)
+    func next(_ n: UInt64) -> UInt64 { rng.next() % n }
     var texts = ["0", "-0", "+0.0", "1.", ".5", "-.5", "+3", "1e22", "1e23", "1E-22", "4.35e-23", "9007199254740992",
                  "9007199254740993", "0.1", "0.30000000000000004", "123456789012345678", "1234567890123456789",
                  "0.003766485194893143", "-30178.000000", "3723568.000000", "1e-400", "2.5e+3", "00012.500"]

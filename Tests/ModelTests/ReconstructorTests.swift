@@ -3,6 +3,7 @@ import Foundation
 import Store
 import Testing
 import TestSupport
+import Support
 
 /// Reconstruction scoring, the metrics, and forward-pass bad input.
 @Suite struct ReconstructorTests {
@@ -76,7 +77,7 @@ import TestSupport
     @Test func tiledAllModesEqualsTheGeneralForward() throws {
         let model = try M2AEModel.random(config: .tiny, seed: 21)
         let B = 2 * M2AEModel.allModesTile + 5, S = 1250, f = 16
-        var rng = SeededGenerator(seed: 2)
+        var rng = SplitMix64(state: 2)
         let ecg = (0..<(B * S)).map { _ in rng.nextGaussian() }, ppg = (0..<(B * S)).map { _ in rng.nextGaussian() }
         var present = Array(repeating: (ecg: true, ppg: true), count: B)
         present[3].ppg = false

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Signals
+import Support
 
 // MARK: - Hand-crafted features on synthetic beats with known answers
 
@@ -96,11 +97,8 @@ import Testing
             #expect(f.values.count == HandcraftedFeatures.names.count)
             #expect(f.values.allSatisfy { $0.isNaN })
         }
-        var rng = UInt64(1)
-        let noise: [Float] = (0..<1250).map { _ in
-            rng = rng &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Double(rng >> 11) / Double(1 << 53))
-        }
+        var rng = SplitMix64(seed: 1)
+        let noise: [Float] = (0..<1250).map { _ in Float(rng.uniform()) }
         let f = HandcraftedFeatures.compute(ecg: noise, ppg: noise, rate: 125)
         #expect(f.values.allSatisfy { !$0.isInfinite })
     }

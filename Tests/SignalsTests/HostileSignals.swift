@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 // MARK: - Deterministic hostile inputs for the robustness property tests
 
@@ -7,7 +8,7 @@ import Foundation
 /// impulses, constants, all-NaN, half-NaN, scattered NaN and ±inf, lengths from 0 samples to
 /// 60 s, amplitudes from 1e-30 to 3e38, upright and inverted synthetic ECG, rates 50–1000 Hz.
 ///
-/// Everything comes from one 64-bit LCG seeded in ``cases(seed:)``, so a failing case is
+/// Everything comes from one `SplitMix64` seeded in ``cases(seed:)``, so a failing case is
 /// reproduced by its name alone.
 struct HostileSignals {
     /// One generated input.
@@ -26,9 +27,9 @@ struct HostileSignals {
     /// keep the debug-build test short; the two long cases are the exception.
     static func seconds(at rate: Double) -> Double { min(10, 1500 / rate) }
 
-    private var state: UInt64
+    private var rng: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
     // MARK: - Cases
 
@@ -131,8 +132,7 @@ struct HostileSignals {
 
     /// Uniform in [0, 1).
     mutating func uniform() -> Double {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
-        return Double(state >> 11) / Double(1 << 53)
+        rng.uniform()
     }
 
     /// Standard normal (Box–Muller).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Signals
+import Support
 
 // MARK: - Selection-based quantiles equal the sort-based ones; one-pass quality rules
 
@@ -8,11 +9,8 @@ import Testing
     /// Inputs that stress a quickselect: random, many duplicates (clipped signals), sorted,
     /// reversed, constant, organ-pipe, two values, and the tiny sizes.
     static func inputs() -> [[Double]] {
-        var rng = UInt64(17)
-        func next() -> Double {
-            rng = rng &* 6364136223846793005 &+ 1442695040888963407
-            return Double(rng >> 11) / Double(1 << 53)
-        }
+        var rng = SplitMix64(seed: 17)
+        func next() -> Double { rng.uniform() }
         let random = (0..<2501).map { _ in next() - 0.5 }
         let duplicates = (0..<2500).map { _ in (next() * 7).rounded(.down) }
         let sorted = (0..<1000).map(Double.init)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Signals
+import Support
 
 // MARK: - Quality flags on synthetic faults and on the real recordings
 
@@ -93,11 +94,8 @@ import Testing
     }
 
     @Test func noiseWithoutBeatsIsNoisy() {
-        var rng = UInt64(9)
-        let noise: [Float] = (0..<1250).map { _ in
-            rng = rng &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Double(rng >> 11) / Double(1 << 53) - 0.5)
-        }
+        var rng = SplitMix64(seed: 9)
+        let noise: [Float] = (0..<1250).map { _ in Float(rng.uniform() - 0.5) }
         #expect(QualityCheck.assess(noise, rate: 125, modality: .ecg).contains(.noisy))
         #expect(QualityCheck.assess(noise, rate: 125, modality: .ppg).contains(.noisy))
     }

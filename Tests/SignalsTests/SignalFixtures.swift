@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Support
 
 // MARK: - Fixtures shared by the Signals tests
 
@@ -7,11 +8,10 @@ import TestSupport
 enum SignalFixtures {
     /// A broadband mixture: drift, 3, 12, 30 and 55 Hz tones and seeded white noise `(n)`.
     static func mixture(count n: Int, rate: Double, seed: UInt64 = 7) -> [Float] {
-        var state = seed
+        var rng = SplitMix64(seed: seed)
         return (0..<n).map { i in
             let t = Double(i) / rate
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            let noise = Double(state >> 11) / Double(1 << 53) - 0.5
+            let noise = rng.uniform() - 0.5
             var v = 2.0 + 0.8 * sin(2 * .pi * 0.2 * t) + sin(2 * .pi * 3 * t)
             v += 0.5 * sin(2 * .pi * 12 * t) + 0.3 * sin(2 * .pi * 30 * t + 1)
             v += 0.2 * sin(2 * .pi * min(55, rate * 0.45) * t) + 0.3 * noise

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 // MARK: - Synthetic ECG and PPG with known fiducials
 
@@ -29,7 +30,7 @@ struct SyntheticBeats {
 
     /// The ECG `(count)`.
     func ecg() -> [Float] {
-        var rng = UInt64(42)
+        var rng = SplitMix64(seed: 42)
         return (0..<count).map { i in
             let t = Double(i) / rate
             var v = wander * sin(2 * .pi * 0.3 * t)
@@ -41,8 +42,7 @@ struct SyntheticBeats {
                 v += halfSine(t, from: tStart, to: tEnd, height: tHeight)
                 if t > end && t < tStart { v += st }
             }
-            rng = rng &* 6364136223846793005 &+ 1442695040888963407
-            v += noise * (Double(rng >> 11) / Double(1 << 53) - 0.5)
+            v += noise * (rng.uniform() - 0.5)
             return Float(v)
         }
     }

@@ -93,12 +93,4 @@ enum Measure {
 
     static func mean(_ x: [Double]) -> Double { x.isEmpty ? 0 : x.reduce(0, +) / Double(x.count) }
     static func median(_ x: [Double]) -> Double { x.isEmpty ? 0 : x.sorted()[x.count / 2] }
-
-    /// Pearson correlation.
-    static func pearson(_ x: [Double], _ y: [Double]) -> Double {
-        let mx = mean(x), my = mean(y)
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
-        for (a, b) in zip(x, y) { sxy += (a - mx) * (b - my); sxx += (a - mx) * (a - mx); syy += (b - my) * (b - my) }
-        return sxy / (sxx * syy).squareRoot()
-    }
 }

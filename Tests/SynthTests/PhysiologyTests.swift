@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Synth
 import Store
+import Support
 
 /// Label ↔ physiology relations, measured on the generated signals.
 @Suite struct PhysiologyTests {
@@ -44,13 +45,13 @@ import Store
             pat.append(Measure.arrivalTime(ecgPeaks: Measure.rPeaks(seg.segment.ecg), ppg: seg.segment.ppg))
             sbp.append(seg.systolic)
         }
-        let r = Measure.pearson(pat, sbp)
+        let r = pearson(pat, sbp) ?? .nan
         #expect(r < -0.5, "Pearson r(PAT, SBP) = \(r)")
         // Within one subject too: the same person's higher-pressure segments arrive earlier.
         let s = subjects(.normal, 1)[0]
         let segs = (0..<40).map { g.segment(s, index: $0) }
-        let within = Measure.pearson(segs.map { Measure.arrivalTime(ecgPeaks: Measure.rPeaks($0.segment.ecg), ppg: $0.segment.ppg) },
-                                     segs.map(\.systolic))
+        let within = pearson(segs.map { Measure.arrivalTime(ecgPeaks: Measure.rPeaks($0.segment.ecg), ppg: $0.segment.ppg) },
+                             segs.map(\.systolic)) ?? .nan
         #expect(within < -0.3, "within-subject r = \(within)")
     }
 
@@ -65,7 +66,7 @@ import Store
             if d.count >= 2 { delay.append(Measure.median(d)); age.append(s.physiology.age) }
         }
         #expect(delay.count > 100)
-        let r = Measure.pearson(delay, age)
+        let r = pearson(delay, age) ?? .nan
         #expect(r < -0.3, "Pearson r(reflection delay, age) = \(r)")
     }
 

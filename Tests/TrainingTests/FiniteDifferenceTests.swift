@@ -2,6 +2,7 @@ import Foundation
 import Model
 import Testing
 @testable import Training
+import Support
 
 /// The analytic gradient of the whole training loss against central finite differences on
 /// the tiny config (no Python needed): along the gradient, along random directions, and on
@@ -12,7 +13,7 @@ import Testing
     static func fixture() throws -> (Trainer, [Float], [Float], Visibility) {
         let config = M2AEConfig.tiny
         let model = try M2AEModel.random(config: config, seed: 11)
-        var rng = SeededGenerator(seed: 5)
+        var rng = SplitMix64(state: 5)
         for e in model.layout.entries {
             let p = model.params.base + e.offset
             for i in 0..<e.count { p[i] += 0.1 * rng.nextGaussian() }
@@ -39,7 +40,7 @@ import Testing
             defer { for i in 0..<n { model.params.base[i] = theta[i] } }
             return try trainer.loss(ecg: ecg, ppg: ppg, visibility: vis).loss
         }
-        var rng = SeededGenerator(seed: 9)
+        var rng = SplitMix64(state: 9)
         let gnorm = grad.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot()
         var directions = [grad.map { Float(Double($0) / gnorm) }]
         for _ in 0..<3 {

@@ -3,6 +3,7 @@ import Model
 import Testing
 import TestSupport
 @testable import Training
+import Support
 
 /// The learning-rate schedule, the training masks and the loss curve.
 @Suite struct ScheduleAndMaskTests {
@@ -20,7 +21,7 @@ import TestSupport
     }
 
     @Test func masksAreComplementaryOrDropOneModality() throws {
-        var rng = SeededGenerator(seed: 1)
+        var rng = SplitMix64(state: 1)
         let B = 4000, T = 50
         let v = TrainingMasks.draw(segments: B, patches: T, hyperparameters: Hyperparameters(), using: &rng)
         var dropped = 0, droppedECG = 0
@@ -45,7 +46,7 @@ import TestSupport
         // p_drop 0.3, ECG/PPG 50/50: binomial bounds at about 5 standard deviations.
         #expect(abs(Double(dropped) / Double(B) - 0.3) < 0.04)
         #expect(abs(Double(droppedECG) / Double(dropped) - 0.5) < 0.08)
-        var again = SeededGenerator(seed: 1)
+        var again = SplitMix64(state: 1)
         #expect(TrainingMasks.draw(segments: B, patches: T, hyperparameters: Hyperparameters(), using: &again) == v)
     }
 

@@ -3,6 +3,7 @@ import Model
 import Testing
 import TestSupport
 @testable import Training
+import Support
 
 /// The Swift trainer and the PyTorch reference trainer (reference/train.py `steps`) take the
 /// same optimiser steps from the same initial weights, batches and masks: the loss parts,
@@ -30,7 +31,7 @@ import TestSupport
         try model.save(to: dir.appendingPathComponent("init.safetensors"))
         var h = Hyperparameters()
         h.warmupSteps = 2; h.lr = 3e-3
-        var rng = SeededGenerator(seed: 4)
+        var rng = SplitMix64(state: 4)
         var ecg: [Float] = [], ppg: [Float] = [], ev: [Float] = [], pv: [Float] = []
         let trainer = Trainer(model: model, hyperparameters: h, maxSegments: B)
         var mine: [Trainer.StepResult] = []

@@ -1,6 +1,7 @@
 import Foundation
 import Model
 @testable import Training
+import Support
 
 /// An in-memory segment source for trainer tests: each subject has its own rhythm (a base
 /// frequency and harmonics); its PPG is a delayed, smoothed pulse of the same rhythm, so the
@@ -31,7 +32,7 @@ struct TestSource: SegmentSource {
     }
 
     static func segment(_ s: Int, _ j: Int) -> PreparedSegment {
-        var rng = SeededGenerator(seed: UInt64(s * 1000 + j))
+        var rng = SplitMix64(state: UInt64(s * 1000 + j))
         let f = 0.9 + 0.05 * Double(s % 17) + 0.01 * Double(j)
         let phase = Double.random(in: 0..<6.28, using: &rng)
         var ecg = [Float](repeating: 0, count: 1250), ppg = ecg

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TerminalUI
 @testable import Workbench
+import Support
 
 @Suite struct KeyScriptTests {
     @Test func parsesKeysTypingWaitsPaceAndCaptions() throws {
@@ -106,10 +107,8 @@ import TerminalUI
 
     @Test func reconstructionMetricsAreComputedFromTheSeries() throws {
         let r = try #require(try services.reconstruct(0, mode: .ppgToECG, mask: AppState.mask(ratio: 0.5, seed: 0)))
-        #expect(abs(r.pearson - pearson(r.original, r.reconstructed)) < 1e-9)
-        #expect(abs(r.rmse - rmse(r.original, r.reconstructed)) < 1e-9)
-        #expect(pearson([1, 2, 3], [2, 4, 6]) > 0.999999 && pearson([1, 2, 3], [3, 2, 1]) < -0.999999)
-        #expect(rmse([0, 0], [3, 4]) == (12.5).squareRoot())
+        #expect(abs(try #require(r.pearson) - (try #require(pearson(r.original, r.reconstructed)))) < 1e-9)
+        #expect(abs(r.rmse - (try #require(rmse(r.original, r.reconstructed)))) < 1e-9)
     }
 
     @Test func maskIsReproducibleAndHasTheRequestedSize() {

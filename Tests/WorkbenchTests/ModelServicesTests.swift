@@ -60,7 +60,7 @@ import TestSupport
         let raw = try RecordStore(url: f.store).segment(3)
         #expect(r.index == 3 && r.mode == .ppgToECG && r.reconstructed.count == 1250)
         #expect(r.original == Preprocessing.prepare(raw.ecg, modality: .ecg))
-        #expect(abs(r.pearson - oracle.pearson!) < 1e-4 && abs(r.rmse - oracle.rmse) < 1e-4)
+        #expect(abs(r.pearson! - oracle.pearson!) < 1e-4 && abs(r.rmse - oracle.rmse) < 1e-4)
         let back = try #require(try services.reconstruct(3, mode: .ecgToPPG, mask: []))
         let oracleBack = try Reconstructor(model: f.model).scores(store: try RecordStore(url: f.store), 3..<4, from: .ecg)[0]!
         #expect(abs(back.rmse - oracleBack.rmse) < 1e-4)
@@ -213,7 +213,7 @@ import TestSupport
         #expect(text.contains("CVD 5-class") && text.contains("true: NSR"))
         #expect(text.contains(String(format: "%.2f", s.risk![0])))
         while session.state.focus != .reconstruction { session.press(.tab) }
-        #expect(session.frame.lines.joined().contains(String(format: "r %.3f  RMSE %.3f", s.reconstruction!.pearson, s.reconstruction!.rmse)))
+        #expect(session.frame.lines.joined().contains(String(format: "r %.3f  RMSE %.3f", s.reconstruction!.pearson!, s.reconstruction!.rmse)))
         // Projection: none stored; P computes a PCA and the pane draws it.
         while session.state.focus != .projection { session.press(.tab) }
         #expect(session.frame.lines.joined().contains("P computes a PCA"))

@@ -27,7 +27,7 @@ enum ReconstructionPane {
             }
             return
         }
-        var x = b.setString(x: inner.x, y: inner.y, String(format: "r %.3f  RMSE %.3f  ", r.pearson, r.rmse), style: .bold, maxWidth: inner.width)
+        var x = b.setString(x: inner.x, y: inner.y, (r.pearson.map { String(format: "r %.3f", $0) } ?? "r n/a") + String(format: "  RMSE %.3f  ", r.rmse), style: .bold, maxWidth: inner.width)
         // Original dotted and dim, model solid and bold: apart without colour too.
         x = b.setString(x: x, y: inner.y, "⠂⠂ original ", style: Style(fg: Theme.original, .dim), maxWidth: inner.right - x)
         b.setString(x: x, y: inner.y, "⠒⠒ model", style: Style(fg: Theme.reconstructed, .bold), maxWidth: inner.right - x)
