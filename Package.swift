@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "Importers", dependencies: ["Signals", "Store", "Support", "CHDF5", "CFLAC", "CMatio"], swiftSettings: optimise),
         .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: optimiseUnchecked + engineCPU),
         .target(name: "Model", dependencies: ["Engine", "Signals", "Store", "Support"], swiftSettings: optimise),
-        .target(name: "Training", dependencies: ["Model", "Store", "Synth", "Support"], swiftSettings: optimise),
+        .target(name: "Training", dependencies: ["Model", "Signals", "Store", "Synth", "Support"], swiftSettings: optimise),
         .target(name: "Analytics", dependencies: ["COpenBLAS", "Signals", "Store", "Model", "Support"], swiftSettings: optimise),
         .target(name: "TerminalUI", dependencies: ["CNcursesw"], swiftSettings: optimise),
         .target(name: "Workbench", dependencies: ["TerminalUI", "Store", "Signals", "Model", "Analytics", "Support"], swiftSettings: optimise),

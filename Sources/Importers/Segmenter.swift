@@ -71,18 +71,17 @@ public enum Segmenter {
             let resampled = resampledChannels(picked, floats, to: rate)
             let quality = qualityFlags(of: picked, floats, windows: windows)
             for k in 0..<windows {
-                var signal: [Modality: [Float]] = [:]
-                for m in Modality.allCases {
-                    guard let y = resampled[m] else { signal[m] = [Float](repeating: .nan, count: n); continue }
+                let signal = PerModality { m -> [Float] in
+                    guard let y = resampled[m] else { return [Float](repeating: .nan, count: n) }
                     var window = Array(y[min(k * n, y.count)..<min((k + 1) * n, y.count)])
                     if window.count < n { window += [Float](repeating: .nan, count: n - window.count) }
-                    signal[m] = window
+                    return window
                 }
                 let meta = SegmentMeta(subjectIndex: subjectIndex, record: recording.name,
                                        start: part.start + Double(k) * SegmentFormat.seconds,
                                        ecgOriginalRate: picked[.ecg]?.rate ?? 0, ppgOriginalRate: picked[.ppg]?.rate ?? 0,
                                        ecgQuality: quality[k].ecg, ppgQuality: quality[k].ppg)
-                segments.append(Segment(meta: meta, ecg: signal[.ecg]!, ppg: signal[.ppg]!))
+                segments.append(Segment(meta: meta, ecg: signal.ecg, ppg: signal.ppg))
             }
         }
         guard !seen.isEmpty else {
@@ -109,20 +108,20 @@ public enum Segmenter {
     ///
     /// - Parameter floats: each picked channel's samples as Float.
     static func qualityFlags(of picked: [Modality: Channel], _ floats: [Modality: [Float]],
-                             windows: Int) -> [(ecg: QualityFlags, ppg: QualityFlags)] {
-        let flags = UnsafeMutablePointer<QualityFlags>.allocate(capacity: 2 * windows)
-        flags.initialize(repeating: .absent, count: 2 * windows)
+                             windows: Int) -> [PerModality<QualityFlags>] {
+        let flags = UnsafeMutablePointer<PerModality<QualityFlags>>.allocate(capacity: windows)
+        flags.initialize(repeating: PerModality(ecg: .absent, ppg: .absent), count: windows)
         defer { flags.deallocate() }
         let out = SendablePointer(flags)
         parallelFor(windows) { k in
-            for (slot, m) in [Modality.ecg, .ppg].enumerated() {
+            for m in Modality.allCases {
                 guard let c = picked[m], let x = floats[m] else { continue }
                 let from = Int((Double(k) * SegmentFormat.seconds * c.rate).rounded())
                 let to = min(x.count, Int((Double(k + 1) * SegmentFormat.seconds * c.rate).rounded()))
-                out[2 * k + slot] = QualityCheck.assess(Array(x[from..<to]), rate: c.rate, modality: m)
+                out[k][m] = QualityCheck.assess(Array(x[from..<to]), rate: c.rate, modality: m)
             }
         }
-        return (0..<windows).map { (flags[2 * $0], flags[2 * $0 + 1]) }
+        return Array(UnsafeBufferPointer(start: flags, count: windows))
     }
 
     /// The picked channels (`floats`: their samples as Float) resampled to `rate`, the

@@ -1,4 +1,5 @@
 import Engine
+import Signals
 
 /// The preallocated activation-gradient memory of the M2AE backward pass (llm.c's
 /// `grads_acts`): one float `Arena` sized from the config and the largest batch, the
@@ -17,8 +18,8 @@ public final class ActivationGradients: @unchecked Sendable {
 
     // MARK: - Loss inputs (written by the objective before `backward`)
 
-    /// Per modality (ECG 0, PPG 1): ∂loss/∂prediction of every patch (B·T, P).
-    package var dRecon: [UnsafeMutablePointer<Float>] = []
+    /// Per modality: ∂loss/∂prediction of every patch (B·T, P).
+    package var dRecon: PerModality<UnsafeMutablePointer<Float>>
     /// ∂loss/∂fingerprint of every bottleneck sequence (3B, f), rows as in `TrainingPass`.
     package var dFingerprints: UnsafeMutablePointer<Float>
 
@@ -70,7 +71,7 @@ public final class ActivationGradients: @unchecked Sendable {
         ]
         // Names are unique and counts non-negative by construction.
         arena = Arena(layout: try! ArenaLayout(table))
-        dRecon = [arena["dRecon.ecg"], arena["dRecon.ppg"]]; dFingerprints = arena["dFingerprints"]
+        dRecon = PerModality(ecg: arena["dRecon.ecg"], ppg: arena["dRecon.ppg"]); dFingerprints = arena["dFingerprints"]
         dDecNorm = arena["dDecNorm"]; dDecLast = arena["dDecLast"]; dDecY = arena["dDecY"]; dDecIn = arena["dDecIn"]
         dDecEmbed = arena["dDecEmbed"]; dDecTokens = arena["dDecTokens"]; dDecVisible = arena["dDecVisible"]
         dPooled = arena["dPooled"]; dZ = arena["dZ"]; dBNorm = arena["dBNorm"]; dBY = arena["dBY"]; dBIn = arena["dBIn"]

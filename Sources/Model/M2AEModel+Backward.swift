@@ -1,4 +1,5 @@
 import Engine
+import Signals
 
 // MARK: - Training forward and backward passes
 //
@@ -19,19 +20,15 @@ public struct TrainingPass: Sendable {
     public let segments: Int
     /// The segment of each contrastive pair g (both modalities visible), ascending.
     public let pairs: [Int]
-    /// Visible tokens per modality (ECG, PPG).
-    let visibleTokens: [Int]
+    /// Visible tokens per modality.
+    let visibleTokens: PerModality<Int>
     /// Tokens per segment per modality.
-    let counts: [[Int]]
+    let counts: PerModality<[Int]>
     /// Tokens of the joint sequences, and of all bottleneck sequences.
     let jointTokens: Int
     let bottleneckTokens: Int
-    /// The visibility masks of the pass.
-    let masks: [[Bool]]
-
-    /// (B, T) ECG and PPG visibility of the pass.
-    public var ecgMask: [Bool] { masks[0] }
-    public var ppgMask: [Bool] { masks[1] }
+    /// (B, T) visibility of each modality in the pass.
+    public let masks: PerModality<[Bool]>
 
     /// Fingerprint row of the ECG-only fingerprint of pair g (`B + g`).
     public func ecgOnlyRow(_ g: Int) -> Int { segments + g }
@@ -54,36 +51,36 @@ extension M2AEModel {
         guard ws.purpose == .training else { throw ForwardError(reason: "a training pass needs a .training workspace") }
         let B = visibility.segments, d = config.dModel
         try check(ws, B: B, T: visibility.patches)
-        let inputs = [ecg, ppg]
-        let masks = [visibility.ecg, visibility.ppg]
+        let inputs = PerModality(ecg: ecg, ppg: ppg)
+        let masks = PerModality(ecg: visibility.ecg, ppg: visibility.ppg)
         let (counts, N) = try indexModalities(masks, inputs, B: B, ws: ws)
         // Joint sequences first (rows 0..<Nb), as `forward` lays them out.
         var nb = 0
-        var k = [0, 0]
+        var k = PerModality(ecg: 0, ppg: 0)
         var pairs: [Int] = []
         ws.bottleneckOffsets[0] = 0
         for b in 0..<B {
-            guard counts[0][b] + counts[1][b] > 0 else { throw ForwardError(reason: "segment \(b) has no visible patch") }
-            for m in 0..<2 {
+            guard counts.ecg[b] + counts.ppg[b] > 0 else { throw ForwardError(reason: "segment \(b) has no visible patch") }
+            for m in Modality.allCases {
                 for _ in 0..<counts[m][b] { ws.toBottleneck[m][k[m]] = Int32(nb); nb += 1; k[m] += 1 }
             }
             ws.bottleneckOffsets[b + 1] = Int32(nb)
-            if counts[0][b] > 0 && counts[1][b] > 0 { pairs.append(b) }
+            if counts.ecg[b] > 0 && counts.ppg[b] > 0 { pairs.append(b) }
         }
         // Then the single-modality sequences of each pair: all ECG-only, then all PPG-only.
         var total = nb
         var s = B
-        for m in 0..<2 {
+        for m in Modality.allCases {
             for b in pairs {
                 total += counts[m][b]; s += 1
                 ws.bottleneckOffsets[s] = Int32(total)
             }
         }
-        for m in 0..<2 where N[m] > 0 {
+        for m in Modality.allCases where N[m] > 0 {
             let out = encode(m, inputs[m], N: N[m], B: B, ws: ws)
             scatterRowsForward(out: ws.bottleneckIn, inp: out, index: ws.toBottleneck[m], M: N[m], C: d)
             for (g, b) in pairs.enumerated() {
-                let seq = B + m * pairs.count + g
+                let seq = singleModalitySequence(m, pair: g, segments: B, pairs: pairs.count)
                 let dst = ws.bottleneckIn + Int(ws.bottleneckOffsets[seq]) * d
                 dst.update(from: out + Int(ws.encOffsets[m][b]) * d, count: counts[m][b] * d)
             }
@@ -113,7 +110,7 @@ extension M2AEModel {
 
         // Decoders → dZ (joint rows).
         g.dZ.update(repeating: 0, count: Nall * f)
-        for m in 0..<2 {
+        for m in Modality.allCases {
             let w = layout.decoders[m]
             for buf in [g.dDecNorm, g.dDecLast, g.dDecTokens, g.dDecVisible] { buf.update(repeating: 0, count: B * T * dd) }
             g.dDecY.update(repeating: 0, count: Ndec * dd)
@@ -161,13 +158,13 @@ extension M2AEModel {
                       NH: c.encoderHeads, g: g)
 
         // Bottleneck input → encoders.
-        for m in 0..<2 where N[m] > 0 {
+        for m in Modality.allCases where N[m] > 0 {
             let w = layout.encoders[m]
             g.dEncOut.update(repeating: 0, count: N[m] * d)
             g.dEmbedded.update(repeating: 0, count: N[m] * d)
             scatterRowsBackward(dinp: g.dEncOut, dout: g.dBIn, index: ws.toBottleneck[m], M: N[m], C: d)
             for (k, b) in pass.pairs.enumerated() {
-                let seq = B + m * pass.pairs.count + k
+                let seq = singleModalitySequence(m, pair: k, segments: B, pairs: pass.pairs.count)
                 addRows(g.dEncOut + Int(ws.encOffsets[m][b]) * d, g.dBIn + Int(ws.bottleneckOffsets[seq]) * d,
                         pass.counts[m][b] * d)
             }
@@ -180,6 +177,12 @@ extension M2AEModel {
             matmulBackward(dinp: nil, dweight: dp + w.patchw, dbias: dp + w.patchb, dout: g.dEmbedded,
                            inp: ws.patches[m], weight: p + w.patchw, N: N[m], C: P, OC: d)
         }
+    }
+
+    /// The bottleneck sequence of pair g's single-modality tokens: B + g for ECG-only,
+    /// B + G + g for PPG-only (the layout at the top of this file).
+    private func singleModalitySequence(_ m: Modality, pair g: Int, segments B: Int, pairs G: Int) -> Int {
+        B + (m == .ppg ? G : 0) + g
     }
 
     // MARK: - Blocks
@@ -254,7 +257,7 @@ extension M2AEModel {
 
 extension Workspace {
     /// A decoder's predictions of the last pass (B·T, P), read in place by the objective.
-    package func reconstructionBuffer(_ m: Int) -> UnsafePointer<Float> { UnsafePointer(recon[m]) }
+    package func reconstructionBuffer(_ m: Modality) -> UnsafePointer<Float> { UnsafePointer(recon[m]) }
     /// The fingerprints of the last pass (rows, f), read in place by the objective.
     package var fingerprintBuffer: UnsafePointer<Float> { UnsafePointer(fingerprints) }
 }

@@ -1,4 +1,5 @@
 import Engine
+import Signals
 import Foundation
 import Support
 
@@ -25,22 +26,22 @@ extension M2AEModel {
                         workspace ws: Workspace) throws {
         let B = visibility.segments
         try check(ws, B: B, T: visibility.patches)
-        let inputs = [ecg, ppg]
-        let masks = [visibility.ecg, visibility.ppg]
+        let inputs = PerModality(ecg: ecg, ppg: ppg)
+        let masks = PerModality(ecg: visibility.ecg, ppg: visibility.ppg)
         // Encoder index lists: visible patch rows b·T + t, positions t, per-segment offsets.
         let (counts, N) = try indexModalities(masks, inputs, B: B, ws: ws)
         // Bottleneck: one sequence per segment, [ECG tokens; PPG tokens].
         var nb = 0
         ws.bottleneckOffsets[0] = 0
-        var k = [0, 0]
+        var k = PerModality(ecg: 0, ppg: 0)
         for b in 0..<B {
-            guard counts[0][b] + counts[1][b] > 0 else { throw ForwardError(reason: "segment \(b) has no visible patch") }
-            for m in 0..<2 {
+            guard counts.ecg[b] + counts.ppg[b] > 0 else { throw ForwardError(reason: "segment \(b) has no visible patch") }
+            for m in Modality.allCases {
                 for _ in 0..<counts[m][b] { ws.toBottleneck[m][k[m]] = Int32(nb); nb += 1; k[m] += 1 }
             }
             ws.bottleneckOffsets[b + 1] = Int32(nb)
         }
-        for m in 0..<2 where N[m] > 0 {
+        for m in Modality.allCases where N[m] > 0 {
             let y = encode(m, inputs[m], N: N[m], B: B, ws: ws)
             scatterRowsForward(out: ws.bottleneckIn, inp: y, index: ws.toBottleneck[m], M: N[m], C: config.dModel)
         }
@@ -85,27 +86,24 @@ extension M2AEModel {
     private func allModes(ecg: UnsafePointer<Float>, ppg: UnsafePointer<Float>, present: ArraySlice<(ecg: Bool, ppg: Bool)>,
                           out: UnsafeMutablePointer<Float>, ws: Workspace) throws {
         let B = present.count, T = config.numPatches
-        let inputs = [ecg, ppg]
-        var masks = [[Bool]](repeating: [], count: 2)
-        for m in 0..<2 {
-            masks[m] = present.flatMap { p in [Bool](repeating: m == 0 ? p.ecg : p.ppg, count: T) }
-        }
+        let inputs = PerModality(ecg: ecg, ppg: ppg)
+        let masks = PerModality { m in present.flatMap { p in [Bool](repeating: m == .ecg ? p.ecg : p.ppg, count: T) } }
         let (counts, N) = try indexModalities(masks, inputs, B: B, ws: ws)
         // Sequences 3b (both), 3b+1 (ECG), 3b+2 (PPG); each encoder row goes to two of them.
         var off: Int32 = 0
-        var k = [0, 0]
+        var k = PerModality(ecg: 0, ppg: 0)
         ws.bottleneckOffsets[0] = 0
         for b in 0..<B {
-            let ne = counts[0][b], np = counts[1][b]
+            let ne = counts.ecg[b], np = counts.ppg[b]
             let both = off, onlyE = off + Int32(ne + np), onlyP = onlyE + Int32(ne)
-            for j in 0..<ne { ws.toBottleneck[0][k[0]] = both + Int32(j); ws.toSingleModalityBottleneck[0][k[0]] = onlyE + Int32(j); k[0] += 1 }
-            for j in 0..<np { ws.toBottleneck[1][k[1]] = both + Int32(ne + j); ws.toSingleModalityBottleneck[1][k[1]] = onlyP + Int32(j); k[1] += 1 }
+            for j in 0..<ne { ws.toBottleneck.ecg[k.ecg] = both + Int32(j); ws.toSingleModalityBottleneck.ecg[k.ecg] = onlyE + Int32(j); k.ecg += 1 }
+            for j in 0..<np { ws.toBottleneck.ppg[k.ppg] = both + Int32(ne + j); ws.toSingleModalityBottleneck.ppg[k.ppg] = onlyP + Int32(j); k.ppg += 1 }
             ws.bottleneckOffsets[3 * b + 1] = onlyE
             ws.bottleneckOffsets[3 * b + 2] = onlyP
             off = onlyP + Int32(np)
             ws.bottleneckOffsets[3 * b + 3] = off
         }
-        for m in 0..<2 where N[m] > 0 {
+        for m in Modality.allCases where N[m] > 0 {
             let y = encode(m, inputs[m], N: N[m], B: B, ws: ws)
             scatterRowsForward(out: ws.bottleneckIn, inp: y, index: ws.toBottleneck[m], M: N[m], C: config.dModel)
             scatterRowsForward(out: ws.bottleneckIn, inp: y, index: ws.toSingleModalityBottleneck[m], M: N[m], C: config.dModel)
@@ -127,22 +125,24 @@ extension M2AEModel {
                               out: UnsafeMutablePointer<Float>, a: Workspace, b: Workspace) throws {
         let T = config.numPatches, d = config.dModel, f = config.fingerprintDim
         try check(a, B: 1, T: T); try check(b, B: 1, T: T)
-        let inputs = [ecg, ppg]
-        let masks = [[Bool](repeating: present.ecg, count: T), [Bool](repeating: present.ppg, count: T)]
+        let inputs = PerModality(ecg: ecg, ppg: ppg)
+        let masks = PerModality(ecg: [Bool](repeating: present.ecg, count: T), ppg: [Bool](repeating: present.ppg, count: T))
         let (_, N) = try indexModalities(masks, inputs, B: 1, ws: a)
         _ = try indexModalities(masks, inputs, B: 1, ws: b)
         // Encoders: ECG on `a`, PPG on `b`; each leaves its output in its workspace's `encoderOut`.
-        let spaces = [a, b], shared = [SendablePointer(readOnly: ecg), SendablePointer(readOnly: ppg)]
-        parallelFor(2) { m in
+        let spaces = [a, b], perModality = PerModality(ecg: a, ppg: b)
+        let shared = PerModality(ecg: SendablePointer(readOnly: ecg), ppg: SendablePointer(readOnly: ppg))
+        parallelFor(2) { i in
+            let m = Modality.allCases[i]
             guard N[m] > 0 else { return }
-            _ = encode(m, shared[m].pointer, N: N[m], B: 1, ws: spaces[m])
+            _ = encode(m, shared[m].pointer, N: N[m], B: 1, ws: perModality[m])
         }
         // Both bottleneck inputs hold [ECG tokens; PPG tokens]: `a` as one sequence (ECG+PPG),
         // `b` as two (ECG-only, PPG-only).
-        let ne = N[0], np = N[1]
+        let ne = N.ecg, np = N.ppg
         for ws in spaces {
-            ws.bottleneckIn.update(from: a.encoderOut[0], count: ne * d)
-            (ws.bottleneckIn + ne * d).update(from: b.encoderOut[1], count: np * d)
+            ws.bottleneckIn.update(from: a.encoderOut.ecg, count: ne * d)
+            (ws.bottleneckIn + ne * d).update(from: b.encoderOut.ppg, count: np * d)
         }
         a.bottleneckOffsets[0] = 0; a.bottleneckOffsets[1] = Int32(ne + np)
         b.bottleneckOffsets[0] = 0; b.bottleneckOffsets[1] = Int32(ne); b.bottleneckOffsets[2] = Int32(ne + np)
@@ -166,11 +166,11 @@ extension M2AEModel {
 
     /// Fills the encoder index lists of both modalities (`indexVisible` for ECG, then PPG).
     /// - Returns: per modality, each segment's visible-token count and the total.
-    func indexModalities(_ masks: [[Bool]], _ inputs: [UnsafePointer<Float>], B: Int,
-                         ws: Workspace) throws -> (counts: [[Int]], N: [Int]) {
-        var counts = [[Int]](repeating: [Int](repeating: 0, count: B), count: 2)
-        var N = [0, 0]
-        for m in 0..<2 {
+    func indexModalities(_ masks: PerModality<[Bool]>, _ inputs: PerModality<UnsafePointer<Float>>, B: Int,
+                         ws: Workspace) throws -> (counts: PerModality<[Int]>, N: PerModality<Int>) {
+        var counts = PerModality { _ in [Int](repeating: 0, count: B) }
+        var N = PerModality(ecg: 0, ppg: 0)
+        for m in Modality.allCases {
             N[m] = try indexVisible(masks[m], inputs[m], m, B: B, ws: ws, counts: &counts[m])
         }
         return (counts, N)
@@ -178,7 +178,7 @@ extension M2AEModel {
 
     /// Fills the encoder index lists of modality m and checks its visible samples are finite.
     /// Returns the number of visible tokens; `counts[b]` gets each segment's count.
-    func indexVisible(_ mask: [Bool], _ x: UnsafePointer<Float>, _ m: Int, B: Int, ws: Workspace,
+    func indexVisible(_ mask: [Bool], _ x: UnsafePointer<Float>, _ m: Modality, B: Int, ws: Workspace,
                               counts: inout [Int]) throws -> Int {
         let T = config.numPatches, P = config.patchSize
         var k = 0, h = 0
@@ -190,7 +190,7 @@ extension M2AEModel {
                 if mask[row] {
                     let patch = x + row * P
                     for i in 0..<P where !patch[i].isFinite {
-                        throw ForwardError(reason: "segment \(b): \(m == 0 ? "ECG" : "PPG") sample \(t * P + i) is not finite")
+                        throw ForwardError(reason: "segment \(b): \(m.rawValue.uppercased()) sample \(t * P + i) is not finite")
                     }
                     ws.patchRows[m][k] = Int32(row); ws.positions[m][k] = Int32(t); k += 1
                 } else {
@@ -205,7 +205,7 @@ extension M2AEModel {
     }
 
     /// Patch embedding and encoder of modality m on its N visible tokens; returns (N, d).
-    func encode(_ m: Int, _ x: UnsafePointer<Float>, N: Int, B: Int, ws: Workspace) -> UnsafeMutablePointer<Float> {
+    func encode(_ m: Modality, _ x: UnsafePointer<Float>, N: Int, B: Int, ws: Workspace) -> UnsafeMutablePointer<Float> {
         let c = config, w = layout.encoders[m], p = UnsafePointer(params.base)
         gatherRowsForward(out: ws.patches[m], inp: x, index: ws.patchRows[m], M: N, C: c.patchSize)
         matmulForward(out: ws.embedded[m], inp: ws.patches[m], weight: p + w.patchw, bias: p + w.patchb,
@@ -236,18 +236,18 @@ extension M2AEModel {
     /// Both decoders: context = every bottleneck token of the segment, then the T tokens of
     /// the decoder's modality (embedded bottleneck token where visible, mask token where
     /// hidden, + position embedding); predictions of every patch into `ws.recon[m]`.
-    func decode(_ masks: [[Bool]], counts: [[Int]], N: [Int], B: Int, Nb: Int, ws: Workspace) {
+    func decode(_ masks: PerModality<[Bool]>, counts: PerModality<[Int]>, N: PerModality<Int>, B: Int, Nb: Int, ws: Workspace) {
         let c = config, T = c.numPatches, dd = c.decoderDim, p = UnsafePointer(params.base)
         var off: Int32 = 0, r = 0
         ws.decOffsets[0] = 0
         for b in 0..<B {
-            let nb = counts[0][b] + counts[1][b]
+            let nb = counts.ecg[b] + counts.ppg[b]
             for i in 0..<nb { ws.contextRows[r] = off + Int32(i); r += 1 }
             for t in 0..<T { ws.lastRows[b * T + t] = off + Int32(nb + t); ws.tokenPositions[b * T + t] = Int32(t) }
             off += Int32(nb + T)
             ws.decOffsets[b + 1] = off
         }
-        for m in 0..<2 {
+        for m in Modality.allCases {
             let w = layout.decoders[m]
             matmulForward(out: ws.decEmbed[m], inp: ws.bottleneckTokens, weight: p + w.embedw, bias: p + w.embedb,
                           N: Nb, C: c.fingerprintDim, OC: dd)

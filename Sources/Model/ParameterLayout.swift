@@ -1,4 +1,5 @@
 import Engine
+import Signals
 
 /// The size table of every M2AE parameter tensor: PyTorch names, shapes and offsets into the
 /// one flat parameter slab (llm.c's `ParameterTensors`), laid out exactly as the engine's
@@ -57,11 +58,11 @@ public struct ParameterLayout: Sendable {
 
     /// Every tensor in slab order.
     public private(set) var entries: [Entry] = []
-    /// Encoders, ECG first (index 0), then PPG (index 1).
-    public private(set) var encoders: [Encoder] = []
+    /// The modality encoders.
+    public private(set) var encoders = PerModality(ecg: Encoder(), ppg: Encoder())
     public private(set) var bottleneck = Bottleneck()
-    /// Decoders, ECG first, then PPG.
-    public private(set) var decoders: [Decoder] = []
+    /// The modality decoders.
+    public private(set) var decoders = PerModality(ecg: Decoder(), ppg: Decoder())
     /// Total floats in the slab, alignment padding included.
     public private(set) var count = 0
     /// Floats that are parameters (padding excluded).
@@ -76,24 +77,27 @@ public struct ParameterLayout: Sendable {
     /// Lays out every tensor of a model with this (validated) config.
     public init(_ c: M2AEConfig) {
         let d = c.dModel, P = c.patchSize, T = c.numPatches, f = c.fingerprintDim, dd = c.decoderDim
-        for m in ["ecg", "ppg"] {
+        // PyTorch names: "<modality>." for encoders, "<modality>_decoder." for decoders.
+        for modality in Modality.allCases {
+            let m = modality.rawValue
             var e = Encoder()
             e.patchw = add("\(m).patch_embed.weight", [d, P]); e.patchb = add("\(m).patch_embed.bias", [d])
             e.pos = add("\(m).pos_embed", [T, d]); e.modality = add("\(m).modality_embed", [d])
             e.blocks = (0..<c.encoderLayers).map { addBlock("\(m).encoder.\($0)", d, d * c.mlpRatio) }
-            encoders.append(e)
+            encoders[modality] = e
         }
         bottleneck.blocks = (0..<c.sharedLayers).map { addBlock("bottleneck.blocks.\($0)", d, d * c.mlpRatio) }
         bottleneck.normw = add("bottleneck.norm.weight", [d]); bottleneck.normb = add("bottleneck.norm.bias", [d])
         bottleneck.projw = add("bottleneck.proj.weight", [f, d]); bottleneck.projb = add("bottleneck.proj.bias", [f])
-        for m in ["ecg", "ppg"] {
+        for modality in Modality.allCases {
+            let m = modality.rawValue
             var r = Decoder()
             r.embedw = add("\(m)_decoder.embed.weight", [dd, f]); r.embedb = add("\(m)_decoder.embed.bias", [dd])
             r.maskToken = add("\(m)_decoder.mask_token", [dd]); r.pos = add("\(m)_decoder.pos_embed", [T, dd])
             r.blocks = (0..<c.decoderLayers).map { addBlock("\(m)_decoder.blocks.\($0)", dd, dd * c.mlpRatio) }
             r.normw = add("\(m)_decoder.norm.weight", [dd]); r.normb = add("\(m)_decoder.norm.bias", [dd])
             r.headw = add("\(m)_decoder.head.weight", [P, dd]); r.headb = add("\(m)_decoder.head.bias", [P])
-            decoders.append(r)
+            decoders[modality] = r
         }
     }
 

@@ -28,13 +28,13 @@ public final class Workspace: @unchecked Sendable {
 
     // MARK: - Views (resolved once)
 
-    /// Per modality (ECG 0, PPG 1): gathered visible patches (B·T, P) and their embedding (B·T, d).
-    var patches: [UnsafeMutablePointer<Float>] = []
-    var embedded: [UnsafeMutablePointer<Float>] = []
+    /// Per modality: gathered visible patches (B·T, P) and their embedding (B·T, d).
+    let patches: PerModality<UnsafeMutablePointer<Float>>
+    let embedded: PerModality<UnsafeMutablePointer<Float>>
     /// Per modality: the encoder's block slots.
-    var encoderSlots: [[BlockActivations]] = []
+    let encoderSlots: PerModality<[BlockActivations]>
     /// Per modality: the encoder output (B·T, d), the last slot's res2 after the forward.
-    var encoderOut: [UnsafeMutablePointer<Float>] = []
+    let encoderOut: PerModality<UnsafeMutablePointer<Float>>
     var bottleneckIn: UnsafeMutablePointer<Float>      // (B·4T, d)
     var bottleneckSlots: [BlockActivations] = []
     var bottleneckNorm: UnsafeMutablePointer<Float>    // (B·4T, d)
@@ -47,33 +47,33 @@ public final class Workspace: @unchecked Sendable {
     /// Per decoder: embedded bottleneck tokens (B·2T, dd), its modality's visible ones (B·T, dd),
     /// its T-token part (B·T, dd), the decoder input (B·3T, dd), the gathered last T tokens
     /// (B·T, dd), their LayerNorm (B·T, dd) + mean/rstd (B·T), and the prediction (B·T, P).
-    var decEmbed: [UnsafeMutablePointer<Float>] = []
-    var decVisible: [UnsafeMutablePointer<Float>] = []
-    var decTokens: [UnsafeMutablePointer<Float>] = []
-    var decIn: [UnsafeMutablePointer<Float>] = []
-    var decSlots: [[BlockActivations]] = []
-    var decLast: [UnsafeMutablePointer<Float>] = []
-    var decNorm: [UnsafeMutablePointer<Float>] = []
-    var decMean: [UnsafeMutablePointer<Float>] = []
-    var decRstd: [UnsafeMutablePointer<Float>] = []
-    var recon: [UnsafeMutablePointer<Float>] = []
+    let decEmbed: PerModality<UnsafeMutablePointer<Float>>
+    let decVisible: PerModality<UnsafeMutablePointer<Float>>
+    let decTokens: PerModality<UnsafeMutablePointer<Float>>
+    let decIn: PerModality<UnsafeMutablePointer<Float>>
+    let decSlots: PerModality<[BlockActivations]>
+    let decLast: PerModality<UnsafeMutablePointer<Float>>
+    let decNorm: PerModality<UnsafeMutablePointer<Float>>
+    let decMean: PerModality<UnsafeMutablePointer<Float>>
+    let decRstd: PerModality<UnsafeMutablePointer<Float>>
+    let recon: PerModality<UnsafeMutablePointer<Float>>
 
     // MARK: - Index views (Int32), rebuilt by every forward call
 
     let indexBase: UnsafeMutablePointer<Int32>
     let indexCount: Int
-    var patchRows: [UnsafeMutablePointer<Int32>] = []   // per modality (B·T): b·T + t of visible patches
-    var positions: [UnsafeMutablePointer<Int32>] = []   // per modality (B·T): t of visible patches
-    var encOffsets: [UnsafeMutablePointer<Int32>] = []  // per modality (B+1)
-    var toBottleneck: [UnsafeMutablePointer<Int32>] = []   // per modality (B·T): row in the bottleneck input (joint sequence)
-    var toSingleModalityBottleneck: [UnsafeMutablePointer<Int32>] = []  // per modality (B·T): row in its single-modality sequence (fingerprintsAllModes)
+    let patchRows: PerModality<UnsafeMutablePointer<Int32>>    // (B·T): b·T + t of visible patches
+    let positions: PerModality<UnsafeMutablePointer<Int32>>    // (B·T): t of visible patches
+    let encOffsets: PerModality<UnsafeMutablePointer<Int32>>   // (B+1)
+    let toBottleneck: PerModality<UnsafeMutablePointer<Int32>> // (B·T): row in the bottleneck input (joint sequence)
+    let toSingleModalityBottleneck: PerModality<UnsafeMutablePointer<Int32>>  // (B·T): row in its single-modality sequence (fingerprintsAllModes)
     var bottleneckOffsets: UnsafeMutablePointer<Int32>     // (3B+1)
     var decOffsets: UnsafeMutablePointer<Int32>            // (B+1)
     var contextRows: UnsafeMutablePointer<Int32>           // (B·2T): row of each bottleneck token in the decoder input
     var lastRows: UnsafeMutablePointer<Int32>              // (B·T): rows of the T-token part in the decoder input
     var tokenPositions: UnsafeMutablePointer<Int32>        // (B·T): t of each row of the T-token part
-    var hiddenRows: [UnsafeMutablePointer<Int32>] = []     // per modality (B·T): b·T + t of hidden patches
-    var hiddenCount: [Int] = [0, 0]
+    let hiddenRows: PerModality<UnsafeMutablePointer<Int32>>   // (B·T): b·T + t of hidden patches
+    var hiddenCount = PerModality(ecg: 0, ppg: 0)
 
     // MARK: - Creation
 
@@ -84,10 +84,10 @@ public final class Workspace: @unchecked Sendable {
         let B = maxSegments, T = config.numPatches, P = config.patchSize, d = config.dModel
         let dd = config.decoderDim, f = config.fingerprintDim, r = config.mlpRatio
         let training = purpose == .training
-        let modalities = ["ecg", "ppg"]
         var table: [(name: String, count: Int)] = []
-        func shared(_ m: String) -> String { training ? m : "shared" }
-        for m in modalities where training || m == "ecg" {
+        // An inference workspace shares the encoder and decoder activations between the modalities.
+        func shared(_ m: Modality) -> String { training ? m.rawValue : "shared" }
+        for m in Modality.allCases where training || m == .ecg {
             table += [("\(shared(m)).patches", B * T * P), ("\(shared(m)).embedded", B * T * d)]
             for l in 0..<(training ? config.encoderLayers : 1) {
                 table += BlockActivations.table("\(shared(m)).enc.\(l)", N: B * T, C: d, H: r * d,
@@ -102,9 +102,9 @@ public final class Workspace: @unchecked Sendable {
             table += BlockActivations.table("bottleneck.\(l)", N: nb, C: d, H: r * d,
                                             prob: config.encoderHeads * B * 6 * T * T)
         }
-        for m in modalities {
-            table += [("\(m).recon", B * T * P)]
-            guard training || m == "ecg" else { continue }
+        for m in Modality.allCases {
+            table += [("\(m.rawValue).recon", B * T * P)]
+            guard training || m == .ecg else { continue }
             let s = shared(m)
             table += [("\(s).decEmbed", B * 2 * T * dd), ("\(s).decVisible", B * T * dd),
                       ("\(s).decTokens", B * T * dd), ("\(s).decIn", B * 3 * T * dd),
@@ -131,24 +131,24 @@ public final class Workspace: @unchecked Sendable {
         bottleneckMean = arena["bottleneck.mean"]; bottleneckRstd = arena["bottleneck.rstd"]
         bottleneckTokens = arena["bottleneck.z"]; pooled = arena["pooled"]
         fingerprints = arena["fingerprints"]; fingerprintNorm = arena["fingerprintNorm"]
-        bottleneckSlots = (0..<(training ? config.sharedLayers : 1)).map { BlockActivations(arena, "bottleneck.\($0)") }
-        for _ in modalities {
-            patchRows.append(carve(B * T)); positions.append(carve(B * T)); encOffsets.append(carve(B + 1))
-            toBottleneck.append(carve(B * T)); toSingleModalityBottleneck.append(carve(B * T)); hiddenRows.append(carve(B * T))
+        let slab = arena
+        bottleneckSlots = (0..<(training ? config.sharedLayers : 1)).map { BlockActivations(slab, "bottleneck.\($0)") }
+        // Per modality, ECG first: patchRows, positions, encOffsets, toBottleneck,
+        // toSingleModalityBottleneck, hiddenRows.
+        let rows = PerModality { _ in
+            (carve(B * T), carve(B * T), carve(B + 1), carve(B * T), carve(B * T), carve(B * T))
         }
-        for m in modalities {
-            let s = shared(m)
-            patches.append(arena["\(s).patches"]); embedded.append(arena["\(s).embedded"])
-            let enc = (0..<(training ? config.encoderLayers : 1)).map { BlockActivations(arena, "\(s).enc.\($0)") }
-            encoderSlots.append(enc)
-            encoderOut.append(enc[(config.encoderLayers - 1) % enc.count].res2)
-            decEmbed.append(arena["\(s).decEmbed"]); decVisible.append(arena["\(s).decVisible"])
-            decTokens.append(arena["\(s).decTokens"]); decIn.append(arena["\(s).decIn"])
-            decSlots.append((0..<(training ? config.decoderLayers : 1)).map { BlockActivations(arena, "\(s).dec.\($0)") })
-            decLast.append(arena["\(s).decLast"]); decNorm.append(arena["\(s).decNorm"])
-            decMean.append(arena["\(s).decMean"]); decRstd.append(arena["\(s).decRstd"])
-            recon.append(arena["\(m).recon"])
-        }
+        patchRows = rows.map(\.0); positions = rows.map(\.1); encOffsets = rows.map(\.2)
+        toBottleneck = rows.map(\.3); toSingleModalityBottleneck = rows.map(\.4); hiddenRows = rows.map(\.5)
+        func views(_ name: String) -> PerModality<UnsafeMutablePointer<Float>> { PerModality { slab["\(shared($0)).\(name)"] } }
+        patches = views("patches"); embedded = views("embedded")
+        let enc = PerModality { m in (0..<(training ? config.encoderLayers : 1)).map { BlockActivations(slab, "\(shared(m)).enc.\($0)") } }
+        encoderSlots = enc
+        encoderOut = enc.map { $0[(config.encoderLayers - 1) % $0.count].res2 }
+        decEmbed = views("decEmbed"); decVisible = views("decVisible"); decTokens = views("decTokens"); decIn = views("decIn")
+        decSlots = PerModality { m in (0..<(training ? config.decoderLayers : 1)).map { BlockActivations(slab, "\(shared(m)).dec.\($0)") } }
+        decLast = views("decLast"); decNorm = views("decNorm"); decMean = views("decMean"); decRstd = views("decRstd")
+        recon = PerModality { slab["\($0.rawValue).recon"] }
     }
 
     deinit { indexBase.deallocate() }
@@ -163,13 +163,13 @@ public final class Workspace: @unchecked Sendable {
 
     /// A decoder's predictions of every patch of the first `segments` segments (segments, T·P).
     public func reconstruction(_ m: Modality, segments: Int) -> [Float] {
-        Array(UnsafeBufferPointer(start: recon[m == .ecg ? 0 : 1], count: segments * config.segmentSamples))
+        Array(UnsafeBufferPointer(start: recon[m], count: segments * config.segmentSamples))
     }
 
     /// A modality encoder's output (tokens, d), packed; meaningful for a `.training` workspace
     /// (an inference workspace reuses the buffer for the other encoder).
     public func encoderOutput(_ m: Modality, tokens: Int) -> [Float] {
-        Array(UnsafeBufferPointer(start: encoderOut[m == .ecg ? 0 : 1], count: tokens * config.dModel))
+        Array(UnsafeBufferPointer(start: encoderOut[m], count: tokens * config.dModel))
     }
 
     /// The bottleneck tokens z (tokens, f), packed.

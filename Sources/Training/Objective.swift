@@ -1,5 +1,6 @@
 import Engine
 import Model
+import Signals
 
 /// The M2AE training objective on one training forward pass (docs/model.md, "Training
 /// objective"; reference/train.py `objective`): masked reconstruction on both decoders plus
@@ -13,18 +14,18 @@ public final class Objective: @unchecked Sendable {
     public let hyperparameters: Hyperparameters
     public let config: M2AEConfig
     public let maxSegments: Int
-    private let hidden: [UnsafeMutablePointer<Int32>]   // per modality (B·T): rows b·T + t of hidden patches
+    private let hidden: PerModality<UnsafeMutablePointer<Int32>>   // (B·T): rows b·T + t of hidden patches
     private let probs: UnsafeMutablePointer<Float>      // (2, G, G) InfoNCE softmaxes
 
     /// An objective for batches of up to `maxSegments` segments.
     public init(config: M2AEConfig, hyperparameters: Hyperparameters, maxSegments: Int) {
         self.config = config; self.hyperparameters = hyperparameters; self.maxSegments = maxSegments
         let BT = maxSegments * config.numPatches
-        hidden = [.allocate(capacity: BT), .allocate(capacity: BT)]
+        hidden = PerModality { _ in .allocate(capacity: BT) }
         probs = .allocate(capacity: 2 * maxSegments * maxSegments)
     }
 
-    deinit { hidden.forEach { $0.deallocate() }; probs.deallocate() }
+    deinit { hidden.ecg.deallocate(); hidden.ppg.deallocate(); probs.deallocate() }
 
     /// The loss parts of the pass in `ws`; with `gradients`, also ∂loss/∂recon and
     /// ∂loss/∂fingerprint (overwritten, ready for `M2AEModel.backward`).
@@ -37,16 +38,16 @@ public final class Objective: @unchecked Sendable {
         precondition(B <= maxSegments, "batch of \(B) exceeds the objective's \(maxSegments)")
         let h = hyperparameters
         var parts = LossParts()
-        let targets = [ecg, ppg]
+        let targets = PerModality(ecg: ecg, ppg: ppg)
         if let g = gradients {
-            for m in 0..<2 { g.dRecon[m].update(repeating: 0, count: B * T * P) }
+            for m in Modality.allCases { g.dRecon[m].update(repeating: 0, count: B * T * P) }
             g.dFingerprints.update(repeating: 0, count: (B + 2 * pass.pairs.count) * f)
         }
         // Reconstruction: MSE over every sample of every hidden patch, per decoder, then the mean.
-        var recon = [0.0, 0.0]
-        for m in 0..<2 {
+        var recon = PerModality(ecg: 0.0, ppg: 0.0)
+        for m in Modality.allCases {
             var K = 0
-            let mask = m == 0 ? pass.ecgMask : pass.ppgMask
+            let mask = pass.masks[m]
             for r in 0..<(B * T) where !mask[r] { hidden[m][K] = Int32(r); K += 1 }
             let pred = ws.reconstructionBuffer(m)
             recon[m] = Double(mseLossForward(pred: pred, target: targets[m], index: hidden[m], K: K, P: P))
@@ -54,8 +55,8 @@ public final class Objective: @unchecked Sendable {
                 mseLossBackward(dpred: g.dRecon[m], pred: pred, target: targets[m], index: hidden[m], K: K, P: P, dloss: 0.5)
             }
         }
-        parts.reconECG = recon[0]; parts.reconPPG = recon[1]
-        parts.recon = (recon[0] + recon[1]) / 2
+        parts.reconECG = recon.ecg; parts.reconPPG = recon.ppg
+        parts.recon = (recon.ecg + recon.ppg) / 2
         // Contrastive: rows B..<B+G (ECG-only) against B+G..<B+2G (PPG-only).
         let G = pass.pairs.count
         if G >= 2 {
