@@ -56,10 +56,10 @@ public enum LinearProbe {
         let grid: [Double]
         if case .values = target { grid = ridgeGrid } else { grid = logisticGrid }
         // Each fold's summed held-out losses (grid values) or its error.
-        let results = FoldResults(base: .allocate(capacity: k))
-        defer { results.base.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: k) { f in
-            results.base.advanced(by: f).initialize(to: Result {
+        let results = SendablePointer<Result<[Double], Error>>(.allocate(capacity: k))
+        defer { results.pointer.deallocate() }
+        parallelFor(k) { f in
+            (results.pointer + f).initialize(to: Result {
                 let train = (0..<n).filter { foldOf[groups[$0]].map { $0 != f } ?? false }
                 let test = (0..<n).filter { foldOf[groups[$0]] == f }
                 var losses = [Double](repeating: 0, count: grid.count)
@@ -76,16 +76,13 @@ public enum LinearProbe {
             })
         }
         var losses = [Double](repeating: 0, count: grid.count)
-        defer { results.base.deinitialize(count: k) }
+        defer { results.pointer.deinitialize(count: k) }
         for f in 0..<k {
-            for (g, l) in try results.base[f].get().enumerated() { losses[g] += l }
+            for (g, l) in try results[f].get().enumerated() { losses[g] += l }
         }
         let best = losses.indices.min { losses[$0] < losses[$1] }!
         return (try fit(x, dim: dim, target: target, regularisation: grid[best]), losses.map { $0 / Double(sampledRows) })
     }
-
-    /// One slot per fold, each written by one worker of `fitCV`.
-    private struct FoldResults: @unchecked Sendable { let base: UnsafeMutablePointer<Result<[Double], Error>> }
 
     /// Fits one head at a fixed regularisation (C for logistic, alpha for ridge).
     public static func fit(_ x: [Float], dim: Int, target: ProbeTarget, regularisation: Double) throws -> ProbeHead {
