@@ -44,7 +44,7 @@ public enum CSVReader {
     /// - Complexity: O(file size); the samples take 8 bytes per cell.
     public static func read(_ url: URL, rate: Double?) throws -> Recording {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ImportError(url, FileManager.default.fileExists(atPath: url.path) ? "cannot read the file" : "no such file")
+            throw ImportError.unreadable(url, missing: "no such file", unreadable: "cannot read the file")
         }
         let table = try data.withUnsafeBytes { try Table(url: url, bytes: $0.bindMemory(to: UInt8.self)) }
         let names = table.names, columns = table.columns, hasHeader = table.hasHeader

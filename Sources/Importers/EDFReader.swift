@@ -26,7 +26,7 @@ public enum EDFReader {
     ///   shorter than its data records, impossible scaling fields.
     public static func read(_ url: URL) throws -> Recording {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ImportError(url, FileManager.default.fileExists(atPath: url.path) ? "cannot read the file" : "no such file")
+            throw ImportError.unreadable(url, missing: "no such file", unreadable: "cannot read the file")
         }
         guard data.count >= 256 else { throw ImportError(url, "truncated EDF header (\(data.count) bytes)") }
         let bytes = [UInt8](data)

@@ -86,7 +86,7 @@ enum FLACSignalFile {
     static func checkSignature(_ url: URL) throws {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
-            throw ImportError(url, "signal file missing")
+            throw ImportError.missing(path: url.path, problem: "signal file missing")
         }
         guard !isFolder.boolValue, let handle = FileHandle(forReadingAtPath: url.path) else {
             throw ImportError(url, "cannot open the signal file")

@@ -131,7 +131,7 @@ public enum Importer {
                                              subjectIndex: Int32(subjectIndex[source.subject]!))
             } catch let e as ImportError {
                 guard let manifest, let line = source.line else { throw e }
-                throw ImportError(manifest.url, "line \(line): \(e)")
+                throw e.reported(at: manifest.url.path, "line \(line): \(e)")
             }
             try writer.append(cut.segments)
             var flags: [String: Int] = [:]

@@ -34,7 +34,7 @@ public struct LabelFile: Sendable {
     ///   a ragged row, an empty id or an id listed twice.
     public static func read(_ url: URL) throws -> LabelFile {
         let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
-        guard let size = attributes?[.size] as? Int else { throw ImportError(url, "no such labels file") }
+        guard let size = attributes?[.size] as? Int else { throw ImportError.missing(path: url.path, problem: "no such labels file") }
         guard size <= maxBytes else { throw ImportError(url, "is \(size >> 20) MB; a labels file is at most \(maxBytes >> 20) MB") }
         guard let data = FileManager.default.contents(atPath: url.path) else { throw ImportError(url, "cannot read the labels file") }
         var text = String(decoding: data, as: UTF8.self)

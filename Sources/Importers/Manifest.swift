@@ -61,7 +61,7 @@ public struct Manifest: Sendable {
     ///   `Segmenter.acceptedRates`, or a label column that mixes numbers and words.
     public static func read(_ url: URL, kinds: [String: Label.Kind] = [:]) throws -> Manifest {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ImportError(url, FileManager.default.fileExists(atPath: url.path) ? "cannot read the manifest" : "no such manifest")
+            throw ImportError.unreadable(url, missing: "no such manifest", unreadable: "cannot read the manifest")
         }
         var text = String(decoding: data, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }

@@ -28,7 +28,7 @@ public enum RecordingReader {
         default:
             let header = (ext.isEmpty ? url : url.deletingPathExtension()).appendingPathExtension("hea")
             if FileManager.default.fileExists(atPath: header.path) { return try WFDBReader.read(header) }
-            if !FileManager.default.fileExists(atPath: url.path) { throw ImportError(url, "no such file or WFDB record") }
+            if !FileManager.default.fileExists(atPath: url.path) { throw ImportError.missing(path: url.path, problem: "no such file or WFDB record") }
             throw ImportError(url, "unknown format (expected a WFDB record, .edf/.bdf, .csv or .mat)")
         }
     }

@@ -76,8 +76,7 @@ extension WFDBHeader {
     /// - Throws: `ImportError` naming the file when it is missing, unreadable or malformed.
     public static func read(_ url: URL) throws -> WFDBHeader {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ImportError(url, FileManager.default.fileExists(atPath: url.path)
-                              ? "cannot read the file" : "no such WFDB header")
+            throw ImportError.unreadable(url, missing: "no such WFDB header", unreadable: "cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) else {
             throw ImportError(url, "the header is not text")

@@ -80,8 +80,7 @@ public enum WFDBReader {
         let frameSize = specs.reduce(0) { $0 + $1.samplesPerFrame }        // samples per frame
         let maxSkew = specs.map(\.skew).max() ?? 0
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            throw ImportError(url, FileManager.default.fileExists(atPath: url.path)
-                              ? "cannot open the signal file" : "signal file missing")
+            throw ImportError.unreadable(url, missing: "signal file missing", unreadable: "cannot open the signal file")
         }
         defer { try? handle.close() }
         var info = stat()

@@ -59,7 +59,7 @@ struct MATFile: Sendable {
     static func read(_ url: URL) throws -> MATFile {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
-            throw ImportError(url, isFolder.boolValue ? "is a folder, not a MAT file" : "no such file")
+            throw isFolder.boolValue ? ImportError(url, "is a folder, not a MAT file") : .missing(path: url.path, problem: "no such file")
         }
         let fileSize = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int) ?? 0
         // libmatio keeps global state (its log function) and reads v7.3 through HDF5: every use

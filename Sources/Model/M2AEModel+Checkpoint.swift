@@ -17,6 +17,7 @@ extension M2AEModel {
     /// - Throws: `CheckpointError` naming the file and the problem.
     public convenience init(checkpoint url: URL) throws {
         func fail(_ reason: String) -> CheckpointError { CheckpointError(path: url.path, reason: reason) }
+        guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError.missing(path: url.path) }
         let file: SafetensorsFile
         do { file = try SafetensorsFile(url: url) } catch let e as SafetensorsError {
             throw fail(e.reason)
@@ -69,10 +70,29 @@ extension M2AEModel {
     }
 }
 
-/// A checkpoint cannot be used: unreadable, not M2AE, wrong config, tensor missing, of the
-/// wrong shape or holding NaN/inf.
-public struct CheckpointError: Error, CustomStringConvertible {
-    public var path: String
-    public var reason: String
+/// A checkpoint cannot be used: not there (`missing`), or there but unreadable, not M2AE, of
+/// a wrong config, with a tensor missing, of the wrong shape or holding NaN/inf (`invalid`).
+public enum CheckpointError: Error, CustomStringConvertible, Equatable {
+    /// There is no file at `path`.
+    case missing(path: String)
+    /// The file is there but is not a usable checkpoint (`reason` says why).
+    case invalid(path: String, reason: String)
+
+    /// An `invalid` error.
+    public init(path: String, reason: String) { self = .invalid(path: path, reason: reason) }
+
+    /// The checkpoint's path as given.
+    public var path: String {
+        switch self { case .missing(let path), .invalid(let path, _): path }
+    }
+
+    /// What is wrong, without the path.
+    public var reason: String {
+        switch self {
+        case .missing: "cannot open the file"
+        case .invalid(_, let reason): reason
+        }
+    }
+
     public var description: String { "\(path): \(reason)" }
 }

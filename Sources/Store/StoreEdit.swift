@@ -25,7 +25,7 @@ public final class StoreEdit {
     func reporting<T>(_ body: (H5File) throws -> T) throws -> T {
         let f = try open()
         do { return try body(f) } catch let e as StoreError where e.path == f.url.path {
-            throw StoreError(url, e.problem)
+            throw e.at(url)
         }
     }
 

@@ -144,6 +144,6 @@ public final class StoreWriter {
     /// Errors about the temporary file are reported against the final path the user gave.
     private static func renamed(_ error: Error, from tmp: URL, to url: URL) -> Error {
         guard let e = error as? StoreError, e.path == tmp.path else { return error }
-        return StoreError(url, e.problem)
+        return e.at(url)
     }
 }

@@ -35,32 +35,28 @@ final class H5File: @unchecked Sendable {
                                       "could not create the file", close: H5Fclose)
             case .readOnly, .readWrite:
                 guard FileManager.default.fileExists(atPath: url.path) else {
-                    throw StoreError(url, "no such file")
+                    throw StoreError.missing(path: url.path)
                 }
                 guard H5Fis_hdf5(url.path) > 0 else {
                     H5Eclear2(0)
-                    throw StoreError(url, "not an HDF5 file (no HDF5 signature); make a store with `m2ae synth` or `m2ae import`")
+                    throw StoreError.damaged(path: url.path, problem: "not an HDF5 file (no HDF5 signature); make a store with `m2ae synth` or `m2ae import`")
                 }
                 let flags = mode == .readOnly ? m2ae_H5F_ACC_RDONLY() : m2ae_H5F_ACC_RDWR()
                 guard let h = H5Handle(H5Fopen(url.path, flags, fapl), close: H5Fclose) else {
-                    throw StoreError(url, Self.openFailure(hdf5Message: hdf5ErrorMessage()))
+                    throw Self.openFailure(url, hdf5Message: hdf5ErrorMessage())
                 }
                 return h
             }
         }
     }
 
-    /// The one-line problem for a file that has the HDF5 signature but did not open: a lock
-    /// held by another process (possible when `HDF5_USE_FILE_LOCKING` turns locks back on) is
-    /// not damage, and a permission error is neither.
-    static func openFailure(hdf5Message detail: String) -> String {
-        if detail.contains("unable to lock file") {
-            return "in use by another process (it holds an HDF5 file lock); try again when it has finished"
-        }
-        if detail.localizedCaseInsensitiveContains("permission denied") {
-            return "permission denied"
-        }
-        return H5Context.describe("damaged or truncated HDF5 file, cannot open it", hdf5Message: detail)
+    /// The error for a file that has the HDF5 signature but did not open: a lock held by
+    /// another process (possible when `HDF5_USE_FILE_LOCKING` turns locks back on) is not
+    /// damage, and a permission error is neither.
+    static func openFailure(_ url: URL, hdf5Message detail: String) -> StoreError {
+        if detail.contains("unable to lock file") { return .locked(path: url.path) }
+        if detail.localizedCaseInsensitiveContains("permission denied") { return StoreError(url, "permission denied") }
+        return .damaged(path: url.path, problem: H5Context.describe("damaged or truncated HDF5 file, cannot open it", hdf5Message: detail))
     }
 
     /// Writes buffered data to disk.

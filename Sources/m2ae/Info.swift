@@ -18,12 +18,7 @@ extension M2AE {
         var json = false
 
         func run() throws {
-            let summary: StoreSummary
-            do {
-                summary = try StoreSummary(RecordStore(url: URL(fileURLWithPath: store)))
-            } catch let e as StoreError {
-                throw CLIError(e.description)
-            }
+            let summary = try StoreSummary(RecordStore(url: URL(fileURLWithPath: store)))
             if json {
                 try printJSON(summary)
             } else {

@@ -34,9 +34,7 @@ extension M2AE {
         }
 
         func run() throws {
-            let recording: Recording
-            do { recording = try RecordingReader.read(URL(fileURLWithPath: record), rate: rate) }
-            catch let e as ImportError { throw CLIError(e.description) }
+            let recording = try RecordingReader.read(URL(fileURLWithPath: record), rate: rate)
             let out = FileHandle.standardOutput
             RecordingTable.write(recording, csv: csv, maxRows: rows) { out.write(Data($0.utf8)) }
         }

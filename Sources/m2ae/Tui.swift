@@ -44,10 +44,7 @@ extension M2AE {
 
         func run() throws {
             let services = try openServices()
-            let demo: KeyScript?
-            do {
-                demo = try tour ? KeyScript(parsing: Tour.text, source: "tour") : script.map { try KeyScript(contentsOf: URL(fileURLWithPath: $0)) }
-            } catch let e as WorkbenchError { throw CLIError(e.description) }
+            let demo = try tour ? KeyScript(parsing: Tour.text, source: "tour") : script.map { try KeyScript(contentsOf: URL(fileURLWithPath: $0)) }
             // A missing export folder is made on the first export; a file in its place is an error now.
             let export = URL(fileURLWithPath: exportDir)
             var isDir: ObjCBool = false
@@ -60,7 +57,7 @@ extension M2AE {
             guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
                 throw CLIError("m2ae tui needs a terminal (stdin and stdout must be a TTY)")
             }
-            do { try WorkbenchApp(services: services, options: options).run() } catch let e as WorkbenchError { throw CLIError(e.description) }
+            try WorkbenchApp(services: services, options: options).run()
         }
     }
 }

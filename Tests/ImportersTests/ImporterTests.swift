@@ -109,3 +109,28 @@ private func beat(_ t: Double) -> Double { sin(2 * .pi * 1.1 * t) + 0.3 * sin(2 
     #expect(throws: ImportError.self) { try Importer.run(paths: [good, cases[0].0], out: out, options: Importer.Options()) }
     #expect(try Data(contentsOf: out) == before)
 }
+
+/// A caller tells a recording that is not there from one that is there and wrong, whatever the
+/// reader, without parsing the message; the message is the one users have always seen.
+@Test func aMissingRecordingIsNotAnInvalidOne() throws {
+    let folder = try TestSupport.temporaryFolder("import-missing")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    func kind(_ url: URL) -> String {
+        do { _ = try RecordingReader.read(url); return "read" } catch let e as ImportError {
+            switch e {
+            case .missing: return "missing"
+            case .invalid: return "invalid"
+            }
+        } catch { return "other" }
+    }
+    for name in ["a.csv", "a.edf", "a.mat", "a.hea", "rec"] {
+        let url = folder.appendingPathComponent(name)
+        #expect(kind(url) == "missing", "\(name)")
+        try Data("garbage\u{0}\u{1}".utf8).write(to: url)
+        #expect(kind(url) == "invalid", "\(name)")
+    }
+    do { _ = try CSVReader.read(folder.appendingPathComponent("none.csv"), rate: nil) } catch let e as ImportError {
+        #expect(e == .missing(path: folder.appendingPathComponent("none.csv").path, problem: "no such file"))
+        #expect(e.description == folder.appendingPathComponent("none.csv").path + ": no such file")
+    }
+}

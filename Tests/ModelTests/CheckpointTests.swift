@@ -166,6 +166,16 @@ import TestSupport
         try write(model, to: url("noconfig.st"), meta: { $0["config"] = nil })
         expectError(url("noconfig.st"), contains: "metadata has no 'config'")
         expectError(url("absent.st"), contains: "cannot open the file")
+        // A caller tells a checkpoint that is not there (make one) from a bad one (refuse it).
+        func kind(_ u: URL) -> String {
+            do { _ = try M2AEModel(checkpoint: u); return "loaded" } catch let e as CheckpointError {
+                switch e {
+                case .missing: return "missing"
+                case .invalid: return "invalid"
+                }
+            } catch { return "other" }
+        }
+        #expect(kind(url("absent.st")) == "missing" && kind(url("format.st")) == "invalid")
     }
 
     /// A config inside the documented 1…4096 ranges but far larger than the file's tensors is

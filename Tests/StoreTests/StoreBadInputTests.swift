@@ -205,11 +205,39 @@ import TestSupport
     }
 
     @Test func aLockConflictIsNotReportedAsDamage() {
-        let locked = H5File.openFailure(hdf5Message: "unable to lock file, errno = 11, error message = 'Resource temporarily unavailable'")
-        #expect(locked.hasPrefix("in use by another process"))
-        #expect(!locked.contains("damaged"))
-        #expect(H5File.openFailure(hdf5Message: "unable to open file: name = 'x', errno = 13, error message = 'Permission denied'") == "permission denied")
-        #expect(H5File.openFailure(hdf5Message: "truncated file: eof = 10").hasPrefix("damaged or truncated HDF5 file"))
+        let url = URL(fileURLWithPath: "/tmp/x.h5")
+        let locked = H5File.openFailure(url, hdf5Message: "unable to lock file, errno = 11, error message = 'Resource temporarily unavailable'")
+        #expect(locked == .locked(path: url.path))
+        #expect(locked.problem.hasPrefix("in use by another process") && !locked.problem.contains("damaged"))
+        let denied = H5File.openFailure(url, hdf5Message: "unable to open file: name = 'x', errno = 13, error message = 'Permission denied'")
+        #expect(denied == .failed(path: url.path, problem: "permission denied"))
+        guard case .damaged(_, let problem) = H5File.openFailure(url, hdf5Message: "truncated file: eof = 10") else {
+            Issue.record("a truncated file is damage"); return
+        }
+        #expect(problem.hasPrefix("damaged or truncated HDF5 file"))
+    }
+
+    /// A caller can tell a missing store from a damaged one without reading the message: the
+    /// kind of retry loop a script around `m2ae` would write.
+    @Test func callersBranchOnMissingDamagedAndFailed() throws {
+        let (folder, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func open() -> String {
+            do { _ = try RecordStore(url: url); return "opened" } catch let e as StoreError {
+                switch e {
+                case .missing: return "create it"
+                case .locked: return "wait"
+                case .damaged: return "restore a copy"
+                case .failed: return "report"
+                }
+            } catch { return "other" }
+        }
+        #expect(open() == "create it")
+        try Data("not a store at all, but long enough to be read".utf8).write(to: url)
+        #expect(open() == "restore a copy")
+        let moved = StoreError.damaged(path: "/tmp/.tmp-x.h5", problem: "p").at(url)
+        #expect(moved == .damaged(path: url.path, problem: "p") && moved.description == "\(url.path): p")
+        #expect(StoreError.missing(path: url.path).description == "\(url.path): no such file")
     }
 }
 
