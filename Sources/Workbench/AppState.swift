@@ -1,3 +1,4 @@
+import Query
 import Store
 
 // MARK: - State
@@ -77,9 +78,11 @@ public struct AppState: Sendable {
     public var reconstructionNote: String?
 
     // MARK: Neighbours
-    public var neighbours: [Neighbour] = []
+    public var neighbours: [NeighbourRow] = []
     public var neighbourSelected = 0
-    public var includeSameSubject = false
+    /// Whether the neighbours may be the selected segment's own subject (`a` flips it); off by
+    /// default, as in `m2ae knn` (`StoreQuery.excludesSameSubjectByDefault`).
+    public var includeSameSubject = !StoreQuery.excludesSameSubjectByDefault
     public var neighbourCount = 10
     /// The (segment, mode) the neighbours were found for.
     public var neighboursKey: NeighboursKey?
@@ -102,7 +105,7 @@ public struct AppState: Sendable {
     public var cursor: (x: Double, y: Double) = (0.5, 0.5)
 
     // MARK: Predictions
-    public var predictions: [Prediction] = []
+    public var predictions: [PredictionRow] = []
     /// The current segment's familiarity (with the predictions).
     public var predictionsFamiliarity: FamiliarityMark = .unknown
     /// The probe heads learned from generated labels only (said in the Predictions pane's title).
