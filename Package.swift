@@ -54,13 +54,14 @@ let package = Package(
         .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: optimiseUnchecked + engineCPU),
         .target(name: "Model", dependencies: ["Engine", "Signals", "Store"], swiftSettings: optimise),
         .target(name: "Training", dependencies: ["Model", "Store", "Synth"], swiftSettings: optimise),
-        .target(name: "Analytics", dependencies: ["COpenBLAS", "Signals", "Store", "Model"], swiftSettings: optimise),
-        .target(name: "Query", dependencies: ["Analytics", "Model", "Store"], swiftSettings: optimise),
+        .target(name: "Analytics", dependencies: ["COpenBLAS", "Signals", "Store"], swiftSettings: optimise),
+        .target(name: "Pipelines", dependencies: ["Engine", "Model", "Analytics", "Signals", "Store"], swiftSettings: optimise),
+        .target(name: "Query", dependencies: ["Analytics", "Pipelines", "Model", "Store"], swiftSettings: optimise),
         .target(name: "TerminalUI", dependencies: ["CNcursesw"], swiftSettings: optimise),
         .target(name: "Workbench", dependencies: ["TerminalUI", "Store", "Signals", "Model", "Analytics", "Query"], swiftSettings: optimise),
         .executableTarget(name: "m2ae", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "Signals", "Store", "Synth", "Importers", "Engine", "Model", "Training", "Analytics", "Query", "Workbench",
+            "Signals", "Store", "Synth", "Importers", "Engine", "Model", "Training", "Analytics", "Pipelines", "Query", "Workbench",
         ], swiftSettings: optimise),
 
         // The parsers' fuzz targets: a libFuzzer binary under scripts/fuzz.sh, a replayer otherwise.
@@ -74,10 +75,11 @@ let package = Package(
         .testTarget(name: "ImportersTests", dependencies: ["Importers", "Store", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Engine", "TestSupport"]),
+        .testTarget(name: "PipelinesTests", dependencies: ["Pipelines", "Model", "Engine", "Store", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "TestSupport"]),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Query", "TestSupport"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Pipelines", "Query", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TerminalUI", "Model", "Analytics", "Query", "Signals", "Store", "TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TerminalUI", "Model", "Analytics", "Pipelines", "Query", "Signals", "Store", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Workbench", "Query", "Analytics", "Store"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Pipelines
 import Store
 import Testing
 import TestSupport

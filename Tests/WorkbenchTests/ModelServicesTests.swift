@@ -1,4 +1,5 @@
 import Foundation
+import Pipelines
 import Query
 import Testing
 import Store

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Store
 
 /// Where a reconstruction comes from (`m2ae reconstruct --from`).

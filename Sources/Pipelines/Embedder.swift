@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Store
 
 /// Writes the three fingerprint modes of every segment of a store under a model's id
