@@ -1,3 +1,4 @@
+import Signals
 import Store
 
 // MARK: - Results of the model-backed analyses
