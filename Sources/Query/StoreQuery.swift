@@ -5,7 +5,8 @@ import Store
 
 /// The questions the command line and the workbench ask of one store, answered one way:
 /// a segment's nearest fingerprint neighbours (exact search, or the store's saved IVF index),
-/// its predictions with their familiarity, its saved 2-D maps, and who a segment belongs to.
+/// its predictions with their familiarity, its saved 2-D maps (or a PCA map computed on request),
+/// and who a segment belongs to.
 ///
 /// `m2ae knn`, `m2ae predict` and the workbench's `StoreServices` all call this type, so the
 /// same question gets the same answer in the terminal and in the TUI.
@@ -137,6 +138,28 @@ public final class StoreQuery: @unchecked Sendable {
             return (0 ..< shape.rows).flatMap { [m[$0 * shape.cols], m[$0 * shape.cols + 1]] }
         }
         return nil
+    }
+
+    /// A PCA map (two components, `Analytics.PCA` over slices) of `model`'s fingerprints of
+    /// `mode`, computed now and not saved (`m2ae project` saves its maps), (N, 2) row-major;
+    /// rows without a finite fingerprint get NaN.
+    /// - Parameter blockRows: rows read per slice.
+    /// - Complexity: two passes over the fingerprints, O(N · dim²).
+    public func pcaMap(model: String, mode: FingerprintMode, blockRows: Int = 8192) throws -> [Float] {
+        let rows = try StoreFingerprints(store: store, model: model, mode: mode)
+        let pca = try PCA.fit(rows, components: 2, blockRows: blockRows)
+        var out = [Float](repeating: .nan, count: rows.rowCount * 2)
+        for lo in stride(from: 0, to: rows.rowCount, by: blockRows) {
+            let range = lo ..< min(rows.rowCount, lo + blockRows)
+            let block = try rows.rows(range)
+            for r in 0 ..< range.count {
+                let x = Array(block[(r * rows.dim) ..< ((r + 1) * rows.dim)])
+                guard x.allSatisfy(\.isFinite) else { continue }
+                let y = pca.transform(x)
+                out[(lo + r) * 2] = y[0]; out[(lo + r) * 2 + 1] = y[1]
+            }
+        }
+        return out
     }
 
     // MARK: - Internals

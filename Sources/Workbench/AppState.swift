@@ -85,7 +85,7 @@ public struct AppState: Sendable {
     public var includeSameSubject = !StoreQuery.excludesSameSubjectByDefault
     public var neighbourCount = 10
     /// The (segment, mode) the neighbours were found for.
-    public var neighboursKey: NeighboursKey?
+    public var neighboursKey: SegmentFingerprintKey?
 
     // MARK: Projection
     public var projectionMethod: ProjectionMethod = .pca
@@ -111,7 +111,7 @@ public struct AppState: Sendable {
     /// The probe heads learned from generated labels only (said in the Predictions pane's title).
     public var probesGenerated = false
     /// The (segment, mode) the predictions are for.
-    public var predictionsKey: NeighboursKey?
+    public var predictionsKey: SegmentFingerprintKey?
     /// The first line of the predictions shown (the pane scrolls when they do not fit).
     public var predictionsScroll = 0
 
@@ -230,8 +230,10 @@ public enum ColorLabel: Sendable, Hashable {
     }
 }
 
-/// Which segment and fingerprint mode a per-segment result belongs to.
-public struct NeighboursKey: Sendable, Hashable {
+/// Which segment's fingerprint of which mode a per-segment result was computed from (the
+/// neighbours and the predictions both carry one, so a late answer for another selection is
+/// never shown).
+public struct SegmentFingerprintKey: Sendable, Hashable {
     public var index: Int
     public var mode: FingerprintMode
     public init(index: Int, mode: FingerprintMode) { self.index = index; self.mode = mode }

@@ -9,7 +9,7 @@ import Query
 /// The workbench's services over an m2ae store: records and traces from `RecordStore`
 /// (read by slices), beats from `Signals`; neighbours, predictions with their familiarity and
 /// the saved projections from the query layer (`StoreQuery`, the code `m2ae knn` and
-/// `m2ae predict` run), or a PCA computed here on request; with the model's checkpoint,
+/// `m2ae predict` run), and a PCA map it computes on request; with the model's checkpoint,
 /// reconstruction by its decoder and risk by its probe heads (`<checkpoint>.probes.json`).
 /// Not thread-safe (HDF5 is not): the runtime calls it from one serial queue.
 public final class StoreServices: WorkbenchServices, @unchecked Sendable {
@@ -130,25 +130,12 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
         }
     }
 
-    /// PCA of the fingerprints of `mode` (two components, `Analytics.PCA` over slices), kept
-    /// in memory for this session; rows without a finite fingerprint get NaN.
+    /// `StoreQuery.pcaMap` of the fingerprints of `mode`, kept in memory for this session.
     public func computeProjection(mode: FingerprintMode) throws -> [Float]? {
         guard let model = modelName else { return nil }
         if let done = computedPCA[mode] { return done }
         return try wrap {
-            let rows = try StoreFingerprints(store: store, model: model, mode: mode)
-            let pca = try PCA.fit(rows, components: 2, blockRows: sliceRows)
-            var out = [Float](repeating: .nan, count: store.segmentCount * 2)
-            for lo in stride(from: 0, to: store.segmentCount, by: sliceRows) {
-                let range = lo..<min(store.segmentCount, lo + sliceRows)
-                let block = try rows.rows(range)
-                for r in 0..<range.count {
-                    let x = Array(block[(r * rows.dim)..<((r + 1) * rows.dim)])
-                    guard x.allSatisfy(\.isFinite) else { continue }
-                    let y = pca.transform(x)
-                    out[(lo + r) * 2] = y[0]; out[(lo + r) * 2 + 1] = y[1]
-                }
-            }
+            let out = try query.pcaMap(model: model, mode: mode)
             computedPCA[mode] = out
             return out
         }

@@ -13,7 +13,7 @@ import Store
         #expect(s.state.records.count == 200)
         #expect(s.state.current?.index == 0)
         #expect(s.state.trace?.index == 0)
-        #expect(s.state.neighboursKey == NeighboursKey(index: 0, mode: .both))
+        #expect(s.state.neighboursKey == SegmentFingerprintKey(index: 0, mode: .both))
         #expect(s.state.running.isEmpty)
     }
 
