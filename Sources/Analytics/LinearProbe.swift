@@ -144,7 +144,7 @@ public enum LinearProbe {
         }
     }
 
-    static func rows(_ x: [Float], dim: Int, _ indices: [Int]) -> [Float] {
+    package static func rows(_ x: [Float], dim: Int, _ indices: [Int]) -> [Float] {
         var out = [Float](); out.reserveCapacity(indices.count * dim)
         for i in indices { out.append(contentsOf: x[i * dim ..< (i + 1) * dim]) }
         return out
