@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Module tree (bottom to top):
+// Module tree (bottom to top; docs/architecture.md draws it and lists what each module may
+// import, and scripts/check_layers.py checks every import in Sources/ against that list):
 //   CHDF5, COpenBLAS, CNcursesw,       system libraries behind small shim headers
 //   CFLAC, CMatio
 //   Support                            seeded generator, correlation, worker threads (no dependencies)
@@ -9,9 +10,11 @@ import PackageDescription
 //   Store                              the HDF5 paired-record store
 //   Synth, Importers                   where records come from (generator; WFDB, CSV, EDF, MAT)
 //   Engine                             flat-buffer layers, forward and backward, BLAS
-//   Model                              M2AE, its config and safetensors checkpoints
+//   Model                              the M2AE network, its config and safetensors checkpoints
 //   Training                           objective, AdamW, trainer
-//   Analytics                          neighbours, projections, probes, metrics, evaluation
+//   Analytics                          algorithms on fingerprint matrices: search, PCA/UMAP, probes, metrics
+//   Pipelines                          store in -> model -> store out: embed, reconstruct, evaluate
+//   Query                              the questions the CLI and the workbench ask of a store
 //   TerminalUI                         cells, buffers, layout, braille canvas, ncurses backend
 //   Workbench                          the TUI app: state, update, render
 //   m2ae                               the command line
@@ -55,13 +58,16 @@ let package = Package(
         .target(name: "Importers", dependencies: ["Signals", "Store", "Support", "CHDF5", "CFLAC", "CMatio"], swiftSettings: optimise),
         .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: optimiseUnchecked + engineCPU),
         .target(name: "Model", dependencies: ["Engine", "Signals", "Store", "Support"], swiftSettings: optimise),
-        .target(name: "Training", dependencies: ["Model", "Signals", "Store", "Synth", "Support"], swiftSettings: optimise),
-        .target(name: "Analytics", dependencies: ["COpenBLAS", "Signals", "Store", "Model", "Support"], swiftSettings: optimise),
+        .target(name: "Training", dependencies: ["Engine", "Model", "Signals", "Store", "Synth", "Support"], swiftSettings: optimise),
+        .target(name: "Analytics", dependencies: ["COpenBLAS", "Signals", "Store", "Support"], swiftSettings: optimise),
+        .target(name: "Pipelines", dependencies: ["Engine", "Model", "Analytics", "Signals", "Store", "Support"], swiftSettings: optimise),
+        .target(name: "Query", dependencies: ["Analytics", "Pipelines", "Model", "Store"], swiftSettings: optimise),
         .target(name: "TerminalUI", dependencies: ["CNcursesw"], swiftSettings: optimise),
-        .target(name: "Workbench", dependencies: ["TerminalUI", "Store", "Signals", "Model", "Analytics", "Support"], swiftSettings: optimise),
+        .target(name: "Workbench", dependencies: ["TerminalUI", "Store", "Signals", "Model", "Analytics", "Query", "Support"], swiftSettings: optimise),
         .executableTarget(name: "m2ae", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "Support", "Signals", "Store", "Synth", "Importers", "Engine", "Model", "Training", "Analytics", "Workbench",
+            "COpenBLAS", "Support", "Signals", "Store", "Synth", "Importers", "Engine", "Model", "Training", "Analytics", "Pipelines", "Query",
+            "TerminalUI", "Workbench",
         ], swiftSettings: optimise),
 
         // The parsers' fuzz targets: a libFuzzer binary under scripts/fuzz.sh, a replayer otherwise.
@@ -76,11 +82,12 @@ let package = Package(
         .testTarget(name: "ImportersTests", dependencies: ["Importers", "Store", "Support", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Engine", "Support", "TestSupport"]),
+        .testTarget(name: "PipelinesTests", dependencies: ["Pipelines", "Model", "Engine", "Store", "Support", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Support", "TestSupport"]),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Support", "TestSupport"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Pipelines", "Query", "Support", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TerminalUI", "Model", "Analytics", "Signals", "Store", "TestSupport"], exclude: ["Snapshots"]),
-        .testTarget(name: "CLITests", dependencies: ["Support", "TestSupport"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TerminalUI", "Model", "Analytics", "Pipelines", "Query", "Signals", "Store", "TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(name: "CLITests", dependencies: ["Support", "TestSupport", "Workbench", "Query", "Analytics", "Store"]),
     ],
     swiftLanguageModes: [.v6]
 )

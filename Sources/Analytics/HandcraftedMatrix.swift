@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Signals
 import Store
 import Support
 

@@ -1,4 +1,6 @@
 import Foundation
+import Pipelines
+import Query
 import Testing
 import Store
 import Signals
@@ -11,7 +13,7 @@ import TestSupport
 /// `StoreServices` with a real (tiny, random) model: the store of `StoreServicesTests`
 /// embedded by the Model's `Embedder`, probe heads fitted by Analytics' `LinearProbe` and
 /// saved beside the checkpoint. Results are checked against the Model's `Reconstructor` and
-/// Analytics' `Prediction.predict` / `PCA`, the code paths `m2ae reconstruct|predict|project` use.
+/// the query layer's `Prediction.predict` / `PCA`, the code paths `m2ae reconstruct|predict|project` use.
 @Suite struct ModelServicesTests {
     /// The store, checkpoint and probes; `folder` is removed by the caller.
     struct Fixture {
@@ -105,7 +107,7 @@ import TestSupport
         let probes = try ProbeFile.load(ProbeFile.location(checkpoint: f.checkpoint))
         for mode in FingerprintMode.allCases {
             let p = try services.predictions(6, mode: mode)
-            let oracle = try Analytics.Prediction.predict(store: store, probes: probes, segment: 6, mode: mode)
+            let oracle = try Query.Prediction.predict(store: store, probes: probes, segment: 6, mode: mode)
             #expect(p.map(\.task) == ["CVD 5-class (ECG)", "age (years)", "sex"])
             let cvd = p[0], age = p[1], sex = p[2]
             // Segment 6 is subject 1's: AF, 62 years, male.
@@ -118,7 +120,7 @@ import TestSupport
         let risk = try #require(try services.risk(mode: .ecg))
         #expect(risk.count == 12)
         for i in [0, 5, 11] {
-            let o = try Analytics.Prediction.predict(store: store, probes: probes, segment: i, mode: .ecg)
+            let o = try Query.Prediction.predict(store: store, probes: probes, segment: i, mode: .ecg)
             #expect(abs(risk[i] - (1 - o.outputs[0].probabilities!["NSR"]!)) < 1e-5)
         }
         // Another mode is its own column; coming back serves the first one unchanged.
@@ -127,7 +129,7 @@ import TestSupport
         #expect(try services.risk(mode: .ecg) == risk)
     }
 
-    /// The workbench's familiarity marks agree with `m2ae predict`'s (`Analytics.Prediction`,
+    /// The workbench's familiarity marks agree with `m2ae predict`'s (`Query.Prediction`,
     /// with the model run for the reconstruction half); the risk column's flags are the distance half.
     @Test func familiarityMarksMatchTheAnalyticsCheck() throws {
         let f = try Self.makeFixture()
@@ -154,7 +156,7 @@ import TestSupport
         var marks: [FamiliarityMark] = []
         for i in 0..<12 {
             let mark = try services.familiarity(i, mode: .both)
-            let oracle = try #require(try Analytics.Prediction.predict(store: store, probes: probes, segment: i, mode: .both, model: f.model).familiarity)
+            let oracle = try #require(try Query.Prediction.predict(store: store, probes: probes, segment: i, mode: .both, model: f.model).familiarity)
             #expect(mark == (oracle.reliable ? .familiar(oracle.familiarity) : .unfamiliar(oracle.familiarity)), "segment \(i)")
             marks.append(mark)
         }

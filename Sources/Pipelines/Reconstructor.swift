@@ -1,4 +1,6 @@
 import Foundation
+import Model
+import Signals
 import Store
 import Support
 
