@@ -78,7 +78,7 @@ func parallelChunks(_ n: Int, _ body: @Sendable (Range<Int>) -> Void) {
     let workers = min(activeProcessors, max(n / 16, 1))
     guard workers > 1 else { body(0 ..< n); return }
     let step = (n + workers - 1) / workers
-    DispatchQueue.concurrentPerform(iterations: workers) { w in
+    parallelFor(workers) { w in
         let lo = w * step, hi = min(n, lo + step)
         if lo < hi { body(lo ..< hi) }
     }

@@ -94,8 +94,8 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
         try wrap {
             let seg = try store.segment(index)
             let rate = SegmentFormat.sampleRate
-            let hasECG = !seg.meta.ecgQuality.contains(.absent) && seg.ecg.contains { $0.isFinite }
-            let hasPPG = !seg.meta.ppgQuality.contains(.absent) && seg.ppg.contains { $0.isFinite }
+            let hasECG = Modality.isPresent(seg.ecg, flags: seg.meta.ecgQuality)
+            let hasPPG = Modality.isPresent(seg.ppg, flags: seg.meta.ppgQuality)
             let rPeaks = hasECG ? RPeakDetector.detect(seg.ecg, rate: rate) : []
             let pulse = hasPPG ? PulseDetector.detect(seg.ppg, rate: rate) : PulseFiducials(peaks: [], onsets: [])
             let delays = PulseArrival.seconds(rPeaks: rPeaks, pulse: pulse, rate: rate).sorted()
