@@ -1,16 +1,19 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Module tree (bottom to top):
+// Module tree (bottom to top; docs/architecture.md draws it and lists what each module may
+// import, and scripts/check_layers.py checks every import in Sources/ against that list):
 //   CHDF5, COpenBLAS, CNcursesw,       system libraries behind small shim headers
 //   CFLAC, CMatio
 //   Signals                            filters, resampling, peaks, quality, hand-crafted features
 //   Store                              the HDF5 paired-record store
 //   Synth, Importers                   where records come from (generator; WFDB, CSV, EDF, MAT)
 //   Engine                             flat-buffer layers, forward and backward, BLAS
-//   Model                              M2AE, its config and safetensors checkpoints
+//   Model                              the M2AE network, its config and safetensors checkpoints
 //   Training                           objective, AdamW, trainer
-//   Analytics                          neighbours, projections, probes, metrics, evaluation
+//   Analytics                          algorithms on fingerprint matrices: search, PCA/UMAP, probes, metrics
+//   Pipelines                          store in -> model -> store out: embed, reconstruct, evaluate
+//   Query                              the questions the CLI and the workbench ask of a store
 //   TerminalUI                         cells, buffers, layout, braille canvas, ncurses backend
 //   Workbench                          the TUI app: state, update, render
 //   m2ae                               the command line
@@ -53,13 +56,16 @@ let package = Package(
         .target(name: "Importers", dependencies: ["Signals", "Store", "CHDF5", "CFLAC", "CMatio"], swiftSettings: optimise),
         .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: optimiseUnchecked + engineCPU),
         .target(name: "Model", dependencies: ["Engine", "Signals", "Store"], swiftSettings: optimise),
-        .target(name: "Training", dependencies: ["Model", "Store", "Synth"], swiftSettings: optimise),
-        .target(name: "Analytics", dependencies: ["COpenBLAS", "Signals", "Store", "Model"], swiftSettings: optimise),
+        .target(name: "Training", dependencies: ["Engine", "Model", "Signals", "Store", "Synth"], swiftSettings: optimise),
+        .target(name: "Analytics", dependencies: ["COpenBLAS", "Signals", "Store"], swiftSettings: optimise),
+        .target(name: "Pipelines", dependencies: ["Engine", "Model", "Analytics", "Signals", "Store"], swiftSettings: optimise),
+        .target(name: "Query", dependencies: ["Analytics", "Pipelines", "Model", "Store"], swiftSettings: optimise),
         .target(name: "TerminalUI", dependencies: ["CNcursesw"], swiftSettings: optimise),
-        .target(name: "Workbench", dependencies: ["TerminalUI", "Store", "Signals", "Model", "Analytics"], swiftSettings: optimise),
+        .target(name: "Workbench", dependencies: ["TerminalUI", "Store", "Signals", "Model", "Analytics", "Query"], swiftSettings: optimise),
         .executableTarget(name: "m2ae", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "Signals", "Store", "Synth", "Importers", "Engine", "Model", "Training", "Analytics", "Workbench",
+            "COpenBLAS", "Signals", "Store", "Synth", "Importers", "Engine", "Model", "Training", "Analytics", "Pipelines", "Query",
+            "TerminalUI", "Workbench",
         ], swiftSettings: optimise),
 
         // The parsers' fuzz targets: a libFuzzer binary under scripts/fuzz.sh, a replayer otherwise.
@@ -73,11 +79,12 @@ let package = Package(
         .testTarget(name: "ImportersTests", dependencies: ["Importers", "Store", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Engine", "TestSupport"]),
+        .testTarget(name: "PipelinesTests", dependencies: ["Pipelines", "Model", "Engine", "Store", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "TestSupport"]),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "TestSupport"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Pipelines", "Query", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TerminalUI", "Model", "Analytics", "Signals", "Store", "TestSupport"], exclude: ["Snapshots"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TerminalUI", "Model", "Analytics", "Pipelines", "Query", "Signals", "Store", "TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Workbench", "Query", "Analytics", "Store"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,7 +7,7 @@ extension M2AE {
         static let configuration = CommandConfiguration(
             commandName: "bench",
             abstract: "Benchmarks: each prints a table of medians against its peer.",
-            subcommands: [Store.self, Signals.self, SynthBench.self, Import.self, Layers.self, Engine.self, Knn.self, Umap.self, Tui.self, Train.self]
+            subcommands: [Store.self, Signals.self, SynthBench.self, Import.self, Layers.self, Engine.self, Knn.self, Neighbours.self, Umap.self, Tui.self, Train.self]
         )
 
         // MARK: - Python peers

@@ -2,6 +2,7 @@ import Analytics
 import ArgumentParser
 import Foundation
 import Model
+import Pipelines
 import Store
 
 extension M2AE {

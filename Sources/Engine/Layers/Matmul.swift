@@ -7,12 +7,14 @@ import COpenBLAS
 // Every function takes outputs first, then inputs, then weights, then sizes. Backward
 // functions only accumulate (+=) into gradient buffers; zeroing is the caller's job.
 
-// MARK: - The single BLAS entry point
+// MARK: - The engine's BLAS entry point
 
 /// Row-major single-precision matrix product `C = alpha·op(A)·op(B) + beta·C`.
 ///
-/// This is the only place in the project that calls `cblas_sgemm`; every matrix product of
-/// the engine (linear layers, attention, InfoNCE) goes through it.
+/// The engine's one call of `cblas_sgemm`: every matrix product of the engine (linear layers,
+/// attention, InfoNCE) goes through it. The analytics call BLAS and LAPACK through their own
+/// wrappers (`Analytics/_Linear.swift`: sgemm, dgemm, dposv, dsyevd), and `IVFIndex` calls
+/// `cblas_sgemv` directly.
 /// - Parameters:
 ///   - transA: `op(A) = Aᵀ` when true; A is then stored (K, M), else (M, K).
 ///   - transB: `op(B) = Bᵀ` when true; B is then stored (N, K), else (K, N).
