@@ -99,9 +99,11 @@ public struct Familiarity: Sendable, Codable, Equatable {
     public var coverage: Double
     /// The share of held-out segments that passed both measures at calibration.
     public var heldOutPass: Double?
+    /// With several calibration stores: that share per store (path → share).
+    public var heldOutPassByStore: [String: Double]?
     /// nil when the calibration had no model to run (distance only).
     public var reconstruction: Reconstruction?
-    /// The store the reference and calibration came from, and how many calibration segments.
+    /// The stores the reference and calibration came from (paths joined by " + ").
     public var calibratedOn: String
     /// Fingerprint mode (raw value) → reference.
     public var modes: [String: Reference]
@@ -126,21 +128,41 @@ public struct Familiarity: Sendable, Codable, Equatable {
     /// - Complexity: O((m + n) · dim + m · maxReference · dim).
     public static func fitReference(train: [Float], heldOut: [Float], dim: Int, k: Int, coverage: Double,
                                     maxReference: Int = 256, seed: UInt64) throws -> Reference {
+        try fitReference(parts: [(train: train, heldOut: heldOut)], dim: dim, k: k, coverage: coverage, maxReference: maxReference, seed: seed)
+    }
+
+    /// Fits one mode on several in-domain sources (a training mixture): each part gives an
+    /// equal share of the `maxReference` reference rows (a random sample of its finite
+    /// training rows), and its finite held-out rows are measured against the whole reference.
+    /// The threshold is the largest of the parts' own (1 + coverage) / 2 quantiles, so every
+    /// part's held-out segments pass at least as often as with one source; `calibration`
+    /// holds every part's distances.
+    /// - Complexity: O(Σ (m + n) · dim + Σ m · maxReference · dim).
+    public static func fitReference(parts: [(train: [Float], heldOut: [Float])], dim: Int, k: Int, coverage: Double,
+                                    maxReference: Int = 256, seed: UInt64) throws -> Reference {
         let finite = { (x: [Float]) -> [Int] in (0..<(x.count / dim)).filter { i in (0..<dim).allSatisfy { x[i * dim + $0].isFinite } } }
-        var pool = finite(train)
-        guard pool.count >= k else { throw AnalyticsError("familiarity: \(pool.count) training fingerprints, at least k = \(k) needed") }
-        var rng = SplitMix64(seed: seed)
-        for i in stride(from: pool.count - 1, to: 0, by: -1) { pool.swapAt(i, rng.below(i + 1)) }
-        var rows = [Float](); rows.reserveCapacity(min(maxReference, pool.count) * dim)
-        for i in pool.prefix(maxReference).sorted() { rows += unit(train[i * dim ..< (i + 1) * dim]) }
-        let held = finite(heldOut)
-        guard held.count >= 20 else { throw AnalyticsError("familiarity: \(held.count) held-out fingerprints, at least 20 needed to calibrate") }
+        let quota = max(k, (maxReference + parts.count - 1) / max(1, parts.count))
+        var rows = [Float]()
+        for (p, part) in parts.enumerated() {
+            var pool = finite(part.train)
+            guard pool.count >= k else { throw AnalyticsError("familiarity: \(pool.count) training fingerprints, at least k = \(k) needed") }
+            var rng = SplitMix64(seed: seed &+ UInt64(p))
+            for i in stride(from: pool.count - 1, to: 0, by: -1) { pool.swapAt(i, rng.below(i + 1)) }
+            for i in pool.prefix(quota).sorted() { rows += unit(part.train[i * dim ..< (i + 1) * dim]) }
+        }
         var reference = Reference(dim: dim, rows: rows, calibration: [], threshold: .infinity)
-        var sel = [Float](); sel.reserveCapacity(held.count * dim)
-        for i in held { sel += heldOut[i * dim ..< (i + 1) * dim] }
-        let d = distances(sel, reference: reference, k: k).sorted()
-        reference.calibration = d
-        reference.threshold = quantile(d, perMeasure(coverage))
+        var all: [Float] = [], threshold = -Float.infinity
+        for part in parts {
+            let held = finite(part.heldOut)
+            guard held.count >= 20 else { throw AnalyticsError("familiarity: \(held.count) held-out fingerprints, at least 20 needed to calibrate") }
+            var sel = [Float](); sel.reserveCapacity(held.count * dim)
+            for i in held { sel += part.heldOut[i * dim ..< (i + 1) * dim] }
+            let d = distances(sel, reference: reference, k: k).sorted()
+            threshold = max(threshold, quantile(d, perMeasure(coverage)))
+            all += d
+        }
+        reference.calibration = all.sorted()
+        reference.threshold = threshold
         return reference
     }
 

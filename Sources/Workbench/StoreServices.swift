@@ -157,7 +157,7 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
         return try wrap {
             guard let p = try prediction(index, mode: mode) else { return [] }
             let labels = try query.subject(ofSegment: index).labels
-            return p.outputs.compactMap { o in
+            let builtIn = p.outputs.compactMap { o -> PredictionRow? in
                 guard let head = probes.heads[o.task.rawValue]?[mode.rawValue] else { return nil }
                 let truth = o.task.label(labels).map { v -> String in
                     if let classes = o.task.classes { return classes.indices.contains(Int(v)) ? classes[Int(v)] : "?" }
@@ -166,6 +166,28 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
                 if head.kind == .ridge { return PredictionRow(task: o.task.title, value: o.value, unit: head.labels.first ?? "", truth: truth) }
                 return PredictionRow(task: o.task.title, classes: head.labels.map { (name: $0, probability: o.probabilities?[$0] ?? .nan) }, truth: truth)
             }
+            return builtIn + (try labelRows(p, segment: index))
+        }
+    }
+
+    /// The rows of the store's own labels (`m2ae label`, heads in the probes file's
+    /// `labelHeads`), in name order, each beside the segment's value in the label table.
+    private func labelRows(_ p: Prediction, segment: Int) throws -> [PredictionRow] {
+        guard let outputs = p.labelOutputs, !outputs.isEmpty else { return [] }
+        let subject = try query.subjectIndex(segment)
+        let table = Dictionary(store.labels.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        return outputs.map { o in
+            let label = table[o.label]
+            let value = label?.value(segment: segment, subjectIndex: subject)
+            if let v = o.value {
+                return PredictionRow(task: o.label, value: v, truth: value.map { String(format: "%.3g", $0) })
+            }
+            let names = o.probabilities.map { $0.keys.sorted { a, b in
+                // The label's own class order where the store has it, else by name.
+                (label?.classes.firstIndex(of: a) ?? Int.max, a) < (label?.classes.firstIndex(of: b) ?? Int.max, b)
+            } } ?? []
+            return PredictionRow(task: o.label, classes: names.map { (name: $0, probability: o.probabilities?[$0] ?? .nan) },
+                                 truth: label?.className(value))
         }
     }
 

@@ -203,6 +203,55 @@ import TestSupport
         #expect(throws: WorkbenchError.self) { try StoreServices(url: f.store, checkpoint: broken) }
     }
 
+    /// The store's own labels (`m2ae label`, heads in `labelHeads`) are listed after the
+    /// built-in tasks, each beside the segment's value in the label table, with the numbers
+    /// `m2ae predict` prints for them.
+    @Test func userLabelTasksAreListedWithTheirTruth() throws {
+        let f = try Self.makeFixture()
+        defer { try? FileManager.default.removeItem(at: f.folder) }
+        let activity = Label(name: "activity", kind: .categorical, scope: .record, classes: ["rest", "bike", "speak"],
+                             values: (0..<12).map { $0 == 7 ? nil : Double($0 % 3) })
+        let bmi = Label(name: "bmi", kind: .numeric, scope: .subject, values: [19.5, 27, 31.25])
+        try StoreEditor.edit(f.store) { e in
+            try e.setLabel(activity, replace: false)
+            try e.setLabel(bmi, replace: false)
+        }
+        let opened = try RecordStore(url: f.store)
+        var probes = try ProbeFile.load(ProbeFile.location(checkpoint: f.checkpoint))
+        var labelHeads: [String: [String: ProbeHead]] = [:]
+        for mode in FingerprintMode.allCases {
+            let x = try opened.fingerprints(model: f.model.id, mode: mode, 0..<12)
+            let keep = (0..<12).filter { $0 != 7 }
+            labelHeads["activity", default: [:]][mode.rawValue] = try LinearProbe.fit(
+                LinearProbe.rows(x, dim: probes.dim, keep), dim: probes.dim,
+                target: .classes(keep.map { $0 % 3 }, names: activity.classes), regularisation: 1)
+            labelHeads["bmi", default: [:]][mode.rawValue] = try LinearProbe.fit(
+                x, dim: probes.dim, target: .values((0..<12).map { Float(bmi.values[$0 / 4]!) }, unit: ""), regularisation: 1)
+        }
+        probes.labelHeads = labelHeads
+        try probes.save(to: ProbeFile.location(checkpoint: f.checkpoint))
+
+        let services = try StoreServices(url: f.store, checkpoint: f.checkpoint)
+        for segment in [5, 7] {
+            let rows = try services.predictions(segment, mode: .both)
+            let oracle = try #require(try Query.Prediction.predict(store: opened, probes: probes, segment: segment, mode: .both).labelOutputs)
+            #expect(rows.map(\.task) == ["CVD 5-class (ECG)", "age (years)", "sex", "activity", "bmi"])
+            let act = rows[3], b = rows[4]
+            // The label's own class order; the truth from the table (segment 7's is missing).
+            #expect(act.classes.map(\.name) == ["rest", "bike", "speak"])
+            #expect(act.truth == (segment == 7 ? nil : activity.classes[segment % 3]))
+            for (name, p) in act.classes { #expect(p == oracle[0].probabilities![name]!) }
+            #expect(b.value == oracle[1].value && b.truth == "27")
+        }
+        var session = HeadlessSession(services: services, width: 80, height: 24, useColor: false)
+        session.press(.down, .down, .down, .down, .down)
+        while session.state.focus != .predictions { session.press(.tab) }
+        session.press(.char("z"))   // segment 5: activity "speak", bmi 27
+        let frame = text(session.frame)
+        #expect(frame.contains("activity") && frame.contains("true: speak") && frame.contains("bmi") && frame.contains("true: 27"), "\(frame)")
+        expectSnapshot(session.frame, "predictions-user-labels-80x24")
+    }
+
     // MARK: - The app on these services
 
     @Test func panesShowTheModelsNumbers() throws {
