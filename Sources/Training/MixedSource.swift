@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Several sources trained on together with mixing weights: a component with weight `w`
 /// contributes about `w` of every epoch's segments, whatever its size, so a small store of a
@@ -97,12 +98,11 @@ public struct MixedSource: SegmentSource {
         return try components[i].validationBlock(b) { keep($0 + offset) }.map { var s = $0; s.subject += offset; return s }
     }
 
-    /// A uniform number in [0, 1) fixed by block `k` and position `j` (SplitMix64 finaliser).
+    /// A uniform number in [0, 1) fixed by block `k` and position `j`: the first draw of the
+    /// SplitMix64 stream whose first mixed state is k·φ + j + c.
     static func unit(_ k: Int, _ j: Int) -> Double {
-        var z = UInt64(truncatingIfNeeded: k) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(truncatingIfNeeded: j) &+ 0x632B_E59B_D9B4_E019
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Double(z >> 11) / Double(1 << 53)
+        let z = UInt64(truncatingIfNeeded: k) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(truncatingIfNeeded: j) &+ 0x632B_E59B_D9B4_E019
+        var g = SplitMix64(state: z &- SplitMix64.increment)
+        return g.uniform()
     }
 }

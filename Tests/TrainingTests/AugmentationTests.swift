@@ -33,16 +33,8 @@ struct AugmentationTests {
         return total
     }
 
-    static func correlation(_ a: [Float], _ b: [Float]) -> Double {
-        let n = Double(a.count)
-        let ma = a.reduce(0.0) { $0 + Double($1) } / n, mb = b.reduce(0.0) { $0 + Double($1) } / n
-        var sab = 0.0, saa = 0.0, sbb = 0.0
-        for i in a.indices {
-            let x = Double(a[i]) - ma, y = Double(b[i]) - mb
-            sab += x * y; saa += x * x; sbb += y * y
-        }
-        return sab / (saa * sbb).squareRoot()
-    }
+    /// Pearson r (NaN when undefined, which fails every comparison below).
+    static func correlation(_ a: [Float], _ b: [Float]) -> Double { pearson(a, b) ?? .nan }
 
     /// The lag (samples, −m…m) at which `b` best matches `a` delayed.
     static func bestLag(_ a: [Float], _ b: [Float], max m: Int) -> Int {
