@@ -11,8 +11,9 @@ import COpenBLAS
 
 /// Row-major single-precision matrix product `C = alpha·op(A)·op(B) + beta·C`.
 ///
-/// This is the only place in the project that calls `cblas_sgemm`; every matrix product of
-/// the engine (linear layers, attention, InfoNCE) goes through it.
+/// Every matrix product of the engine (linear layers, attention, InfoNCE) goes through it. The
+/// first call chooses OpenBLAS's kernels from the CPU's features (`BLASKernels`); each call
+/// waits while a test or benchmark switches them.
 /// - Parameters:
 ///   - transA: `op(A) = Aᵀ` when true; A is then stored (K, M), else (M, K).
 ///   - transB: `op(B) = Bᵀ` when true; B is then stored (N, K), else (K, N).
@@ -32,8 +33,11 @@ public func sgemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int, alpha: Flo
         }
         return
     }
-    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                Int32(M), Int32(N), Int32(K), alpha, A, Int32(lda), B, Int32(ldb), beta, C, Int32(ldc))
+    BLASKernels.select()
+    BLASKernels.lock.read {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(M), Int32(N), Int32(K), alpha, A, Int32(lda), B, Int32(ldb), beta, C, Int32(ldc))
+    }
 }
 
 // MARK: - Linear layer

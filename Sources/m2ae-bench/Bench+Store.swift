@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Store
 
-extension M2AE.Bench {
+extension M2AEBench {
     /// `m2ae bench store`: store open, one-segment read, scan and write speed against h5py.
     struct Store: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -42,7 +42,7 @@ extension M2AE.Bench {
             do {
                 try StoreBench(folder: folder, segments: segments, writeSegments: writeSegments, repeats: repeats).run()
             } catch let e as StoreError {
-                throw CLIError(e.description)
+                throw BenchError(e.description)
             }
         }
     }
@@ -62,9 +62,8 @@ private struct StoreBench {
 
     func run() throws {
         let big = folder.appendingPathComponent("bench-\(segments).m2ae.h5")
-        let bar = ProgressBar("build", total: segments, unit: "seg")
-        let buildTime = try BenchTiming.time { try write(big, count: segments) { bar.advance(by: $0) } }
-        bar.finish()
+        FileHandle.standardError.write(Data("building a \(segments)-segment store…\n".utf8))
+        let buildTime = try BenchTiming.time { try write(big, count: segments) { _ in } }
         let fileBytes = (try FileManager.default.attributesOfItem(atPath: big.path)[.size] as? Int) ?? 0
         let rawBytes = segments * SegmentFormat.samples * 2 * 4
 
@@ -275,7 +274,7 @@ print(json.dumps(out))
         let arguments: [String] = ["-c", script, big.path, small.path, String(segments), String(writeSegments), String(repeats),
                                    list(picks), list(coldPicks), String(scanRows), String(StoreLayout.signalChunkRows),
                                    String(StoreLayout.columnChunkRows), String(StoreLayout.deflateLevel)]
-        guard let (data, status) = try? M2AE.Bench.runPython(arguments, quiet: true) else {
+        guard let (data, status) = try? M2AEBench.runPython(arguments, quiet: true) else {
             return H5pyPeer(note: "peer: python3 not found, h5py column is n/a")
         }
         guard status == 0,

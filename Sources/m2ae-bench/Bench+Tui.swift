@@ -3,7 +3,7 @@ import Foundation
 import TerminalUI
 import Workbench
 
-extension M2AE.Bench {
+extension M2AEBench {
     /// `m2ae bench tui`: time to first frame and per-key latency of the workbench.
     struct Tui: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -56,7 +56,7 @@ extension M2AE.Bench {
                 let rssBefore = Self.residentMB()
                 var services: (any WorkbenchServices)!
                 let times = try BenchTiming.measure(repeats: repeats, warmUp: false) {
-                    do { services = try open() } catch { throw CLIError("\(error)") }
+                    do { services = try open() } catch { throw BenchError("\(error)") }
                     _ = Self.firstFrame(services, width: w, height: h)
                 }.map { $0 * 1e3 }
                 let rss = Self.residentMB()

@@ -4,7 +4,7 @@ import Foundation
 import Model
 import Training
 
-extension M2AE.Bench {
+extension M2AEBench {
     /// `m2ae bench train`: training samples per second, Swift trainer against the PyTorch
     /// reference trainer on CPU with the same thread count, in one run.
     struct Train: ParsableCommand {
@@ -79,13 +79,13 @@ extension M2AE.Bench {
         }
 
         private func runTorch(_ cfg: M2AEConfig) throws -> (wall: [Double], cpu: [Double], version: String) {
-            let (data, status) = try M2AE.Bench.runPython(
+            let (data, status) = try M2AEBench.runPython(
                 [torchScript, "bench", "--config", cfg.name, "--batch-size", String(batchSize), "--threads", String(threads),
                  "--repeats", String(repeats)],
                 environment: ["OMP_NUM_THREADS": String(threads)])
             guard status == 0, let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any],
                   let w = obj["wall"] as? [Double], let c = obj["cpu"] as? [Double] else {
-                throw CLIError("\(torchScript) bench exited \(status) without a result")
+                throw BenchError("\(torchScript) bench exited \(status) without a result")
             }
             return (w, c, obj["torch"] as? String ?? "?")
         }

@@ -4,7 +4,7 @@ import Engine
 import Foundation
 import Model
 
-extension M2AE.Bench {
+extension M2AEBench {
     /// `m2ae bench engine`: fingerprint throughput of the Swift engine against PyTorch
     /// (eager, torch.compile, ONNX Runtime) on the same weights, inputs and thread count, and
     /// the engine's achieved GFLOP/s as a fraction of cblas_sgemm's.
@@ -190,7 +190,7 @@ extension M2AE.Bench {
         /// backends that failed.
         static func runTorch(script: String, checkpoint: URL, inputs: URL, batches: String, threads: Int,
                              repeats: Int, compileTimeout: Int, clock: Clock) throws -> ([String: [Int: Double]], [String]) {
-            let (data, status) = try M2AE.Bench.runPython(
+            let (data, status) = try M2AEBench.runPython(
                 [script, "--checkpoint", checkpoint.path, "--inputs", inputs.path, "--batches", batches, "--threads", String(threads),
                  "--repeats", String(repeats), "--compile-timeout", String(compileTimeout), "--clock", clock.rawValue],
                 environment: ["OMP_NUM_THREADS": String(threads)])

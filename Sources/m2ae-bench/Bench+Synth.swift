@@ -3,7 +3,7 @@ import Foundation
 import Store
 import Synth
 
-extension M2AE.Bench {
+extension M2AEBench {
     /// `m2ae bench synth`: synthetic segments per second on one core, against the target.
     ///
     /// Rates are from the thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`), so a busy machine

@@ -2,7 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 
-extension M2AE.Bench {
+extension M2AEBench {
     /// `m2ae bench layers`: the engine's layers, forward and backward, at the `small` config's
     /// sizes, against the same layers in PyTorch (CPU, float32, same thread count).
     ///
@@ -131,12 +131,12 @@ extension M2AE.Bench {
             let script = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
                 .appendingPathComponent("reference/layer_oracle.py")
             guard FileManager.default.fileExists(atPath: script.path) else {
-                throw CLIError("\(script.path): PyTorch peer script not found (run from the project root, or pass --no-peer)")
+                throw BenchError("\(script.path): PyTorch peer script not found (run from the project root, or pass --no-peer)")
             }
             let output = try python([script.path, "--bench", "\(batch)", "\(repeats)", "\(threads)"])
             guard let data = output.data(using: .utf8),
                   let times = try? JSONDecoder().decode([String: Double].self, from: data) else {
-                throw CLIError("\(script.path): peer printed no timing JSON: \(output.prefix(200))")
+                throw BenchError("\(script.path): peer printed no timing JSON: \(output.prefix(200))")
             }
             return times
         }
@@ -146,9 +146,9 @@ extension M2AE.Bench {
         }
 
         private func python(_ args: [String]) throws -> String {
-            let (data, status) = try M2AE.Bench.runPython(args)
+            let (data, status) = try M2AEBench.runPython(args)
             guard status == 0 else {
-                throw CLIError("python3 \(args.first ?? "") exited \(status) (is PyTorch installed? bootstrap.sh installs it; or pass --no-peer)")
+                throw BenchError("python3 \(args.first ?? "") exited \(status) (is PyTorch installed? bootstrap.sh installs it; or pass --no-peer)")
             }
             return String(decoding: data, as: UTF8.self)
         }
