@@ -14,7 +14,7 @@ Tests/EngineTests reads:
 Tensor names are "<layer>/<what>", e.g. "layernorm/dinp". Usage:
     python3 reference/layer_oracle.py OUT.bin
     python3 reference/layer_oracle.py --bench BATCH REPEATS THREADS
-The second form is the PyTorch peer of `m2ae bench layers`: it times the same layers at the
+The second form is the PyTorch peer of `m2ae-bench layers`: it times the same layers at the
 same sizes in float32 on THREADS threads and prints one JSON object {case: median seconds}.
 """
 import json
@@ -259,7 +259,7 @@ def adamw(fx):
 
 
 def bench(batch, repeats, threads):
-    """Median thread-CPU seconds of each layer case, float32 (names match m2ae bench layers)."""
+    """Median thread-CPU seconds of each layer case, float32 (names match m2ae-bench layers)."""
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     results = {}

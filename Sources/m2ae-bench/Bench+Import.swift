@@ -3,7 +3,7 @@ import Foundation
 import Importers
 
 extension M2AEBench {
-    /// `m2ae bench import`: WFDB and MATLAB reading and import throughput against
+    /// `m2ae-bench import`: WFDB and MATLAB reading and import throughput against
     /// `wfdb.rdrecord` and `scipy.io.loadmat`.
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -54,7 +54,7 @@ extension M2AEBench {
             let isMAT = { (path: String) in Self.isMAT(path) }
             let peer = try time(paths.filter { !isMAT($0) }, script: script, what: "wfdb.rdrecord")
                 .merging(try time(paths.filter(isMAT), script: matScript, what: "scipy.io.loadmat")) { a, _ in a }
-            print("m2ae bench import: medians of \(repeats) runs (ms); speed-up = Python reader / m2ae")
+            print("m2ae-bench import: medians of \(repeats) runs (ms); speed-up = Python reader / m2ae")
             print("allocator: " + (tuned ? AllocatorPolicy.tunables + " (both processes)" : "glibc defaults"))
             let widths = [-30, 8, 9, -16, 9, 10, 9, 8, 12, 9]
             print(BenchTiming.row(["record", "samples", "MB", "peer", "peer ms", "m2ae read", "speed-up", "MB/s", "m2ae import", "speed-up"], widths))

@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 
 extension M2AEBench {
-    /// `m2ae bench knn`: exact top-k against faiss-cpu IndexFlatIP, and the IVF index's
+    /// `m2ae-bench knn`: exact top-k against faiss-cpu IndexFlatIP, and the IVF index's
     /// recall and speed-up, on seeded clustered unit vectors.
     struct Knn: ParsableCommand {
         static let configuration = CommandConfiguration(

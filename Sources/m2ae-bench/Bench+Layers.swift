@@ -3,7 +3,7 @@ import Engine
 import Foundation
 
 extension M2AEBench {
-    /// `m2ae bench layers`: the engine's layers, forward and backward, at the `small` config's
+    /// `m2ae-bench layers`: the engine's layers, forward and backward, at the `small` config's
     /// sizes, against the same layers in PyTorch (CPU, float32, same thread count).
     ///
     /// Times are medians of repeated runs of the calling thread's CPU time
@@ -32,7 +32,7 @@ extension M2AEBench {
             setBLASThreads(threads)
             let rows = measureEngine()
             let peer = noPeer ? [:] : try peerTimes()
-            print("m2ae bench layers: batch \(batch), \(repeats) repeats, \(threads) thread\(threads == 1 ? "" : "s"), "
+            print("m2ae-bench layers: batch \(batch), \(repeats) repeats, \(threads) thread\(threads == 1 ? "" : "s"), "
                   + (threads == 1 ? "thread CPU time" : "wall time") + "; peer: " + (noPeer ? "none" : "PyTorch \(peerVersion())"))
             print(BenchTiming.pad("case", 26) + BenchTiming.pad("shape", 24) + BenchTiming.pad("engine ms", 11, right: true) + BenchTiming.pad("GFLOP/s", 9, right: true)
                   + BenchTiming.pad("torch ms", 10, right: true) + BenchTiming.pad("torch/eng", 10, right: true))

@@ -3,7 +3,7 @@ import Foundation
 import Signals
 
 extension M2AEBench {
-    /// `m2ae bench signals`: band-pass and resampling against scipy, and the detectors' cost.
+    /// `m2ae-bench signals`: band-pass and resampling against scipy, and the detectors' cost.
     struct Signals: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "signals",
@@ -33,7 +33,7 @@ extension M2AEBench {
         func run() throws {
             let cases = Self.cases()
             let peer = try timeScipy(cases)
-            print("m2ae bench signals: medians of \(repeats) runs (thread CPU ms); speed-up = scipy / m2ae")
+            print("m2ae-bench signals: medians of \(repeats) runs (thread CPU ms); speed-up = scipy / m2ae")
             let widths = [-34, 8, 10, 10, 9]
             print(BenchTiming.row(["operation", "samples", "scipy", "m2ae", "speed-up"], widths))
             for (k, c) in cases.enumerated() {

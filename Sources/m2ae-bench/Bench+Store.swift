@@ -3,7 +3,7 @@ import Foundation
 import Store
 
 extension M2AEBench {
-    /// `m2ae bench store`: store open, one-segment read, scan and write speed against h5py.
+    /// `m2ae-bench store`: store open, one-segment read, scan and write speed against h5py.
     struct Store: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "store",
@@ -108,7 +108,7 @@ private struct StoreBench {
                                 coldPicks: coldPicks, picks: picks, scanRows: scanRows)
 
         let mb = Double(rawBytes) / 1e6
-        print("m2ae bench store: \(segments) segments (\(String(format: "%.0f", mb)) MB of float32 samples), file \(String(format: "%.0f", Double(fileBytes) / 1e6)) MB (\(String(format: "%.2f", Double(fileBytes) / Double(rawBytes))) of raw), built in \(String(format: "%.1f", buildTime)) s; median of \(repeats) runs")
+        print("m2ae-bench store: \(segments) segments (\(String(format: "%.0f", mb)) MB of float32 samples), file \(String(format: "%.0f", Double(fileBytes) / 1e6)) MB (\(String(format: "%.2f", Double(fileBytes) / Double(rawBytes))) of raw), built in \(String(format: "%.1f", buildTime)) s; median of \(repeats) runs")
         print(peer.note)
         let rows: [(String, Double, Double?, String)] = [
             ("open store", BenchTiming.median(openTimes), peer.open, "s"),
@@ -130,7 +130,7 @@ private struct StoreBench {
 
     /// Writes a store of `count` synthetic segments, calling `progress` after each batch.
     private func write(_ url: URL, count: Int, progress: (Int) -> Void) throws {
-        let w = try StoreWriter(url: url, subjects: Self.subjects, attributes: ["generator": "m2ae bench store"])
+        let w = try StoreWriter(url: url, subjects: Self.subjects, attributes: ["generator": "m2ae-bench store"])
         var at = 0
         while at < count {
             let n = min(Self.batch, count - at)
@@ -143,7 +143,7 @@ private struct StoreBench {
 
     /// Writes a store of already generated segments, in batches.
     private func write(_ url: URL, _ segments: [Segment]) throws {
-        let w = try StoreWriter(url: url, subjects: Self.subjects, attributes: ["generator": "m2ae bench store"])
+        let w = try StoreWriter(url: url, subjects: Self.subjects, attributes: ["generator": "m2ae-bench store"])
         var at = 0
         while at < segments.count {
             let end = min(at + Self.batch, segments.count)

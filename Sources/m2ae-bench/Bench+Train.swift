@@ -5,7 +5,7 @@ import Model
 import Training
 
 extension M2AEBench {
-    /// `m2ae bench train`: training samples per second, Swift trainer against the PyTorch
+    /// `m2ae-bench train`: training samples per second, Swift trainer against the PyTorch
     /// reference trainer on CPU with the same thread count, in one run.
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -59,7 +59,8 @@ extension M2AEBench {
             if !noTorch {
                 do { torch = try runTorch(cfg) } catch { note = "PyTorch side failed: \(error)" }
             }
-            print("m2ae bench train — config \(cfg.name), batch \(batchSize), \(threads) thread(s), median of \(repeats) steps after 1 warm-up")
+            print("m2ae-bench train — config \(cfg.name), batch \(batchSize), \(threads) thread(s), median of \(repeats) steps after 1 warm-up")
+            BenchTiming.machineLines.forEach { print($0) }
             print("side    | wall s/step | samples/s (wall) | CPU s/step | samples/s (CPU)")
             print("--------|-------------|------------------|------------|----------------")
             func row(_ name: String, _ w: [Double], _ c: [Double]) {

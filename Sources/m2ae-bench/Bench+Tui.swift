@@ -4,7 +4,7 @@ import TerminalUI
 import Workbench
 
 extension M2AEBench {
-    /// `m2ae bench tui`: time to first frame and per-key latency of the workbench.
+    /// `m2ae-bench tui`: time to first frame and per-key latency of the workbench.
     struct Tui: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "tui",
@@ -75,7 +75,7 @@ extension M2AEBench {
                     rows.append((name, "select → reconstruction", "not measured", services.notice ?? "the model cannot run on this store"))
                 }
             }
-            print("m2ae bench tui  (\(w)×\(h); medians of \(repeats) runs; \(keys) keys replayed per run)")
+            print("m2ae-bench tui  (\(w)×\(h); medians of \(repeats) runs; \(keys) keys replayed per run)")
             print("| data | measure | value | also |")
             print("|---|---|---|---|")
             for r in rows { print("| \(r.0) | \(r.1) | \(r.2) | \(r.3) |") }

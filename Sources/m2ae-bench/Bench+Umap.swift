@@ -3,14 +3,14 @@ import ArgumentParser
 import Foundation
 
 extension M2AEBench {
-    /// `m2ae bench umap`: the Swift UMAP against umap-learn on the same points: time and
+    /// `m2ae-bench umap`: the Swift UMAP against umap-learn on the same points: time and
     /// trustworthiness@10 (both computed by scikit-learn on the same sample).
     struct Umap: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "umap",
             abstract: "UMAP of N points: Swift vs umap-learn (time, trustworthiness@10).",
             discussion: """
-            Points are the seeded fingerprint-like unit vectors of `m2ae bench knn`. umap-learn \
+            Points are the seeded fingerprint-like unit vectors of `m2ae-bench knn`. umap-learn \
             (pip install umap-learn) runs in the same invocation through reference/bench_umap.py \
             with n_neighbors 15, min_dist 0.1, cosine, PCA init; --no-peer skips it.
             """
