@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "Signals", "Store", "TestSupport"]),
         .testTarget(name: "ImportersTests", dependencies: ["Importers", "Store", "TestSupport"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "CCPU", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Engine", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "TestSupport"]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "TestSupport"]),

@@ -114,7 +114,7 @@ extension M2AEBench {
             print("m2ae-bench engine — config \(cfg.name), \(threads) thread(s), median of \(repeats) runs (\(clock.rawValue) clock)\(rounded), unit = 1 segment × 3 fingerprint modes")
             BenchTiming.machineLines.forEach { print($0) }
             print(String(format: "sgemm 1024³ with the best kernels this CPU runs (%@): %.1f GFLOP/s; model: %.1f MFLOP per segment",
-                         BLASKernels.select().best.name, peak, flops / 1e6))
+                         BLASKernels.select().best?.name ?? BLASKernel.inUse, peak, flops / 1e6))
             let backends = ["torch eager", "torch.compile", "onnxruntime"]
             var header = "batch | swift seg/s"
             for b in backends { header += " | \(b) seg/s" }
@@ -175,7 +175,7 @@ extension M2AEBench {
                     sgemm(transA: false, transB: true, M: n, N: n, K: n, alpha: 1, A: a, lda: n, B: b, ldb: n, beta: 0, C: &c, ldc: n)
                 }
             }
-            let t = (try? BLASKernels.withKernel(BLASKernels.select().best, run)) ?? run()
+            let t = BLASKernels.select().best.flatMap { try? BLASKernels.withKernel($0, run) } ?? run()
             return 2 * Double(n * n * n) / t / 1e9
         }
 

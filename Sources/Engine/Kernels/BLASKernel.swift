@@ -96,15 +96,14 @@ public struct BLASKernel: Sendable, Hashable, CustomStringConvertible {
                                                                          M2AE_CPU_SSE41, M2AE_CPU_SSE42]))
     /// SSSE3 kernels.
     public static let core2 = BLASKernel(name: "Core2", needs: bits([M2AE_CPU_SSE2, M2AE_CPU_SSE3, M2AE_CPU_SSSE3]))
-    /// SSE3 kernels: what Debian's OpenBLAS 0.3.21 falls back to on a CPU model it does not know.
+    /// SSE3 kernels: what Debian's OpenBLAS 0.3.21 falls back to on a CPU model it does not
+    /// know, and the oldest table its DYNAMIC_ARCH build carries for x86-64.
     public static let prescott = BLASKernel(name: "Prescott", needs: bits([M2AE_CPU_SSE2, M2AE_CPU_SSE3]))
-    /// SSE2 kernels, which every x86-64 CPU runs.
-    public static let northwood = BLASKernel(name: "Northwood", needs: bits([M2AE_CPU_SSE2]))
 
     /// Every table m2ae can judge, best first: the first one a CPU runs is the one the engine uses.
     /// SkylakeX ranks above Cooperlake because their sgemm kernels are the same and SkylakeX
     /// measured as fast or faster (docs/engine.md); Zen's blocking is for older, AVX2-only Zen.
-    public static let ranked: [BLASKernel] = [skylakeX, cooperlake, haswell, zen, sandybridge, nehalem, core2, prescott, northwood]
+    public static let ranked: [BLASKernel] = [skylakeX, cooperlake, haswell, zen, sandybridge, nehalem, core2, prescott]
 
     /// One table per instruction set (AVX-512, AVX2+FMA, AVX, SSE3), the paths the parity tests
     /// run on every CPU that has them.
@@ -116,9 +115,10 @@ public struct BLASKernel: Sendable, Hashable, CustomStringConvertible {
         ranked.first { $0.name.lowercased() == name.lowercased() }
     }
 
-    /// The best table for a CPU with `features`.
-    public static func best(for features: CPUFeatures) -> BLASKernel {
-        ranked.first { $0.runs(on: features) } ?? northwood
+    /// The best table for a CPU with `features`; nil for a CPU without SSE3 (or not x86-64),
+    /// where OpenBLAS's own choice stands.
+    public static func best(for features: CPUFeatures) -> BLASKernel? {
+        ranked.first { $0.runs(on: features) }
     }
 
     /// The kernel table OpenBLAS uses now, by OpenBLAS's own name for it.
@@ -141,8 +141,8 @@ public enum BLASKernels {
         /// The table chosen (nil when OpenBLAS's table cannot be switched: a build without
         /// DYNAMIC_ARCH, or not x86-64).
         public let kernel: BLASKernel?
-        /// The best table for this CPU.
-        public let best: BLASKernel
+        /// The best table for this CPU (nil where OpenBLAS's own choice stands).
+        public let best: BLASKernel?
         /// A line for standard error when the choice overrode `OPENBLAS_CORETYPE`.
         public let override: String?
     }
@@ -153,8 +153,8 @@ public enum BLASKernels {
 
     private static let choice: Choice = {
         let features = CPUFeatures.current
-        let (target, note) = decide(requested: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], features: features)
-        guard features.has(UInt32(M2AE_CPU_X86_64)), m2ae_blas_can_switch() != 0, let table = tables.table(for: target) else {
+        let (wanted, note) = decide(requested: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], features: features)
+        guard let target = wanted, m2ae_blas_can_switch() != 0, let table = tables.table(for: target) else {
             return Choice(kernel: nil, best: BLASKernel.best(for: features), override: nil)
         }
         lock.write { m2ae_blas_use(table) }
@@ -164,8 +164,8 @@ public enum BLASKernels {
 
     /// The table to use on a CPU with `features` when `OPENBLAS_CORETYPE` is `requested`, and
     /// the line to print when the request cannot be honoured.
-    public static func decide(requested: String?, features: CPUFeatures) -> (kernel: BLASKernel, note: String?) {
-        let best = BLASKernel.best(for: features)
+    public static func decide(requested: String?, features: CPUFeatures) -> (kernel: BLASKernel?, note: String?) {
+        guard let best = BLASKernel.best(for: features) else { return (nil, nil) }
         guard let requested, !requested.isEmpty else { return (best, nil) }
         guard let kernel = BLASKernel.named(requested) else {
             return (best, "OPENBLAS_CORETYPE=\(requested) is not a kernel m2ae can check against this CPU; using \(best.name)")
@@ -190,7 +190,7 @@ public enum BLASKernels {
     /// - Throws: `BLASKernelError` when the CPU cannot run `kernel` or OpenBLAS cannot switch.
     public static func withKernel<T>(_ kernel: BLASKernel, _ body: () throws -> T) throws -> T {
         let chosen = select()
-        guard kernel.runs(on: .current) else { throw BLASKernelError(description: "this CPU cannot run the \(kernel.name) kernels") }
+        guard kernel.runs(on: CPUFeatures.current) else { throw BLASKernelError(description: "this CPU cannot run the \(kernel.name) kernels") }
         guard let table = tables.table(for: kernel), let back = chosen.kernel.flatMap({ tables.table(for: $0) }) else {
             throw BLASKernelError(description: "this OpenBLAS cannot switch kernels (not a DYNAMIC_ARCH build)")
         }
@@ -204,13 +204,14 @@ public enum BLASKernels {
     /// CPU supports; nil when it runs the best.
     public static var belowBest: String? {
         let c = select()
+        guard let best = c.best else { return nil }
         if let k = c.kernel {
-            guard BLASKernel.ranked.firstIndex(of: k)! > BLASKernel.ranked.firstIndex(of: c.best)! else { return nil }
-            return "the engine runs OpenBLAS's \(k.name) kernels (OPENBLAS_CORETYPE) where this CPU supports \(c.best.name); unset OPENBLAS_CORETYPE for the faster ones"
+            guard BLASKernel.ranked.firstIndex(of: k)! > BLASKernel.ranked.firstIndex(of: best)! else { return nil }
+            return "the engine runs OpenBLAS's \(k.name) kernels (OPENBLAS_CORETYPE) where this CPU supports \(best.name); unset OPENBLAS_CORETYPE for the faster ones"
         }
         let inUse = BLASKernel.inUse
-        if let k = BLASKernel.named(inUse), k == c.best || !c.best.runs(on: CPUFeatures(bits: k.needs)) { return nil }
-        return "the engine runs OpenBLAS's \(inUse) kernels where this CPU supports \(c.best.name), and this OpenBLAS cannot switch (it is not a DYNAMIC_ARCH build)"
+        if let k = BLASKernel.named(inUse), k == best || !best.runs(on: CPUFeatures(bits: k.needs)) { return nil }
+        return "the engine runs OpenBLAS's \(inUse) kernels where this CPU supports \(best.name), and this OpenBLAS cannot switch (it is not a DYNAMIC_ARCH build)"
     }
 
     /// Prints `belowBest` to standard error, at most once per process.
@@ -230,7 +231,7 @@ public enum BLASKernels {
         var kernel = "OpenBLAS \(BLASKernel.inUse) kernels"
         if c.kernel == nil { kernel += " (OpenBLAS's own choice: this build cannot switch)" }
         else if c.kernel == c.best { kernel += " (the best this CPU runs)" }
-        else { kernel += " (OPENBLAS_CORETYPE; the best this CPU runs is \(c.best.name))" }
+        else { kernel += " (OPENBLAS_CORETYPE; the best this CPU runs is \(c.best?.name ?? "?"))" }
         return ["cpu: \(CPUFeatures.brand)", "cpu features: \(CPUFeatures.current.summary)",
                 "blas: \(kernel)", "engine loops: \(loops)"]
     }
