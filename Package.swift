@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["COpenBLAS", "CCPU"], swiftSettings: optimiseUnchecked + engineCPU),
         .target(name: "Model", dependencies: ["Engine", "Signals", "Store"], swiftSettings: optimise),
         .target(name: "Training", dependencies: ["Model", "Store", "Synth"], swiftSettings: optimise),
-        .target(name: "Analytics", dependencies: ["COpenBLAS", "Signals", "Store", "Model"], swiftSettings: optimise),
+        .target(name: "Analytics", dependencies: ["COpenBLAS", "Engine", "Signals", "Store", "Model"], swiftSettings: optimise),
         .target(name: "TerminalUI", dependencies: ["CNcursesw"], swiftSettings: optimise),
         .target(name: "Workbench", dependencies: ["TerminalUI", "Store", "Signals", "Model", "Analytics"], swiftSettings: optimise),
         .executableTarget(name: "m2ae", dependencies: [

@@ -92,6 +92,12 @@ void m2ae_blas_use(const void *table) {
     if (m2ae_blas_can_switch() && table) __atomic_store_n(&gotoblas, (void *)table, __ATOMIC_SEQ_CST);
 }
 
+static _Thread_local int exclusive_thread;
+
+void m2ae_blas_set_exclusive(int exclusive) { exclusive_thread = exclusive; }
+
+int m2ae_blas_exclusive(void) { return exclusive_thread; }
+
 const void *m2ae_blas_current(void) {
     return m2ae_blas_can_switch() ? __atomic_load_n(&gotoblas, __ATOMIC_SEQ_CST) : NULL;
 }

@@ -48,4 +48,11 @@ void m2ae_blas_use(const void *table);
 
 /// The kernel table in use now (NULL when kernels cannot be switched).
 const void *m2ae_blas_current(void);
+
+/// Marks the calling thread as holding the BLAS switch lock exclusively (1) or not (0), so that
+/// its own BLAS calls do not wait for the lock it holds.
+void m2ae_blas_set_exclusive(int exclusive);
+
+/// 1 when the calling thread holds the BLAS switch lock exclusively.
+int m2ae_blas_exclusive(void);
 #endif

@@ -185,8 +185,10 @@ public enum BLASKernels {
         BLASKernel.paths.filter { $0.runs(on: .current) }
     }
 
-    /// Runs `body` with `kernel`'s table in use, then restores the chosen one. Calls from
-    /// different threads take turns; every engine `sgemm` waits for a switch in progress.
+    /// Runs `body` with `kernel`'s table in use, then restores the chosen one. Every other
+    /// thread's BLAS call (through `sgemm` or `withBLAS`) waits until `body` returns, so none
+    /// of them ever runs on a table other than the chosen one; calls from different threads
+    /// take turns.
     /// - Throws: `BLASKernelError` when the CPU cannot run `kernel` or OpenBLAS cannot switch.
     public static func withKernel<T>(_ kernel: BLASKernel, _ body: () throws -> T) throws -> T {
         let chosen = select()
@@ -194,10 +196,15 @@ public enum BLASKernels {
         guard let table = tables.table(for: kernel), let back = chosen.kernel.flatMap({ tables.table(for: $0) }) else {
             throw BLASKernelError(description: "this OpenBLAS cannot switch kernels (not a DYNAMIC_ARCH build)")
         }
-        switching.lock(); defer { switching.unlock() }
-        lock.write { m2ae_blas_use(table) }
-        defer { lock.write { m2ae_blas_use(back) } }
-        return try body()
+        return try lock.write {
+            m2ae_blas_use(table)
+            m2ae_blas_set_exclusive(1)
+            defer {
+                m2ae_blas_set_exclusive(0)
+                m2ae_blas_use(back)
+            }
+            return try body()
+        }
     }
 
     /// The warning `embed` and `train` print once when the engine runs slower kernels than the
@@ -239,9 +246,17 @@ public enum BLASKernels {
     // MARK: Locking
 
     static let lock = ReadWriteLock()
-    private static let switching = ReadWriteLock()
     private static let warned = Once()
     private static let tables = TableCache()
+}
+
+/// Runs `body`, which calls OpenBLAS or its LAPACK directly, with the kernels chosen and no
+/// switch in progress: every BLAS call outside the engine's `sgemm` goes through it.
+@inline(__always)
+public func withBLAS<T>(_ body: () throws -> T) rethrows -> T {
+    BLASKernels.select()
+    if m2ae_blas_exclusive() != 0 { return try body() }
+    return try BLASKernels.lock.read(body)
 }
 
 /// A kernel switch that cannot be made.
@@ -300,8 +315,6 @@ final class ReadWriteLock: @unchecked Sendable {
         return try body()
     }
 
-    func lock() { pthread_rwlock_wrlock(rw) }
-    func unlock() { pthread_rwlock_unlock(rw) }
 }
 
 /// Runs a closure at most once.

@@ -33,8 +33,7 @@ public func sgemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int, alpha: Flo
         }
         return
     }
-    BLASKernels.select()
-    BLASKernels.lock.read {
+    withBLAS {
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(M), Int32(N), Int32(K), alpha, A, Int32(lda), B, Int32(ldb), beta, C, Int32(ldc))
     }
