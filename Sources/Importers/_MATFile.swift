@@ -65,7 +65,7 @@ struct MATFile: Sendable {
         // libmatio keeps global state (its log function) and reads v7.3 through HDF5: every use
         // holds the Store's HDF5 lock.
         let uncompressed = try prepare(url, fileSize: fileSize)
-        return try HDF5Library.serialised { try read(url, fileSize: fileSize, uncompressed: uncompressed) }
+        return try HDF5Library.serialised(reading: url) { try read(url, fileSize: fileSize, uncompressed: uncompressed) }
     }
 
     /// `read` once the file is checked (and its uncompressed copy written), holding the lock.
@@ -143,7 +143,7 @@ struct MATFile: Sendable {
         }
         let version = head.withUnsafeBytes { word($0, 124, 2) }
         if version == 0x0200 {
-            let opens = HDF5Library.serialised {
+            let opens = HDF5Library.serialised(reading: url) {
                 m2ae_H5_silence_errors()                 // per thread in a thread-safe HDF5
                 let fapl = H5Pcreate(m2ae_H5P_FILE_ACCESS())
                 defer { H5Pclose(fapl) }

@@ -13,7 +13,7 @@ struct H5Attributes {
     func names() throws -> [String] {
         final class Collector { var names: [String] = [] }
         let collector = Collector()
-        try withHDF5 {
+        try withHDF5(context.url) {
             let status = withExtendedLifetime(collector) {
                 H5Aiterate2(object.id, H5_INDEX_NAME, H5_ITER_INC, nil, { _, name, _, data in
                     guard let name, let data else { return 0 }
@@ -28,7 +28,7 @@ struct H5Attributes {
 
     /// True when the attribute exists.
     func has(_ name: String) -> Bool {
-        withHDF5 { H5Aexists(object.id, name) > 0 }
+        withHDF5(context.url) { H5Aexists(object.id, name) > 0 }
     }
 
     /// Every scalar attribute as text: strings as they are, integers and floats formatted.
@@ -43,7 +43,7 @@ struct H5Attributes {
 
     /// The attribute `name` as text, or nil when it is absent or not a scalar.
     func string(_ name: String) throws -> String? {
-        try withHDF5 {
+        try withHDF5(context.url) {
             guard H5Aexists(object.id, name) > 0 else { return nil }
             let attr = try context.handle(H5Aopen(object.id, name, m2ae_H5P_DEFAULT()),
                                           "could not open attribute \(name) of \(path)", close: H5Aclose)
@@ -82,7 +82,7 @@ struct H5Attributes {
 
     /// The attribute `name` as an integer, or nil when absent or not an integer.
     func int(_ name: String) throws -> Int? {
-        try withHDF5 {
+        try withHDF5(context.url) {
             guard H5Aexists(object.id, name) > 0 else { return nil }
             let attr = try context.handle(H5Aopen(object.id, name, m2ae_H5P_DEFAULT()),
                                           "could not open attribute \(name) of \(path)", close: H5Aclose)
@@ -98,7 +98,7 @@ struct H5Attributes {
 
     /// Sets a scalar UTF-8 string attribute, replacing any attribute of that name.
     func set(_ name: String, _ value: String) throws {
-        try withHDF5 {
+        try withHDF5(context.url) {
             try remove(name)
             let type = H5Type.utf8String()
             let space = try context.handle(H5Screate(H5S_SCALAR), "could not create a dataspace", close: H5Sclose)
@@ -113,7 +113,7 @@ struct H5Attributes {
 
     /// Sets a scalar 32-bit integer attribute, replacing any attribute of that name.
     func set(_ name: String, _ value: Int32) throws {
-        try withHDF5 {
+        try withHDF5(context.url) {
             try remove(name)
             let space = try context.handle(H5Screate(H5S_SCALAR), "could not create a dataspace", close: H5Sclose)
             let attr = try context.handle(H5Acreate2(object.id, name, m2ae_H5T_STD_I32LE(), space.id, m2ae_H5P_DEFAULT(), m2ae_H5P_DEFAULT()),
@@ -125,7 +125,7 @@ struct H5Attributes {
 
     /// Removes the attribute if present.
     func remove(_ name: String) throws {
-        try withHDF5 {
+        try withHDF5(context.url) {
             guard H5Aexists(object.id, name) > 0 else { return }
             try context.check(H5Adelete(object.id, name), "could not replace attribute \(name) on \(path)")
         }

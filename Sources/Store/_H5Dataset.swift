@@ -24,7 +24,7 @@ final class H5Dataset: @unchecked Sendable {
         guard file.kind(path) == H5I_DATASET else {
             throw StoreError(file.url, "missing dataset \(path)")
         }
-        let h = try withHDF5 {
+        let h = try withHDF5(file.url) {
             try file.context.handle(H5Dopen2(file.handle.id, path, m2ae_H5P_DEFAULT()),
                                     "could not open dataset \(path)", close: H5Dclose)
         }
@@ -49,7 +49,7 @@ final class H5Dataset: @unchecked Sendable {
     static func create<T: BitwiseCopyable>(_ file: H5File, _ path: String, type: hid_t, dims: [Int],
                                            chunkRows: Int, compression: Compression, fill: T) throws -> H5Dataset {
         let ctx = file.context
-        let h = try withHDF5 {
+        let h = try withHDF5(file.url) {
             var current = dims.map { hsize_t($0) }
             var maximum = current
             maximum[0] = h5Unlimited
@@ -81,7 +81,7 @@ final class H5Dataset: @unchecked Sendable {
     /// Creates a variable-length UTF-8 string dataset of `rows` rows (empty strings until written).
     static func createStrings(_ file: H5File, _ path: String, rows: Int, chunkRows: Int) throws -> H5Dataset {
         let ctx = file.context
-        let h = try withHDF5 {
+        let h = try withHDF5(file.url) {
             var current = [hsize_t(rows)]
             var maximum = [h5Unlimited]
             let space = try ctx.handle(H5Screate_simple(1, &current, &maximum),
@@ -106,7 +106,7 @@ final class H5Dataset: @unchecked Sendable {
 
     /// The current dimensions.
     func shape() throws -> [Int] {
-        try withHDF5 {
+        try withHDF5(context.url) {
             let space = try context.handle(H5Dget_space(handle.id), "could not read the shape of \(path)", close: H5Sclose)
             let rank = Int(H5Sget_simple_extent_ndims(space.id))
             guard rank >= 0 else { throw context.error("could not read the shape of \(path)") }
@@ -118,7 +118,7 @@ final class H5Dataset: @unchecked Sendable {
 
     /// The dataset's element class (integer, float, string, …).
     func typeClass() throws -> H5T_class_t {
-        try withHDF5 {
+        try withHDF5(context.url) {
             let t = try context.handle(H5Dget_type(handle.id), "could not read the type of \(path)", close: H5Tclose)
             return H5Tget_class(t.id)
         }
@@ -134,7 +134,7 @@ final class H5Dataset: @unchecked Sendable {
     func storedRowCapacity() throws -> Int {
         let dims = try shape()
         guard let rows = dims.first, rows > 0 else { return 0 }
-        return try withHDF5 {
+        return try withHDF5(context.url) {
             let dcpl = try context.handle(H5Dget_create_plist(handle.id), "could not read the layout of \(path)", close: H5Pclose)
             if H5Pget_layout(dcpl.id) == H5D_CHUNKED {
                 var chunk = [hsize_t](repeating: 0, count: dims.count)
@@ -159,7 +159,7 @@ final class H5Dataset: @unchecked Sendable {
     func setRows(_ rows: Int) throws {
         var dims = try shape().map { hsize_t($0) }
         dims[0] = hsize_t(rows)
-        try withHDF5 { try context.check(H5Dset_extent(handle.id, &dims), "could not extend \(path) to \(rows) rows") }
+        try withHDF5(context.url) { try context.check(H5Dset_extent(handle.id, &dims), "could not extend \(path) to \(rows) rows") }
     }
 
     // MARK: - Hyperslabs
@@ -171,7 +171,7 @@ final class H5Dataset: @unchecked Sendable {
         guard rows.lowerBound >= 0, rows.upperBound <= dims[0] else {
             throw StoreError(context.url, "rows \(rows.lowerBound)..<\(rows.upperBound) out of range for \(path) (\(dims[0]) rows)")
         }
-        return try withHDF5 {
+        return try withHDF5(context.url) {
             var start = [hsize_t](repeating: 0, count: dims.count)
             start[0] = hsize_t(rows.lowerBound)
             var count = dims.map { hsize_t($0) }

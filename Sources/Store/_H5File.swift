@@ -18,7 +18,7 @@ final class H5File: @unchecked Sendable {
     init(_ url: URL, mode: Mode) throws {
         context = H5Context(url: url)
         let ctx = context
-        handle = try withHDF5 {
+        handle = try withHDF5(url) {
             let fapl = H5Pcreate(m2ae_H5P_FILE_ACCESS())
             defer { H5Pclose(fapl) }
             // 1009 slots, 16 MiB of chunk cache per dataset: a 64-row signal chunk is 320 KB.
@@ -65,7 +65,7 @@ final class H5File: @unchecked Sendable {
 
     /// Writes buffered data to disk.
     func flush() throws {
-        try withHDF5 { try context.check(H5Fflush(handle.id, H5F_SCOPE_GLOBAL), "could not flush the file") }
+        try withHDF5(context.url) { try context.check(H5Fflush(handle.id, H5F_SCOPE_GLOBAL), "could not flush the file") }
     }
 
     // MARK: - Objects
@@ -73,7 +73,7 @@ final class H5File: @unchecked Sendable {
     /// True when every component of the absolute `path` exists (H5Lexists alone fails on
     /// a missing intermediate group).
     func exists(_ path: String) -> Bool {
-        withHDF5 {
+        withHDF5(context.url) {
             var prefix = ""
             for part in path.split(separator: "/") {
                 prefix += "/" + part
@@ -86,7 +86,7 @@ final class H5File: @unchecked Sendable {
     /// What kind of object sits at `path`, or nil when nothing does.
     func kind(_ path: String) -> H5I_type_t? {
         guard path == "/" || exists(path) else { return nil }
-        return withHDF5 {
+        return withHDF5(context.url) {
             let o = H5Oopen(handle.id, path, m2ae_H5P_DEFAULT())
             guard o >= 0 else { H5Eclear2(0); return nil }
             defer { H5Oclose(o) }
@@ -96,7 +96,7 @@ final class H5File: @unchecked Sendable {
 
     /// Opens the group at `path`.
     func group(_ path: String) throws -> H5Handle {
-        try withHDF5 {
+        try withHDF5(context.url) {
             try context.handle(H5Gopen2(handle.id, path, m2ae_H5P_DEFAULT()), "no group \(path)", close: H5Gclose)
         }
     }
@@ -104,7 +104,7 @@ final class H5File: @unchecked Sendable {
     /// Opens the group at `path`, creating it and any missing parents.
     func groupCreating(_ path: String) throws -> H5Handle {
         if path == "/" || exists(path) { return try group(path) }
-        return try withHDF5 {
+        return try withHDF5(context.url) {
             let lcpl = H5Pcreate(m2ae_H5P_LINK_CREATE())
             defer { H5Pclose(lcpl) }
             H5Pset_create_intermediate_group(lcpl, 1)
@@ -119,7 +119,7 @@ final class H5File: @unchecked Sendable {
     /// The names of the links in the group at `path`, in name order (empty when absent).
     func children(_ path: String) throws -> [String] {
         guard kind(path) == H5I_GROUP else { return [] }
-        return try withHDF5 {
+        return try withHDF5(context.url) {
             let g = try group(path)
             var info = H5G_info_t()
             try context.check(H5Gget_info(g.id, &info), "could not list \(path)")
@@ -137,12 +137,12 @@ final class H5File: @unchecked Sendable {
 
     /// Removes the link at `path` (the space is not reclaimed until the file is repacked).
     func unlink(_ path: String) throws {
-        try withHDF5 { try context.check(H5Ldelete(handle.id, path, m2ae_H5P_DEFAULT()), "could not remove \(path)") }
+        try withHDF5(context.url) { try context.check(H5Ldelete(handle.id, path, m2ae_H5P_DEFAULT()), "could not remove \(path)") }
     }
 
     /// Opens the object (group or dataset) at `path`, for attributes.
     func object(_ path: String) throws -> H5Handle {
-        try withHDF5 {
+        try withHDF5(context.url) {
             try context.handle(H5Oopen(handle.id, path, m2ae_H5P_DEFAULT()), "no object \(path)", close: H5Oclose)
         }
     }
@@ -152,7 +152,7 @@ extension H5File {
     /// Copies the group or dataset at `path` of `source` (with everything below it and its
     /// attributes) to the same path in this file, creating missing parent groups.
     func copy(_ path: String, from source: H5File) throws {
-        try withHDF5 {
+        try withHDF5(context.url) {
             let lcpl = H5Pcreate(m2ae_H5P_LINK_CREATE())
             defer { H5Pclose(lcpl) }
             H5Pset_create_intermediate_group(lcpl, 1)

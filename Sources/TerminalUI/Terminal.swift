@@ -9,11 +9,16 @@ nonisolated(unsafe) private var pendingSignal: sig_atomic_t = 0
 
 private func onTerminationSignal(_ sig: Int32) { pendingSignal = sig }
 
-/// On a crash signal: restore the terminal, then die with the default action.
+/// What each crash signal did before `start` (indexed by signal number), so a handler
+/// installed earlier (m2ae's HDF5 crash guard) still has its say once the terminal is back.
+nonisolated(unsafe) private let previousCrashActions = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
+
+/// On a crash signal: restore the terminal, then hand the signal to what handled it before
+/// (the default action, unless something was installed).
 private func onCrashSignal(_ sig: Int32) {
     endwin()
-    signal(sig, SIG_DFL)
-    raise(sig)
+    sigaction(sig, previousCrashActions + Int(sig), nil)
+    raise(sig)   // blocked until this handler returns, then delivered to the previous action
 }
 
 // MARK: - Terminal
@@ -23,7 +28,7 @@ private func onCrashSignal(_ sig: Int32) {
 /// It keeps the previous frame and writes only the cells that changed (`Buffer.diff`).
 /// `start()` puts the terminal in raw mode; `stop()` restores it and is safe to call twice.
 /// SIGINT, SIGTERM and SIGHUP end the event loop (`pendingSignal`), and crash signals
-/// restore the terminal before the process dies.
+/// restore the terminal before they go on to what handled them before.
 public final class Terminal {
     /// Whether colours are drawn (false when `NO_COLOR` is set or the terminal has none).
     public private(set) var colorsEnabled = false
@@ -60,7 +65,13 @@ public final class Terminal {
             colorsEnabled = true
         }
         for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, onTerminationSignal) }
-        for sig in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] { signal(sig, onCrashSignal) }
+        for sig in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = onCrashSignal
+            action.sa_flags = Int32(SA_ONSTACK)
+            sigemptyset(&action.sa_mask)
+            sigaction(sig, &action, previousCrashActions + Int(sig))
+        }
         previous = nil
     }
 

@@ -32,6 +32,10 @@ struct M2AE: ParsableCommand {
             FileHandle.standardError.write(Data("Error: an HDF5 call has not returned for \(Int(seconds)) s: the store's metadata is damaged (or its disk stopped answering); nothing was written\n".utf8))
             Foundation.exit(1)
         }
+        // And HDF5 can crash on damaged metadata: one line, and nothing of the user's lost.
+        HDF5CrashGuard.install { path in
+            "Error: \(path.map { "\($0): " } ?? "")the HDF5 library crashed reading damaged metadata; nothing was written"
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

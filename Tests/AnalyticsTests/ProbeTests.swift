@@ -61,6 +61,33 @@ import Testing
         #expect(auc > 0.75)
     }
 
+    /// Above the row budget the grid is cross-validated on whole subjects up to the budget,
+    /// and the final head still learns from every row.
+    @Test func crossValidationOnASampleOfSubjects() throws {
+        let d = Self.data(n: 800, dim: 6, classes: 3)
+        let names = ["a", "b", "c"]
+        let (head, losses) = try LinearProbe.fitCV(d.x, dim: 6, target: .classes(d.labels, names: names), groups: d.groups, sampleRows: 200)
+        let (full, fullLosses) = try LinearProbe.fitCV(d.x, dim: 6, target: .classes(d.labels, names: names), groups: d.groups)
+        #expect(losses.count == LinearProbe.logisticGrid.count && losses != fullLosses)
+        // The final head is the cold fit on all rows at the chosen value.
+        let refit = try LinearProbe.fit(d.x, dim: 6, target: .classes(d.labels, names: names), regularisation: head.regularisation)
+        #expect(head == refit)
+        let auc = Metrics.macroAUROC(labels: d.labels, probabilities: head.predict(d.x), classes: 3)!
+        let fullAUC = Metrics.macroAUROC(labels: d.labels, probabilities: full.predict(d.x), classes: 3)!
+        #expect(abs(auc - fullAUC) < 0.01, "sampled \(auc) vs all rows \(fullAUC)")
+    }
+
+    /// A fit started from another fit's weights (the regularisation path) ends where a cold fit does.
+    @Test func warmStartEndsAtTheSameOptimum() throws {
+        let d = Self.data(n: 300, dim: 5, classes: 3)
+        let target = ProbeTarget.classes(d.labels, names: ["a", "b", "c"])
+        let (_, path) = try LinearProbe.fit(d.x, dim: 5, target: target, regularisation: 0.1, start: nil)
+        let (warm, _) = try LinearProbe.fit(d.x, dim: 5, target: target, regularisation: 10, start: path)
+        let (cold, _) = try LinearProbe.fit(d.x, dim: 5, target: target, regularisation: 10, start: nil)
+        let worst = zip(warm.predict(d.x), cold.predict(d.x)).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst < 1e-3, "max |Δp| = \(worst)")
+    }
+
     @Test func badTargetsAreClearErrors() {
         let x: [Float] = [1, 2, 3, 4]
         #expect(throws: AnalyticsError("probe: only one class (yes) in the labels")) {

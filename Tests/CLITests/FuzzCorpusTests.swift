@@ -6,7 +6,7 @@ import TestSupport
 /// crashed a parser, kept once fixed) goes through its parser without a crash, in the plain
 /// build: what `scripts/fuzz.sh` found stays fixed even where libFuzzer is not run.
 @Suite struct FuzzCorpusTests {
-    static let targets = ["wfdb-header", "wfdb-data", "edf", "csv", "mat", "safetensors", "store", "keyscript"]
+    static let targets = ["wfdb-header", "wfdb-data", "edf", "csv", "mat", "mat73", "safetensors", "store", "keyscript"]
 
     @Test(arguments: targets) func corpusReplaysWithoutACrash(_ target: String) throws {
         let corpus = TestSupport.projectRoot.appendingPathComponent("Fuzz/corpus/\(target)")

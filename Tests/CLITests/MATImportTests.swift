@@ -42,6 +42,25 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["cut.mat", "m.h5"])
     }
 
+    /// A mutated v7.3 file that makes Debian's HDF5 1.10.8 read through a wild pointer inside
+    /// `Mat_Open` (found by mutation, kept in Fuzz/crashes): `read` and `import` end with one
+    /// line naming it and status 1, and nothing is written.
+    @Test func aCrashInsideHDF5IsOneLineAndNothingWritten() throws {
+        let crash = TestSupport.projectRoot.appendingPathComponent("Fuzz/crashes/mat73-hdf5-segv.mat").path
+        let folder = try TestSupport.temporaryFolder("cli-mat-crash")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("m.h5").path
+        for arguments in [["read", crash, "--rows", "1"], ["import", crash, "--out", out]] {
+            let r = try m2ae(arguments)
+            #expect(r.status == 1, "\(arguments[0]): exit \(r.status)")
+            expectOneLineError(r, mentions: [crash])
+            // `read` meets the crash (the guard's line); `import` reads the variables in another
+            // order and libmatio refuses the file first. Both are one line.
+            #expect(r.stderr.contains("HDF5 library crashed") || r.stderr.contains("libmatio"), "\(r.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
     /// Random byte mutations of v7.3 (HDF5) and v5 files, read by the binary so that a crash
     /// inside libmatio or HDF5 fails this test instead of ending the run: every read exits 0,
     /// or 1 with one line naming the file.
