@@ -2,7 +2,7 @@
 SWIFT ?= swift
 STORE ?= sample-data/cohort.h5
 
-.PHONY: workbench test build bootstrap
+.PHONY: workbench test build bootstrap layers
 
 bootstrap:
 	./scripts/bootstrap.sh
@@ -14,6 +14,12 @@ build: bootstrap
 workbench: build
 	./.build/release/m2ae tui $(STORE)
 
-## Installs what is missing, builds, and runs every test (the Python oracles are required).
-test: bootstrap
+## Every import in Sources/ against docs/architecture.md's allowed-imports table, and the
+## checker's own test (planted bad imports must fail it).
+layers:
+	python3 scripts/check_layers.py
+	python3 scripts/test_check_layers.py
+
+## Installs what is missing, checks the layers, builds, and runs every test (the Python oracles are required).
+test: bootstrap layers
 	M2AE_REQUIRE_PYTHON=1 $(SWIFT) test

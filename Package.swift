@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Module tree (bottom to top):
+// Module tree (bottom to top; docs/architecture.md draws it and lists what each module may
+// import, and scripts/check_layers.py checks every import in Sources/ against that list):
 //   CHDF5, COpenBLAS, CNcursesw,       system libraries behind small shim headers
 //   CFLAC, CMatio
 //   Signals                            filters, resampling, peaks, quality, hand-crafted features
@@ -9,9 +10,11 @@ import PackageDescription
 //   Synth, Importers                   where records come from (generator; WFDB, CSV, EDF, MAT)
 //   CCPU                               CPUID features and OpenBLAS's kernel-table switch
 //   Engine                             flat-buffer layers, forward and backward, BLAS
-//   Model                              M2AE, its config and safetensors checkpoints
+//   Model                              the M2AE network, its config and safetensors checkpoints
 //   Training                           objective, AdamW, trainer
-//   Analytics                          neighbours, projections, probes, metrics, evaluation
+//   Analytics                          algorithms on fingerprint matrices: search, PCA/UMAP, probes, metrics
+//   Pipelines                          store in -> model -> store out: embed, reconstruct, evaluate
+//   Query                              the questions the CLI and the workbench ask of a store
 //   TerminalUI                         cells, buffers, layout, braille canvas, ncurses backend
 //   Workbench                          the TUI app: state, update, render
 //   m2ae                               the command line
@@ -58,18 +61,21 @@ let package = Package(
         .target(name: "CCPU", path: "Sources/CCPU"),
         .target(name: "Engine", dependencies: ["COpenBLAS", "CCPU"], swiftSettings: optimiseUnchecked + engineCPU),
         .target(name: "Model", dependencies: ["Engine", "Signals", "Store"], swiftSettings: optimise),
-        .target(name: "Training", dependencies: ["Model", "Store", "Synth"], swiftSettings: optimise),
-        .target(name: "Analytics", dependencies: ["COpenBLAS", "Engine", "Signals", "Store", "Model"], swiftSettings: optimise),
+        .target(name: "Training", dependencies: ["Engine", "Model", "Signals", "Store", "Synth"], swiftSettings: optimise),
+        .target(name: "Analytics", dependencies: ["COpenBLAS", "Engine", "Signals", "Store"], swiftSettings: optimise),
+        .target(name: "Pipelines", dependencies: ["Engine", "Model", "Analytics", "Signals", "Store"], swiftSettings: optimise),
+        .target(name: "Query", dependencies: ["Analytics", "Pipelines", "Model", "Store"], swiftSettings: optimise),
         .target(name: "TerminalUI", dependencies: ["CNcursesw"], swiftSettings: optimise),
-        .target(name: "Workbench", dependencies: ["TerminalUI", "Store", "Signals", "Model", "Analytics"], swiftSettings: optimise),
+        .target(name: "Workbench", dependencies: ["TerminalUI", "Store", "Signals", "Model", "Analytics", "Query"], swiftSettings: optimise),
         .executableTarget(name: "m2ae", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "Signals", "Store", "Synth", "Importers", "Engine", "Model", "Training", "Analytics", "Workbench",
+            "Store", "Synth", "Importers", "Engine", "Model", "Training", "Analytics", "Pipelines", "Query", "Workbench",
         ], swiftSettings: optimise),
         // Benchmarks that print tables against their peers (PyTorch, h5py, wfdb, faiss).
         .executableTarget(name: "m2ae-bench", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "COpenBLAS", "Signals", "Store", "Synth", "Importers", "Engine", "Model", "Training", "Analytics", "TerminalUI", "Workbench",
+            "COpenBLAS", "Signals", "Store", "Synth", "Importers", "Engine", "Model", "Training", "Analytics", "Pipelines", "Query",
+            "TerminalUI", "Workbench",
         ], path: "Sources/m2ae-bench", swiftSettings: optimise),
 
         // The parsers' fuzz targets: a libFuzzer binary under scripts/fuzz.sh, a replayer otherwise.
@@ -83,11 +89,12 @@ let package = Package(
         .testTarget(name: "ImportersTests", dependencies: ["Importers", "Store", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CCPU", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Engine", "TestSupport"]),
+        .testTarget(name: "PipelinesTests", dependencies: ["Pipelines", "Model", "Engine", "Store", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "TestSupport"]),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "TestSupport"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Pipelines", "Query", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TerminalUI", "Model", "Analytics", "Signals", "Store", "TestSupport"], exclude: ["Snapshots"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TerminalUI", "Model", "Analytics", "Pipelines", "Query", "Signals", "Store", "TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Workbench", "Query", "Analytics", "Store"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -64,7 +64,7 @@ public enum MetricName: String, Sendable, Codable {
          top1 = "top-1"
 
     /// The metric over samples `idx` of labels `y` and probe outputs `out` (outputs per row `width`).
-    func compute(_ idx: [Int], y: [Float], out: [Float], width: Int) -> Double? {
+    package func compute(_ idx: [Int], y: [Float], out: [Float], width: Int) -> Double? {
         switch self {
         case .auroc, .auprc:
             let labels = idx.map { Int(y[$0]) }, scores = idx.map { out[$0 * width + 1] }

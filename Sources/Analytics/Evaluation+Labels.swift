@@ -49,7 +49,7 @@ extension Evaluation {
     }
 
     /// Why a label task cannot be probed at all, or nil.
-    static func skipReason(_ task: LabelTask, _ ytr: [Float?], _ yte: [Float?]) -> String? {
+    package static func skipReason(_ task: LabelTask, _ ytr: [Float?], _ yte: [Float?]) -> String? {
         let a = ytr.compactMap { $0 }, b = yte.compactMap { $0 }
         if a.isEmpty { return "no values among the training segments" }
         if b.isEmpty { return "no values among the test segments" }

@@ -16,6 +16,14 @@ public struct EvaluationReport: Sendable, Codable {
         /// Seed and held-out subject ids of the fixed split (one store only).
         public var seed: UInt64?
         public var testSubjectIDs: [String]?
+
+        package init(kind: String, trainStore: String, testStore: String, trainSubjects: Int, testSubjects: Int,
+                     trainSegments: Int, testSegments: Int, seed: UInt64? = nil, testSubjectIDs: [String]? = nil) {
+            self.kind = kind; self.trainStore = trainStore; self.testStore = testStore
+            self.trainSubjects = trainSubjects; self.testSubjects = testSubjects
+            self.trainSegments = trainSegments; self.testSegments = testSegments
+            self.seed = seed; self.testSubjectIDs = testSubjectIDs
+        }
     }
 
     public var model: String

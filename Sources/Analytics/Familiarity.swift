@@ -1,5 +1,4 @@
 import Foundation
-import Model
 import Store
 
 /// How close a segment lies to the data a model learned from, and the calibration that turns
@@ -87,6 +86,9 @@ public struct Familiarity: Sendable, Codable, Equatable {
         /// Masked-reconstruction RMSE of the held-out calibration segments, ascending.
         public var calibration: [Float]
         public var threshold: Float
+        package init(maskSeed: UInt64, calibration: [Float], threshold: Float) {
+            self.maskSeed = maskSeed; self.calibration = calibration; self.threshold = threshold
+        }
     }
 
     public var method: String = Familiarity.methodName
@@ -96,9 +98,11 @@ public struct Familiarity: Sendable, Codable, Equatable {
     public var coverage: Double
     /// The share of held-out segments that passed both measures at calibration.
     public var heldOutPass: Double?
+    /// With several calibration stores: that share per store (path → share).
+    public var heldOutPassByStore: [String: Double]?
     /// nil when the calibration had no model to run (distance only).
     public var reconstruction: Reconstruction?
-    /// The store the reference and calibration came from, and how many calibration segments.
+    /// The stores the reference and calibration came from (paths joined by " + ").
     public var calibratedOn: String
     /// Fingerprint mode (raw value) → reference.
     public var modes: [String: Reference]
@@ -111,7 +115,7 @@ public struct Familiarity: Sendable, Codable, Equatable {
 
     /// The quantile each measure's threshold sits at: (1 + coverage) / 2, so that both pass
     /// for at least `coverage` of in-domain segments.
-    static func perMeasure(_ coverage: Double) -> Double { (1 + coverage) / 2 }
+    package static func perMeasure(_ coverage: Double) -> Double { (1 + coverage) / 2 }
 
     // MARK: - Fitting
 
@@ -123,21 +127,41 @@ public struct Familiarity: Sendable, Codable, Equatable {
     /// - Complexity: O((m + n) · dim + m · maxReference · dim).
     public static func fitReference(train: [Float], heldOut: [Float], dim: Int, k: Int, coverage: Double,
                                     maxReference: Int = 256, seed: UInt64) throws -> Reference {
+        try fitReference(parts: [(train: train, heldOut: heldOut)], dim: dim, k: k, coverage: coverage, maxReference: maxReference, seed: seed)
+    }
+
+    /// Fits one mode on several in-domain sources (a training mixture): each part gives an
+    /// equal share of the `maxReference` reference rows (a random sample of its finite
+    /// training rows), and its finite held-out rows are measured against the whole reference.
+    /// The threshold is the largest of the parts' own (1 + coverage) / 2 quantiles, so every
+    /// part's held-out segments pass at least as often as with one source; `calibration`
+    /// holds every part's distances.
+    /// - Complexity: O(Σ (m + n) · dim + Σ m · maxReference · dim).
+    public static func fitReference(parts: [(train: [Float], heldOut: [Float])], dim: Int, k: Int, coverage: Double,
+                                    maxReference: Int = 256, seed: UInt64) throws -> Reference {
         let finite = { (x: [Float]) -> [Int] in (0..<(x.count / dim)).filter { i in (0..<dim).allSatisfy { x[i * dim + $0].isFinite } } }
-        var pool = finite(train)
-        guard pool.count >= k else { throw AnalyticsError("familiarity: \(pool.count) training fingerprints, at least k = \(k) needed") }
-        var rng = SeededRandom(seed: seed)
-        for i in stride(from: pool.count - 1, to: 0, by: -1) { pool.swapAt(i, rng.below(i + 1)) }
-        var rows = [Float](); rows.reserveCapacity(min(maxReference, pool.count) * dim)
-        for i in pool.prefix(maxReference).sorted() { rows += unit(train[i * dim ..< (i + 1) * dim]) }
-        let held = finite(heldOut)
-        guard held.count >= 20 else { throw AnalyticsError("familiarity: \(held.count) held-out fingerprints, at least 20 needed to calibrate") }
+        let quota = max(k, (maxReference + parts.count - 1) / max(1, parts.count))
+        var rows = [Float]()
+        for (p, part) in parts.enumerated() {
+            var pool = finite(part.train)
+            guard pool.count >= k else { throw AnalyticsError("familiarity: \(pool.count) training fingerprints, at least k = \(k) needed") }
+            var rng = SeededRandom(seed: seed &+ UInt64(p))
+            for i in stride(from: pool.count - 1, to: 0, by: -1) { pool.swapAt(i, rng.below(i + 1)) }
+            for i in pool.prefix(quota).sorted() { rows += unit(part.train[i * dim ..< (i + 1) * dim]) }
+        }
         var reference = Reference(dim: dim, rows: rows, calibration: [], threshold: .infinity)
-        var sel = [Float](); sel.reserveCapacity(held.count * dim)
-        for i in held { sel += heldOut[i * dim ..< (i + 1) * dim] }
-        let d = distances(sel, reference: reference, k: k).sorted()
-        reference.calibration = d
-        reference.threshold = quantile(d, perMeasure(coverage))
+        var all: [Float] = [], threshold = -Float.infinity
+        for part in parts {
+            let held = finite(part.heldOut)
+            guard held.count >= 20 else { throw AnalyticsError("familiarity: \(held.count) held-out fingerprints, at least 20 needed to calibrate") }
+            var sel = [Float](); sel.reserveCapacity(held.count * dim)
+            for i in held { sel += part.heldOut[i * dim ..< (i + 1) * dim] }
+            let d = distances(sel, reference: reference, k: k).sorted()
+            threshold = max(threshold, quantile(d, perMeasure(coverage)))
+            all += d
+        }
+        reference.calibration = all.sorted()
+        reference.threshold = threshold
         return reference
     }
 
@@ -217,7 +241,7 @@ public struct Familiarity: Sendable, Codable, Equatable {
     }
 
     /// The `q` quantile of ascending `d` (linear interpolation).
-    static func quantile(_ d: [Float], _ q: Double) -> Float {
+    package static func quantile(_ d: [Float], _ q: Double) -> Float {
         guard !d.isEmpty else { return .nan }
         let pos = q * Double(d.count - 1), lo = Int(pos.rounded(.down)), hi = min(d.count - 1, lo + 1)
         return d[lo] + Float(pos - Double(lo)) * (d[hi] - d[lo])
@@ -239,57 +263,4 @@ extension Familiarity {
     public static let defaultCoverage = 0.95
     /// Most held-out segments whose masked reconstruction is run for the calibration.
     public static let maxReconstructed = 1000
-
-    /// Calibrates from one store holding `model`'s fingerprints, with the fixed subject-level
-    /// split of `m2ae evaluate` (`SubjectSplit`, same seed): training subjects give the
-    /// reference, held-out subjects the calibration. With `model`, the held-out segments' masked
-    /// reconstructions (at most `maxReconstructed`, evenly spaced) calibrate the second measure.
-    /// - Complexity: reads every fingerprint once (memory O(segments · dim) per mode) and runs
-    ///   the model on up to `maxReconstructed` segments.
-    public static func calibrate(store: RecordStore, modelID: String, model: M2AEModel?, k: Int = defaultK,
-                                 coverage: Double = defaultCoverage, seed: UInt64 = 2024, maskSeed: UInt64 = 0) throws -> Familiarity {
-        let segmentSubjects = try StoreFingerprints.subjects(store)
-        let present = Array(Set(segmentSubjects)).sorted()
-        let split = try SubjectSplit(subjects: present.count, seed: seed)
-        let testSet = Set(split.test.map { present[$0] })
-        let trainRows = segmentSubjects.indices.filter { !testSet.contains(segmentSubjects[$0]) }
-        let testRows = segmentSubjects.indices.filter { testSet.contains(segmentSubjects[$0]) }
-        var modes: [String: Reference] = [:]
-        for mode in FingerprintMode.allCases {
-            let fp = try StoreFingerprints(store: store, model: modelID, mode: mode)
-            modes[mode.rawValue] = try fitReference(train: try EvaluationRunner.gather(fp, trainRows), heldOut: try EvaluationRunner.gather(fp, testRows),
-                                                    dim: fp.dim, k: k, coverage: coverage, seed: seed)
-        }
-        var familiarity = Familiarity(k: k, coverage: coverage, calibratedOn: store.url.path, modes: modes)
-        guard let model else { return familiarity }
-        let step = max(1, (testRows.count + maxReconstructed - 1) / maxReconstructed)
-        let rows = stride(from: 0, to: testRows.count, by: step).map { testRows[$0] }
-        let errors = try reconstructionErrors(store: store, rows: rows, model: model, maskSeed: maskSeed)
-        let finite = errors.compactMap { $0 }.filter(\.isFinite).sorted()
-        guard finite.count >= 20 else {
-            throw AnalyticsError("familiarity: \(finite.count) held-out segments with both modalities, at least 20 needed to calibrate the reconstruction error")
-        }
-        familiarity.reconstruction = Reconstruction(maskSeed: maskSeed, calibration: finite, threshold: quantile(finite, perMeasure(coverage)))
-        // The share of these held-out segments that pass both measures (ECG+PPG fingerprint).
-        let fp = try StoreFingerprints(store: store, model: modelID, mode: .both)
-        let scored = familiarity.scores(try EvaluationRunner.gather(fp, rows), mode: .both, reconstructionErrors: errors) ?? []
-        let judged = scored.compactMap { $0 }.filter { $0.reconstructionError != nil }
-        familiarity.heldOutPass = judged.isEmpty ? nil : Double(judged.filter(\.reliable).count) / Double(judged.count)
-        return familiarity
-    }
-
-    /// The masked-reconstruction RMSE of segments `rows` (ascending), nil where a modality is
-    /// missing; runs contiguous runs of rows as one range each.
-    public static func reconstructionErrors(store: RecordStore, rows: [Int], model: M2AEModel, maskSeed: UInt64 = 0) throws -> [Float?] {
-        let r = Reconstructor(model: model, batchSize: 64, maskSeed: maskSeed)
-        var out: [Float?] = []; out.reserveCapacity(rows.count)
-        var i = 0
-        while i < rows.count {
-            var j = i + 1
-            while j < rows.count, rows[j] == rows[j - 1] + 1, j - i < 1024 { j += 1 }
-            out += try r.scores(store: store, rows[i] ..< rows[j - 1] + 1, from: .masked).map { $0.map { Float($0.rmse) } }
-            i = j
-        }
-        return out
-    }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Signals
 import Store
 
 /// The hand-crafted-feature baseline: `Signals.HandcraftedFeatures` (heart rate, HRV, QRS

@@ -216,18 +216,21 @@ public struct IVFIndex: Sendable {
     }
 
     /// Picks the smallest nprobe in 1, 2, 4, … whose recall@k against exact search, over
-    /// up to `sampleQueries` seeded random base rows (each excluding itself), reaches
-    /// `target`; stores it and the recall it measured.
+    /// up to `sampleQueries` seeded random base rows (each excluding itself, and its group when
+    /// `groups` is given), reaches `target`; stores it and the recall it measured.
+    /// - Parameter groups: the group (subject) of each base row, (n): calibrates for queries
+    ///   that exclude their own group, whose neighbours lie in lists farther from the query.
     /// - Returns: the measured (nprobe, recall) pairs, in order tried.
     @discardableResult
     public mutating func calibrate<B: RowSource, L: RowSource>(base: B, listOrdered: L, k: Int = 10, target: Double = 0.95,
-                                                               sampleQueries: Int = 200) throws -> [(nprobe: Int, recall: Double)] {
+                                                               sampleQueries: Int = 200, groups: [Int32]? = nil) throws -> [(nprobe: Int, recall: Double)] {
         let n = base.rowCount
         var rng = SeededRandom(seed: 77)
         let picks = Array(Set((0..<min(sampleQueries, n)).map { _ in rng.below(n) })).sorted()
         var queries: [Float] = []
         for r in picks { try base.withRows(r ..< r + 1) { queries.append(contentsOf: $0) } }
-        let exclusion = Exclusion(queryRows: picks)
+        var exclusion = Exclusion(queryRows: picks)
+        if let groups { exclusion.baseGroups = groups; exclusion.queryGroups = picks.map { groups[$0] } }
         let exact = try ExactSearch().search(queries: queries, base: base, k: k, exclusion: exclusion)
         var tried: [(Int, Double)] = []
         var probe = 1

@@ -29,7 +29,7 @@ public struct LabelTask: Sendable, Codable, Equatable {
     /// Each of `rows`' values of `label` (segments of its store, whose subjects are
     /// `subjectOf`), as numbers or as codes into `classes`: a test store's codes are mapped
     /// by class name, and a class this task does not know reads as missing.
-    func values(_ label: Label, rows: [Int], subjectOf: (Int) -> Int) -> [Float?] {
+    package func values(_ label: Label, rows: [Int], subjectOf: (Int) -> Int) -> [Float?] {
         let remap: [Int: Float] = Dictionary(uniqueKeysWithValues: label.classes.enumerated().compactMap { code, name in
             classes.firstIndex(of: name).map { (code, Float($0)) }
         })

@@ -1,6 +1,6 @@
 extension String {
     /// The string padded with spaces to `width` characters (left-aligned unless `right`).
-    func padded(_ width: Int, right: Bool = false) -> String {
+    public func padded(_ width: Int, right: Bool = false) -> String {
         let fill = String(repeating: " ", count: max(0, width - count))
         return right ? fill + self : self + fill
     }

@@ -122,7 +122,7 @@ extension M2AEModel {
     /// runs on the other; then the ECG+PPG sequence runs the bottleneck on one thread while the
     /// ECG-only and PPG-only sequences run it on the other. The three fingerprints (3, f) go to
     /// `out`, as `fingerprintsAllModes` writes them for a batch of one.
-    func allModesOnTwoThreads(ecg: UnsafePointer<Float>, ppg: UnsafePointer<Float>, present: (ecg: Bool, ppg: Bool),
+    package func allModesOnTwoThreads(ecg: UnsafePointer<Float>, ppg: UnsafePointer<Float>, present: (ecg: Bool, ppg: Bool),
                               out: UnsafeMutablePointer<Float>, a: Workspace, b: Workspace) throws {
         let T = config.numPatches, d = config.dModel, f = config.fingerprintDim
         try check(a, B: 1, T: T); try check(b, B: 1, T: T)
@@ -273,4 +273,5 @@ extension M2AEModel {
 public struct ForwardError: Error, CustomStringConvertible {
     public var reason: String
     public var description: String { "model forward: \(reason)" }
+    package init(reason: String) { self.reason = reason }
 }

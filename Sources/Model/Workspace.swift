@@ -42,7 +42,7 @@ public final class Workspace: @unchecked Sendable {
     var bottleneckRstd: UnsafeMutablePointer<Float>    // (B·4T)
     var bottleneckTokens: UnsafeMutablePointer<Float>  // (B·4T, f)  z
     var pooled: UnsafeMutablePointer<Float>            // (3B, f) mean of z per sequence
-    var fingerprints: UnsafeMutablePointer<Float>      // (3B, f) L2-normalised
+    package var fingerprints: UnsafeMutablePointer<Float>      // (3B, f) L2-normalised
     var fingerprintNorm: UnsafeMutablePointer<Float>   // (3B)
     /// Per decoder: embedded bottleneck tokens (B·2T, dd), its modality's visible ones (B·T, dd),
     /// its T-token part (B·T, dd), the decoder input (B·3T, dd), the gathered last T tokens

@@ -20,13 +20,18 @@ public final class StoreWriter {
     private var signalSets: [Modality: H5Dataset] = [:]
     private var columns: SegmentColumns?
     private let subjectCount: Int
+    private let waveforms: Bool
 
     // MARK: - Creating
 
     /// Starts a store with its subject table and root attributes (provenance strings such
     /// as "generator" or "command"; `format` and `schema_version` are set by the writer).
-    public init(url: URL, subjects: [Subject], attributes: [String: String]) throws {
+    /// - Parameter waveforms: false writes a fingerprint-only store (no `/signals`; the root
+    ///   attribute `waveforms` is `none`, as in an `m2ae export`): segments are appended with
+    ///   empty ECG and PPG, and fingerprints are added afterwards with `StoreEditor`.
+    public init(url: URL, subjects: [Subject], attributes: [String: String], waveforms: Bool = true) throws {
         self.url = url
+        self.waveforms = waveforms
         removedLeftovers = AtomicReplace.removeAbandonedSiblings(of: url)
         temporary = AtomicReplace.temporarySibling(of: url)
         subjectCount = subjects.count
@@ -47,9 +52,11 @@ public final class StoreWriter {
             let root = H5Attributes(context: created.context, object: try created.object("/"), path: "/")
             try root.set("format", StoreLayout.format)
             try root.set("schema_version", StoreLayout.schemaVersion)
+            var attributes = attributes
+            if !waveforms { attributes[StoreLayout.waveformsAttribute] = StoreLayout.noWaveforms }
             for (k, v) in attributes.sorted(by: { $0.key < $1.key }) { try root.set(k, v) }
             try SubjectTable.write(subjects, to: created)
-            for m in Modality.allCases {
+            for m in Modality.allCases where waveforms {
                 signalSets[m] = try H5Dataset.create(
                     created, StoreLayout.signals(m), type: H5Type.float32, dims: [0, SegmentFormat.samples],
                     chunkRows: StoreLayout.signalChunkRows,
@@ -67,14 +74,15 @@ public final class StoreWriter {
 
     // MARK: - Writing
 
-    /// Appends segments (any batch size). Each must have 1,250 samples per modality and a
-    /// subject index within the subject table.
+    /// Appends segments (any batch size). Each must have 1,250 samples per modality (none in a
+    /// fingerprint-only store) and a subject index within the subject table.
     public func append(_ segments: [Segment]) throws {
         guard let columns, file != nil else { throw StoreError(url, "the writer was already committed or discarded") }
         for (k, s) in segments.enumerated() {
             let at = segmentCount + k
-            guard s.ecg.count == SegmentFormat.samples, s.ppg.count == SegmentFormat.samples else {
-                throw StoreError(url, "segment \(at): \(s.ecg.count) ECG and \(s.ppg.count) PPG samples, expected \(SegmentFormat.samples) each")
+            let samples = waveforms ? SegmentFormat.samples : 0
+            guard s.ecg.count == samples, s.ppg.count == samples else {
+                throw StoreError(url, "segment \(at): \(s.ecg.count) ECG and \(s.ppg.count) PPG samples, expected \(samples) each")
             }
             guard s.meta.subjectIndex >= 0, Int(s.meta.subjectIndex) < subjectCount else {
                 throw StoreError(url, "segment \(at): subject index \(s.meta.subjectIndex) out of range (\(subjectCount) subjects)")
@@ -83,7 +91,7 @@ public final class StoreWriter {
         let n = segments.count
         guard n > 0 else { return }
         do {
-            for m in Modality.allCases {
+            for m in Modality.allCases where waveforms {
                 let d = signalSets[m]!
                 try d.setRows(segmentCount + n)
                 var flat = [Float]()

@@ -1,4 +1,5 @@
 import Foundation
+import Signals
 import Store
 
 /// The synthetic labelled cohort: deterministic for a seed, any subject or segment on demand.

@@ -1,4 +1,5 @@
 import Foundation
+import Signals
 import Store
 
 /// A recording defect injected into a synthetic segment (docs/synth.md, "Defects").

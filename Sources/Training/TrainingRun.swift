@@ -17,6 +17,9 @@ public final class TrainingRun {
         /// Fine-tuning: start from this checkpoint's weights (a fresh optimiser and schedule)
         /// instead of a random initialisation. Ignored on resume.
         public var initialWeights: URL?
+        /// Device augmentations of the training segments (nil: none); part of the run's source
+        /// label, so `--resume` needs the same.
+        public var augmentation: Augmentation?
         /// Checkpoint (model) path; the state and the curve CSV go beside it.
         public var out: URL
         public var curve: URL
@@ -58,6 +61,8 @@ public final class TrainingRun {
     }
 
     public let source: SegmentSource
+    /// The source's label with the augmentation, as the trainer state records it.
+    public let dataLabel: String
     public let settings: Settings
     public let trainer: Trainer
     public private(set) var state: TrainingState
@@ -72,6 +77,7 @@ public final class TrainingRun {
     ///   (a checkpoint that cannot be resumed), the store's errors.
     public init(source: SegmentSource, settings: Settings, config: M2AEConfig, resume: Bool) throws {
         self.source = source; self.settings = settings
+        dataLabel = source.label + (settings.augmentation.map { " + \($0.label)" } ?? "")
         let usable = try source.usableSegmentsPerSubject()
         split = try SubjectSplit(subjects: source.subjectCount, usable: usable,
                                  validationFraction: settings.validationFraction, seed: settings.seed, source: source.label)
@@ -86,7 +92,7 @@ public final class TrainingRun {
         let h = settings.hyperparameters
         if resume {
             let (t, s) = try TrainingCheckpoint.load(settings.out, config: config, hyperparameters: h, maxSegments: settings.batchSize)
-            guard s.batchSize == settings.batchSize, s.seed == settings.seed, s.source == source.label else {
+            guard s.batchSize == settings.batchSize, s.seed == settings.seed, s.source == dataLabel else {
                 throw TrainingRunError("\(settings.out.path): the checkpoint was trained with \(s.source), batch \(s.batchSize), seed \(s.seed); resume with the same --store/--synth, --batch-size and --seed")
             }
             trainer = t; state = s
@@ -97,7 +103,7 @@ public final class TrainingRun {
                 ?? M2AEModel.random(config: config, seed: settings.seed)
             trainer = Trainer(model: model, hyperparameters: h, maxSegments: settings.batchSize)
             state = TrainingState(step: 0, epoch: 0, batchInEpoch: 0, epochs: settings.epochs, stepsPerEpoch: stepsPerEpoch,
-                                  batchSize: settings.batchSize, seed: settings.seed, source: source.label,
+                                  batchSize: settings.batchSize, seed: settings.seed, source: dataLabel,
                                   hyperparameters: h, modelID: model.id)
             curve = LossCurve()
         }
@@ -118,7 +124,7 @@ public final class TrainingRun {
         while state.epoch < state.epochs {
             let started = Date()
             let reader = EpochReader(source: source, split: split, batchSize: B, batches: state.stepsPerEpoch,
-                                     seed: settings.seed, epoch: state.epoch)
+                                     seed: settings.seed, epoch: state.epoch, augmentation: settings.augmentation)
             for _ in 0..<state.batchInEpoch { _ = try reader.next() }   // resume inside an epoch
             var epochLoss = LossParts(), count = 0
             var segments = 0   // trained on in this epoch, for the throughput

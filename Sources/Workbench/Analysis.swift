@@ -1,3 +1,4 @@
+import Signals
 import Store
 
 // MARK: - Results of the model-backed analyses
@@ -36,8 +37,9 @@ public struct Reconstruction: Sendable, Equatable {
     }
 }
 
-/// One of the k nearest fingerprints.
-public struct Neighbour: Sendable, Equatable {
+/// One row of the Neighbours pane: a hit of `StoreQuery.neighbours` (the answer `m2ae knn`
+/// prints) with its subject's labels in short form.
+public struct NeighbourRow: Sendable, Equatable {
     /// The segment's index in the store.
     public var index: Int
     /// Cosine similarity of the fingerprints, in [-1, 1].
@@ -69,8 +71,9 @@ public enum FamiliarityMark: Sendable, Equatable {
     case unfamiliar(Float)
 }
 
-/// One downstream task's prediction for one segment.
-public struct Prediction: Sendable, Equatable {
+/// One row of the Predictions pane: a task's output of `StoreQuery.prediction` (the answer
+/// `m2ae predict` prints), its classes in the head's order, with the subject's true label.
+public struct PredictionRow: Sendable, Equatable {
     /// The task's name ("CVD 5-class (ECG)", "hypertension", "age").
     public var task: String
     /// Classification: class names with probabilities (sum 1). Regression: empty.
@@ -85,7 +88,7 @@ public struct Prediction: Sendable, Equatable {
         self.task = task; self.classes = classes; self.value = value; self.unit = unit; self.truth = truth
     }
 
-    public static func == (a: Prediction, b: Prediction) -> Bool {
+    public static func == (a: PredictionRow, b: PredictionRow) -> Bool {
         a.task == b.task && a.value == b.value && a.unit == b.unit && a.truth == b.truth
             && a.classes.map(\.name) == b.classes.map(\.name) && a.classes.map(\.probability) == b.classes.map(\.probability)
     }

@@ -1,3 +1,4 @@
+import Query
 import Store
 
 // MARK: - State
@@ -77,12 +78,14 @@ public struct AppState: Sendable {
     public var reconstructionNote: String?
 
     // MARK: Neighbours
-    public var neighbours: [Neighbour] = []
+    public var neighbours: [NeighbourRow] = []
     public var neighbourSelected = 0
-    public var includeSameSubject = false
+    /// Whether the neighbours may be the selected segment's own subject (`a` flips it); off by
+    /// default, as in `m2ae knn` (`StoreQuery.excludesSameSubjectByDefault`).
+    public var includeSameSubject = !StoreQuery.excludesSameSubjectByDefault
     public var neighbourCount = 10
     /// The (segment, mode) the neighbours were found for.
-    public var neighboursKey: NeighboursKey?
+    public var neighboursKey: SegmentFingerprintKey?
 
     // MARK: Projection
     public var projectionMethod: ProjectionMethod = .pca
@@ -102,13 +105,13 @@ public struct AppState: Sendable {
     public var cursor: (x: Double, y: Double) = (0.5, 0.5)
 
     // MARK: Predictions
-    public var predictions: [Prediction] = []
+    public var predictions: [PredictionRow] = []
     /// The current segment's familiarity (with the predictions).
     public var predictionsFamiliarity: FamiliarityMark = .unknown
     /// The probe heads learned from generated labels only (said in the Predictions pane's title).
     public var probesGenerated = false
     /// The (segment, mode) the predictions are for.
-    public var predictionsKey: NeighboursKey?
+    public var predictionsKey: SegmentFingerprintKey?
     /// The first line of the predictions shown (the pane scrolls when they do not fit).
     public var predictionsScroll = 0
 
@@ -227,8 +230,10 @@ public enum ColorLabel: Sendable, Hashable {
     }
 }
 
-/// Which segment and fingerprint mode a per-segment result belongs to.
-public struct NeighboursKey: Sendable, Hashable {
+/// Which segment's fingerprint of which mode a per-segment result was computed from (the
+/// neighbours and the predictions both carry one, so a late answer for another selection is
+/// never shown).
+public struct SegmentFingerprintKey: Sendable, Hashable {
     public var index: Int
     public var mode: FingerprintMode
     public init(index: Int, mode: FingerprintMode) { self.index = index; self.mode = mode }

@@ -8,7 +8,7 @@ import Analytics
 
 /// The checkpoint whose fingerprints a store holds, with its probe heads
 /// (`<checkpoint>.probes.json`, when present): runs the decoder for the Reconstruction pane
-/// and the heads for the Predictions pane and the Records pane's risk column.
+/// and the heads for the Records pane's risk column.
 /// Not thread-safe (one workspace): `StoreServices` calls it from its serial queue.
 final class ModelRunner: @unchecked Sendable {
     let model: M2AEModel
@@ -104,27 +104,6 @@ final class ModelRunner: @unchecked Sendable {
     }
 
     // MARK: - Probe heads
-
-    /// Every task's head for `mode` applied to one fingerprint (dim), with the subject's true
-    /// label beside it. Empty without probes or when the fingerprint is not finite (modality absent).
-    func predictions(fingerprint x: [Float], mode: FingerprintMode, labels: SubjectLabels) -> [Prediction] {
-        guard let probes, x.count == probes.dim, x.allSatisfy(\.isFinite) else { return [] }
-        var out: [Prediction] = []
-        for task in DownstreamTask.allCases {
-            guard let head = probes.heads[task.rawValue]?[mode.rawValue] else { continue }
-            let y = head.predict(x)
-            let truth = task.label(labels).map { v -> String in
-                if let classes = task.classes { return classes.indices.contains(Int(v)) ? classes[Int(v)] : "?" }
-                return String(format: "%.0f", v)
-            }
-            if head.kind == .ridge {
-                out.append(Prediction(task: task.title, value: y[0], unit: head.labels.first ?? "", truth: truth))
-            } else {
-                out.append(Prediction(task: task.title, classes: Array(zip(head.labels, y)).map { (name: $0.0, probability: $0.1) }, truth: truth))
-            }
-        }
-        return out
-    }
 
     /// The head behind the risk column for `mode`, and the index of its "normal" class:
     /// the ECG CVD head (1 − P(NSR)) for ECG+PPG and ECG, the PPG CVD head (1 − P(normal))

@@ -20,9 +20,9 @@ public enum Msg: Sendable {
     /// The risk column and, where the probes file has a familiarity calibration, which segments are unfamiliar.
     case riskLoaded(FingerprintMode, Result<(risk: [Float]?, unfamiliar: [Bool]?), WorkbenchError>)
     case reconstructionLoaded(Int, ReconstructionMode, Result<Reconstruction?, WorkbenchError>)
-    case neighboursLoaded(Int, FingerprintMode, Result<[Neighbour], WorkbenchError>)
+    case neighboursLoaded(Int, FingerprintMode, Result<[NeighbourRow], WorkbenchError>)
     case projectionLoaded(ProjectionMethod, FingerprintMode, Result<[Float]?, WorkbenchError>)
-    case predictionsLoaded(Int, FingerprintMode, Result<(predictions: [Prediction], familiarity: FamiliarityMark), WorkbenchError>)
+    case predictionsLoaded(Int, FingerprintMode, Result<(predictions: [PredictionRow], familiarity: FamiliarityMark), WorkbenchError>)
     case exported(Result<[String], WorkbenchError>)
 }
 

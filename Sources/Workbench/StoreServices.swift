@@ -2,14 +2,15 @@ import Foundation
 import Store
 import Signals
 import Analytics
+import Query
 
 // MARK: - Services over a real store
 
 /// The workbench's services over an m2ae store: records and traces from `RecordStore`
-/// (read by slices), beats from `Signals`, neighbours by exact cosine search over the stored
-/// fingerprints and projections from `/models/<id>/projections/{pca,umap}` (or a PCA
-/// computed here on request); with the model's checkpoint, reconstruction by its decoder,
-/// and predictions and risk by its probe heads (`<checkpoint>.probes.json`).
+/// (read by slices), beats from `Signals`; neighbours, predictions with their familiarity and
+/// the saved projections from the query layer (`StoreQuery`, the code `m2ae knn` and
+/// `m2ae predict` run), and a PCA map it computes on request; with the model's checkpoint,
+/// reconstruction by its decoder and risk by its probe heads (`<checkpoint>.probes.json`).
 /// Not thread-safe (HDF5 is not): the runtime calls it from one serial queue.
 public final class StoreServices: WorkbenchServices, @unchecked Sendable {
     private let store: RecordStore
@@ -24,9 +25,10 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
     private var computedPCA: [FingerprintMode: [Float]] = [:]
     /// Rows read per HDF5 slice.
     private let sliceRows = 8192
-    /// Fingerprints kept in memory per mode once read, when they fit `cacheLimit` bytes.
-    private var fingerprintCache: [FingerprintMode: [Float]] = [:]
-    private let cacheLimit = 64 << 20
+    /// The questions shared with the command line: neighbours, predictions, saved maps.
+    private let query: StoreQuery
+    /// The last prediction asked for (segment, mode), shared by `predictions` and `familiarity`.
+    private var lastPrediction: (index: Int, mode: FingerprintMode, prediction: Prediction?)?
     /// Risk per segment per mode once computed (N floats each): switching modes back and forth
     /// does not rerun the probe over the store.
     private var riskCache: [FingerprintMode: [Float]] = [:]
@@ -47,6 +49,7 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
         let opened: RecordStore
         do { opened = try RecordStore(url: url) } catch { throw WorkbenchError("\(error)") }
         store = opened
+        query = StoreQuery(store: opened)
         storeName = url.lastPathComponent
         let embedded = opened.modelIDs.sorted().filter { (try? opened.fingerprintDim(model: $0)) != nil }
         let loaded = try checkpoint.map { try ModelRunner(checkpoint: $0) }
@@ -105,37 +108,16 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
 
     // MARK: - Fingerprint analyses
 
-    public func neighbours(_ index: Int, mode: FingerprintMode, k: Int, sameSubject: Bool) throws -> [Neighbour] {
+    /// `StoreQuery.neighbours` (what `m2ae knn` answers), as pane rows with each subject's
+    /// labels; empty without a model or when segment `index` has no `mode` fingerprint.
+    public func neighbours(_ index: Int, mode: FingerprintMode, k: Int, sameSubject: Bool) throws -> [NeighbourRow] {
         guard let model = modelName else { return [] }
         return try wrap {
-            let dim = try store.fingerprintDim(model: model)
-            let query = try store.fingerprints(model: model, mode: mode, index..<(index + 1))
-            let qn = norm(query[...])
-            guard qn > 0 else { return [] }
-            let subjectOf = try store.subjectIndices(index..<(index + 1))[0]
-            var best: [(sim: Float, index: Int)] = []
-            try forEachFingerprintSlice(model: model, mode: mode) { lo, block in
-                let subjects = sameSubject ? [] : try store.subjectIndices(lo..<(lo + block.count / dim))
-                for r in 0..<(block.count / dim) where lo + r != index {
-                    if !sameSubject && subjects[r] == subjectOf { continue }
-                    let row = block[(r * dim)..<((r + 1) * dim)]
-                    var dot: Float = 0
-                    for d in 0..<dim { dot += query[d] * row[row.startIndex + d] }
-                    let n = norm(row)
-                    guard n > 0 else { continue }
-                    let sim = dot / (qn * n)
-                    if best.count < k || sim > best[best.count - 1].sim {
-                        let at = best.firstIndex { $0.sim < sim } ?? best.count
-                        best.insert((sim, lo + r), at: at)
-                        if best.count > k { best.removeLast() }
-                    }
-                }
-            }
-            let subjects = store.subjects
-            return try best.map { hit in
-                let s = Int(try store.subjectIndices(hit.index..<(hit.index + 1))[0])
-                let subject = subjects.indices.contains(s) ? subjects[s] : Subject(id: "?")
-                return Neighbour(index: hit.index, similarity: hit.sim, subject: subject.id, labels: labelSummary(subject.labels))
+            guard try query.hasFingerprint(index, model: model, mode: mode) else { return [] }
+            let report = try query.neighbours(of: index, model: model, mode: mode, k: k, excludeSameSubject: !sameSubject)
+            return try report.neighbours.map { hit in
+                NeighbourRow(index: hit.segment, similarity: hit.score, subject: hit.subject,
+                             labels: labelSummary(try query.subject(ofSegment: hit.segment).labels))
             }
         }
     }
@@ -143,37 +125,17 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
     public func projection(_ method: ProjectionMethod, mode: FingerprintMode) throws -> [Float]? {
         guard let model = modelName else { return nil }
         return try wrap {
-            // A mode-specific map (`pca-ecg`) wins over the default one (`pca`, of ECG+PPG).
-            let base = StoreLayout.projections(model: model) + "/" + method.rawValue
-            for path in [base + "-" + mode.rawValue, base] where mode == .both ? path == base : true {
-                guard let shape = try store.matrixShape(path), shape.rows == store.segmentCount, shape.cols >= 2 else { continue }
-                if shape.cols == 2 { return try store.matrix(path, rows: 0..<shape.rows) }
-                let m = try store.matrix(path, rows: 0..<shape.rows)
-                return (0..<shape.rows).flatMap { [m[$0 * shape.cols], m[$0 * shape.cols + 1]] }
-            }
+            if let saved = try query.projection(method.rawValue, model: model, mode: mode) { return saved }
             return computedPCA[mode].flatMap { method == .pca ? $0 : nil }
         }
     }
 
-    /// PCA of the fingerprints of `mode` (two components, `Analytics.PCA` over slices), kept
-    /// in memory for this session; rows without a finite fingerprint get NaN.
+    /// `StoreQuery.pcaMap` of the fingerprints of `mode`, kept in memory for this session.
     public func computeProjection(mode: FingerprintMode) throws -> [Float]? {
         guard let model = modelName else { return nil }
         if let done = computedPCA[mode] { return done }
         return try wrap {
-            let rows = try StoreFingerprints(store: store, model: model, mode: mode)
-            let pca = try PCA.fit(rows, components: 2, blockRows: sliceRows)
-            var out = [Float](repeating: .nan, count: store.segmentCount * 2)
-            for lo in stride(from: 0, to: store.segmentCount, by: sliceRows) {
-                let range = lo..<min(store.segmentCount, lo + sliceRows)
-                let block = try rows.rows(range)
-                for r in 0..<range.count {
-                    let x = Array(block[(r * rows.dim)..<((r + 1) * rows.dim)])
-                    guard x.allSatisfy(\.isFinite) else { continue }
-                    let y = pca.transform(x)
-                    out[(lo + r) * 2] = y[0]; out[(lo + r) * 2 + 1] = y[1]
-                }
-            }
+            let out = try query.pcaMap(model: model, mode: mode)
             computedPCA[mode] = out
             return out
         }
@@ -187,14 +149,45 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
         return try wrap { try runner.reconstruct(try store.segment(index), index: index, mode: mode, mask: mask, store: storeName) }
     }
 
-    /// Every probe head of `mode` on segment `index`'s fingerprint, the subject's labels as truth.
-    public func predictions(_ index: Int, mode: FingerprintMode) throws -> [Prediction] {
-        guard let runner, let model = modelName, runner.probes != nil else { return [] }
+    /// `StoreQuery.prediction` (what `m2ae predict` answers) for segment `index`, as pane rows
+    /// with the subject's labels as truth; empty without probes or when the segment has no
+    /// `mode` fingerprint. Its familiarity is kept for `familiarity(_:mode:)`.
+    public func predictions(_ index: Int, mode: FingerprintMode) throws -> [PredictionRow] {
+        guard let runner, let probes = runner.probes else { return [] }
         return try wrap {
-            let x = try store.fingerprints(model: model, mode: mode, index..<(index + 1))
-            let s = Int(try store.subjectIndices(index..<(index + 1))[0])
-            let labels = store.subjects.indices.contains(s) ? store.subjects[s].labels : SubjectLabels()
-            return runner.predictions(fingerprint: x, mode: mode, labels: labels)
+            guard let p = try prediction(index, mode: mode) else { return [] }
+            let labels = try query.subject(ofSegment: index).labels
+            let builtIn = p.outputs.compactMap { o -> PredictionRow? in
+                guard let head = probes.heads[o.task.rawValue]?[mode.rawValue] else { return nil }
+                let truth = o.task.label(labels).map { v -> String in
+                    if let classes = o.task.classes { return classes.indices.contains(Int(v)) ? classes[Int(v)] : "?" }
+                    return String(format: "%.0f", v)
+                }
+                if head.kind == .ridge { return PredictionRow(task: o.task.title, value: o.value, unit: head.labels.first ?? "", truth: truth) }
+                return PredictionRow(task: o.task.title, classes: head.labels.map { (name: $0, probability: o.probabilities?[$0] ?? .nan) }, truth: truth)
+            }
+            return builtIn + (try labelRows(p, segment: index))
+        }
+    }
+
+    /// The rows of the store's own labels (`m2ae label`, heads in the probes file's
+    /// `labelHeads`), in name order, each beside the segment's value in the label table.
+    private func labelRows(_ p: Prediction, segment: Int) throws -> [PredictionRow] {
+        guard let outputs = p.labelOutputs, !outputs.isEmpty else { return [] }
+        let subject = try query.subjectIndex(segment)
+        let table = Dictionary(store.labels.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        return outputs.map { o in
+            let label = table[o.label]
+            let value = label?.value(segment: segment, subjectIndex: subject)
+            if let v = o.value {
+                return PredictionRow(task: o.label, value: v, truth: value.map { String(format: "%.3g", $0) })
+            }
+            let names = o.probabilities.map { $0.keys.sorted { a, b in
+                // The label's own class order where the store has it, else by name.
+                (label?.classes.firstIndex(of: a) ?? Int.max, a) < (label?.classes.firstIndex(of: b) ?? Int.max, b)
+            } } ?? []
+            return PredictionRow(task: o.label, classes: names.map { (name: $0, probability: o.probabilities?[$0] ?? .nan) },
+                                 truth: label?.className(value))
         }
     }
 
@@ -220,14 +213,13 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
     /// True when the probe heads learned from generated labels only.
     public var probesFromGeneratedLabels: Bool { runner?.probes?.labelsGenerated ?? false }
 
-    /// Segment `index`'s familiarity: its `mode` fingerprint's distance and its masked
-    /// reconstruction (one forward pass) against the probes file's calibration.
+    /// Segment `index`'s familiarity: the one `StoreQuery.prediction` gives (its `mode`
+    /// fingerprint's distance and its masked reconstruction, one forward pass, against the
+    /// probes file's calibration).
     public func familiarity(_ index: Int, mode: FingerprintMode) throws -> FamiliarityMark {
-        guard let runner, let model = modelName, let f = runner.probes?.familiarity else { return .unknown }
+        guard runner?.probes?.familiarity != nil else { return .unknown }
         return try wrap {
-            let x = try store.fingerprints(model: model, mode: mode, index..<(index + 1))
-            let errors = try f.reconstruction.map { try Familiarity.reconstructionErrors(store: store, rows: [index], model: runner.model, maskSeed: $0.maskSeed) }
-            guard let score = f.scores(x, mode: mode, reconstructionErrors: errors)?[0] else { return .unknown }
+            guard let score = try prediction(index, mode: mode)?.familiarity else { return .unknown }
             return score.reliable ? .familiar(score.familiarity) : .unfamiliar(score.familiarity)
         }
     }
@@ -253,25 +245,16 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
 
     // MARK: - Internals
 
-    /// Calls `body(firstRow, rows)` for each slice of the (N, dim) fingerprints, from memory
-    /// when cached, else from the store (and caches them if they fit `cacheLimit`).
-    private func forEachFingerprintSlice(model: String, mode: FingerprintMode, _ body: (Int, ArraySlice<Float>) throws -> Void) throws {
-        let dim = try store.fingerprintDim(model: model)
-        if let all = fingerprintCache[mode] { try body(0, all[...]); return }
-        let cache = store.segmentCount * dim * 4 <= cacheLimit
-        var kept: [Float] = []
-        for lo in stride(from: 0, to: store.segmentCount, by: sliceRows) {
-            let block = try store.fingerprints(model: model, mode: mode, lo..<min(store.segmentCount, lo + sliceRows))
-            try body(lo, block[...])
-            if cache { kept += block }
-        }
-        if cache { fingerprintCache[mode] = kept }
-    }
-
-    private func norm(_ x: ArraySlice<Float>) -> Float {
-        var s: Float = 0
-        for v in x { s += v * v }
-        return s.squareRoot()
+    /// The query layer's prediction for (index, mode) with the checkpoint's model, nil when the
+    /// segment has no `mode` fingerprint; the last one is kept, as the Predictions pane asks
+    /// for the predictions and then the familiarity of the same segment.
+    private func prediction(_ index: Int, mode: FingerprintMode) throws -> Prediction? {
+        guard let runner, let probes = runner.probes else { return nil }
+        if let last = lastPrediction, last.index == index, last.mode == mode { return last.prediction }
+        let p = try query.hasFingerprint(index, model: probes.modelID, mode: mode)
+            ? try query.prediction(of: index, probes: probes, mode: mode, model: runner.model) : nil
+        lastPrediction = (index, mode, p)
+        return p
     }
 
     private func wrap<T>(_ body: () throws -> T) throws -> T {

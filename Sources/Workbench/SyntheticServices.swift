@@ -128,7 +128,7 @@ public struct SyntheticServices: WorkbenchServices {
         return Reconstruction(index: index, mode: mode, original: original, reconstructed: recon, pearson: pearson(a, b), rmse: rmse(a, b))
     }
 
-    public func neighbours(_ index: Int, mode: FingerprintMode, k: Int, sameSubject: Bool) throws -> [Neighbour] {
+    public func neighbours(_ index: Int, mode: FingerprintMode, k: Int, sameSubject: Bool) throws -> [NeighbourRow] {
         guard withModel else { return [] }
         try check(index)
         let q = fingerprint(index, mode)
@@ -143,7 +143,7 @@ public struct SyntheticServices: WorkbenchServices {
         }
         return best.map { sim, j in
             let s = j / segmentsPerSubject
-            return Neighbour(index: j, similarity: sim, subject: String(format: "S%04d", s), labels: labelSummary(Self.labels(subject: s)))
+            return NeighbourRow(index: j, similarity: sim, subject: String(format: "S%04d", s), labels: labelSummary(Self.labels(subject: s)))
         }
     }
 
@@ -158,7 +158,7 @@ public struct SyntheticServices: WorkbenchServices {
         return out
     }
 
-    public func predictions(_ index: Int, mode: FingerprintMode) throws -> [Prediction] {
+    public func predictions(_ index: Int, mode: FingerprintMode) throws -> [PredictionRow] {
         guard withModel else { return [] }
         try check(index)
         let l = Self.labels(subject: index / segmentsPerSubject)
@@ -170,12 +170,12 @@ public struct SyntheticServices: WorkbenchServices {
         let fem = 1 / (1 + exp(-((l.sex == .female ? 2 : -2) + f[13])))
         let mort = 1 / (1 + exp(-((l.mortality == true ? 1 : -2) + f[14])))
         return [
-            Prediction(task: "CVD 5-class (ECG)", classes: zip(ECGClass.names, cvd5).map { ($0, $1) }, truth: l.ecgClass.map { ECGClass.names[Int($0.rawValue)] }),
-            Prediction(task: "CVD 3-class (PPG)", classes: zip(PPGClass.names, cvd3).map { ($0, $1) }, truth: l.ppgClass.map { PPGClass.names[Int($0.rawValue)] }),
-            Prediction(task: "hypertension", classes: [("no", 1 - ht), ("yes", ht)], truth: l.hypertension.map { $0 ? "yes" : "no" }),
-            Prediction(task: "mortality", classes: [("no", 1 - mort), ("yes", mort)], truth: l.mortality.map { $0 ? "yes" : "no" }),
-            Prediction(task: "sex", classes: [("female", fem), ("male", 1 - fem)], truth: l.sex.map { $0 == .female ? "female" : "male" }),
-            Prediction(task: "age", value: (l.age ?? 50) + 6 * f[15], unit: "y", truth: l.age.map { String(Int($0)) }),
+            PredictionRow(task: "CVD 5-class (ECG)", classes: zip(ECGClass.names, cvd5).map { ($0, $1) }, truth: l.ecgClass.map { ECGClass.names[Int($0.rawValue)] }),
+            PredictionRow(task: "CVD 3-class (PPG)", classes: zip(PPGClass.names, cvd3).map { ($0, $1) }, truth: l.ppgClass.map { PPGClass.names[Int($0.rawValue)] }),
+            PredictionRow(task: "hypertension", classes: [("no", 1 - ht), ("yes", ht)], truth: l.hypertension.map { $0 ? "yes" : "no" }),
+            PredictionRow(task: "mortality", classes: [("no", 1 - mort), ("yes", mort)], truth: l.mortality.map { $0 ? "yes" : "no" }),
+            PredictionRow(task: "sex", classes: [("female", fem), ("male", 1 - fem)], truth: l.sex.map { $0 == .female ? "female" : "male" }),
+            PredictionRow(task: "age", value: (l.age ?? 50) + 6 * f[15], unit: "y", truth: l.age.map { String(Int($0)) }),
         ]
     }
 

@@ -81,7 +81,7 @@ public func update(_ s: inout AppState, _ msg: Msg) -> [Effect] {
         switch result {
         case .success(let n):
             s.neighbours = n; s.neighbourSelected = 0
-            s.neighboursKey = NeighboursKey(index: index, mode: mode)
+            s.neighboursKey = SegmentFingerprintKey(index: index, mode: mode)
         case .failure(let e): s.message = e.description
         }
         return []
@@ -103,7 +103,7 @@ public func update(_ s: inout AppState, _ msg: Msg) -> [Effect] {
         case .success(let p):
             s.predictions = p.predictions
             s.predictionsFamiliarity = p.familiarity
-            s.predictionsKey = NeighboursKey(index: index, mode: mode)
+            s.predictionsKey = SegmentFingerprintKey(index: index, mode: mode)
         case .failure(let e): s.message = e.description
         }
         return []

@@ -32,14 +32,14 @@ public protocol WorkbenchServices: Sendable {
     func reconstruct(_ index: Int, mode: ReconstructionMode, mask: [Bool]) throws -> Reconstruction?
     /// The `k` segments whose fingerprints are most similar to segment `index`'s.
     /// - Parameter sameSubject: include segments of the same subject (false: other subjects only).
-    func neighbours(_ index: Int, mode: FingerprintMode, k: Int, sameSubject: Bool) throws -> [Neighbour]
+    func neighbours(_ index: Int, mode: FingerprintMode, k: Int, sameSubject: Bool) throws -> [NeighbourRow]
     /// 2-D coordinates of every segment's fingerprint, (segmentCount, 2) row-major, or nil.
     func projection(_ method: ProjectionMethod, mode: FingerprintMode) throws -> [Float]?
     /// A PCA map of the fingerprints computed now (not saved), (segmentCount, 2), or nil
     /// without fingerprints; afterwards `projection(.pca, mode:)` returns it too.
     func computeProjection(mode: FingerprintMode) throws -> [Float]?
     /// Every downstream task's prediction for one segment, or empty without a model.
-    func predictions(_ index: Int, mode: FingerprintMode) throws -> [Prediction]
+    func predictions(_ index: Int, mode: FingerprintMode) throws -> [PredictionRow]
     /// Segment `index`'s familiarity for `mode`: fingerprint distance and, where the model can
     /// run, its masked-reconstruction error; `.unknown` without a calibration.
     func familiarity(_ index: Int, mode: FingerprintMode) throws -> FamiliarityMark

@@ -3,6 +3,7 @@ import COpenBLAS
 import Engine
 import Foundation
 import Model
+import Pipelines
 
 extension M2AEBench {
     /// `m2ae-bench engine`: fingerprint throughput of the Swift engine against PyTorch

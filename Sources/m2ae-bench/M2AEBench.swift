@@ -11,7 +11,7 @@ struct M2AEBench: ParsableCommand {
         commandName: "m2ae-bench",
         abstract: "Benchmarks: each prints a table of medians against its peer.",
         discussion: "Run them from the project root (the peers are scripts under reference/) on a release build: swift run -c release m2ae-bench <name>.",
-        subcommands: [Store.self, Signals.self, SynthBench.self, Import.self, Layers.self, Engine.self, Knn.self, Umap.self, Tui.self, Train.self, BLAS.self]
+        subcommands: [Store.self, Signals.self, SynthBench.self, Import.self, Layers.self, Engine.self, Knn.self, Neighbours.self, Umap.self, Tui.self, Train.self, BLAS.self]
     )
 
     /// Runs the benchmark; every failure is one line on standard error (`Error: …`).

@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Model
+import Pipelines
 import Store
 
 extension M2AE {

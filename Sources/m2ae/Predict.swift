@@ -2,6 +2,7 @@ import Analytics
 import ArgumentParser
 import Foundation
 import Model
+import Query
 import Store
 
 extension M2AE {
@@ -49,7 +50,7 @@ extension M2AE {
                 let probes = try ProbeFile.load(ProbeFile.location(checkpoint: URL(fileURLWithPath: checkpoint)))
                 let recordStore = try RecordStore(url: URL(fileURLWithPath: store))
                 if let segment {
-                    let p = try Prediction.predict(store: recordStore, probes: probes, segment: segment, mode: mode, model: try familiarityModel(probes))
+                    let p = try StoreQuery(store: recordStore).prediction(of: segment, probes: probes, mode: mode, model: try familiarityModel(probes))
                     if json { try printJSON(p) } else { print(p.table()) }
                     return
                 }

@@ -1,6 +1,7 @@
 import Analytics
 import ArgumentParser
 import Foundation
+import Query
 import Store
 
 extension M2AE {

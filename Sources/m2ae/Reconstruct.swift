@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Model
+import Pipelines
 import Store
 
 extension M2AE {

@@ -43,6 +43,10 @@ extension M2AE {
         var warmup: Int = 200
         @Option(help: "Probability that one whole modality is dropped from a segment (cross-modal reconstruction).")
         var pDrop: Double = Hyperparameters().pDrop
+        @Option(help: "Device augmentations: the probability of each (device rate, monitor filter, lead, wander, motion; 0: none).")
+        var augment: Double = 0
+        @Option(help: "Probability of the PPG-delay augmentation (default: --augment's).")
+        var augmentDelay: Double?
         @Option(name: .customLong("from"), help: ArgumentHelp("Fine-tune: start from this checkpoint's weights, with a fresh optimiser and schedule.", valueName: "ckpt"))
         var initialWeights: String?
         @Option(help: "Seed of the initial weights, the split, the batch order and the masks.")
@@ -74,6 +78,9 @@ extension M2AE {
             guard epochs >= 1, batchSize >= 2, batchSize <= 4096 else { throw ValidationError("--epochs must be ≥ 1 and --batch-size 2…4096") }
             guard lr > 0, warmup >= 0, threads >= 1 else { throw ValidationError("--lr must be > 0, --warmup ≥ 0, --threads ≥ 1") }
             guard pDrop >= 0, pDrop <= 1 else { throw ValidationError("--p-drop must be in [0, 1]") }
+            guard augment >= 0, augment <= 1, (augmentDelay ?? 0) >= 0, (augmentDelay ?? 0) <= 1 else {
+                throw ValidationError("--augment and --augment-delay must be in [0, 1]")
+            }
             guard !(resume && initialWeights != nil) else { throw ValidationError("--from starts a new run; --resume continues the one at --out: give one of them") }
             guard valFraction > 0, valFraction < 1, valSegments >= 2 else { throw ValidationError("--val-fraction must be in (0, 1) and --val-segments ≥ 2") }
             if let s = synth { guard s >= 1, synthSegments >= 1 else { throw ValidationError("--synth and --synth-segments must be ≥ 1") } }
@@ -130,6 +137,7 @@ extension M2AE.Train {
         settings.hyperparameters.lr = lr
         settings.hyperparameters.warmupSteps = warmup
         settings.hyperparameters.pDrop = pDrop
+        if augment > 0 || (augmentDelay ?? 0) > 0 { settings.augmentation = Augmentation(probability: augment, delayProbability: augmentDelay) }
         settings.initialWeights = initialWeights.map { URL(fileURLWithPath: $0) }
         let cfg = M2AEConfig.preset(config)!
         let run: TrainingRun
@@ -137,7 +145,7 @@ extension M2AE.Train {
             throw CLIError("\(error)")
         }
         let log = Log()
-        log.line("train \(cfg.name) (\(run.trainer.model.layout.parameterCount) parameters) on \(source.label): "
+        log.line("train \(cfg.name) (\(run.trainer.model.layout.parameterCount) parameters) on \(run.dataLabel): "
                  + "\(run.split.trainingCount) training subjects (~\(run.trainSegments) segments), "
                  + "\(run.split.validationCount) validation subjects (\(run.validationSegments) segments evaluated)"
                  + (resume ? "; resuming at step \(run.state.step), epoch \(run.state.epoch)" : ""))
@@ -199,7 +207,7 @@ extension M2AE.Train {
         }
         log.line(text)
         return Summary(outcome: text, outcomeKind: kind, checkpoint: out, curve: curveURL.path, config: cfg.name,
-                       source: source.label, steps: run.state.step, epochs: run.state.epoch, trainSegments: run.trainSegments,
+                       source: run.dataLabel, steps: run.state.step, epochs: run.state.epoch, trainSegments: run.trainSegments,
                        validationSegments: run.validationSegments, lastValidation: last, segmentsPerSecond: rate)
     }
 

@@ -50,6 +50,35 @@ import Store
         #expect(f.scores(rows, mode: .ecg)?[0] == nil)
     }
 
+    /// A mixture of two sources (another seed's clusters as the second): calibrated on one, the
+    /// other's held-out rows are flagged; calibrated on both, each source's held-out rows pass at
+    /// least 95 %, and the threshold is the larger of the two sources' own quantiles.
+    @Test func severalSourcesAreEachInDomain() throws {
+        let other = Fixtures.clustered(n: 300, dim: Self.dim, groups: 4, noise: 0.5, seed: 99).rows
+        let otherTrain = Array(other[0 ..< 200 * Self.dim]), otherHeld = Array(other[200 * Self.dim ..< 300 * Self.dim])
+        let one = Familiarity(k: 5, coverage: 0.95, calibratedOn: "a", modes: [FingerprintMode.ecg.rawValue: try Self.fitted()])
+        func pass(_ f: Familiarity, _ rows: [Float]) throws -> Double {
+            let s = try #require(f.scores(rows, mode: .ecg)).compactMap { $0 }
+            return Double(s.filter(\.reliable).count) / Double(s.count)
+        }
+        #expect(try pass(one, otherHeld) < 0.2)
+        let ref = try Familiarity.fitReference(parts: [(Self.train, Self.heldOut), (otherTrain, otherHeld)], dim: Self.dim, k: 5,
+                                               coverage: 0.95, maxReference: 256, seed: 1)
+        #expect(ref.count == 256 && ref.calibration.count == 200)
+        let both = Familiarity(k: 5, coverage: 0.95, calibratedOn: "a + b", modes: [FingerprintMode.ecg.rawValue: ref])
+        let a = try pass(both, Self.heldOut), b = try pass(both, otherHeld)
+        print("held-out passing with both sources calibrated: \(a), \(b); first source only, second: \(try pass(one, otherHeld))")
+        #expect(a >= 0.95 && b >= 0.95)
+        // The threshold is the larger per-source quantile, measured against the joint reference.
+        let alone = [Self.heldOut, otherHeld].map { rows -> Float in
+            let d = Familiarity.distances(rows, reference: ref, k: 5).sorted()
+            return Familiarity.quantile(d, Familiarity.perMeasure(0.95))
+        }
+        #expect(ref.threshold == alone.max()!)
+        // One part reproduces the one-source fit exactly.
+        #expect(try Familiarity.fitReference(parts: [(Self.train, Self.heldOut)], dim: Self.dim, k: 5, coverage: 0.95, seed: 1) == Self.fitted())
+    }
+
     @Test func reconstructionHalfTightensTheFlag() throws {
         var f = Familiarity(k: 5, coverage: 0.95, calibratedOn: "test", modes: [FingerprintMode.ecg.rawValue: try Self.fitted()])
         f.reconstruction = .init(maskSeed: 0, calibration: (0..<100).map { 0.5 + Float($0) / 400 }, threshold: 0.74)

@@ -1,9 +1,11 @@
 import Foundation
 import Model
+import Pipelines
 import Store
 import Testing
 import TestSupport
 @testable import Analytics
+import Query
 
 /// The store-facing analytics on a small written store: neighbours (exact and a saved index),
 /// projections, the evaluation runner with a tiny checkpoint, and prediction.
@@ -71,24 +73,24 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = try Self.makeStore(in: folder)
         let store = try RecordStore(url: url)
-        let exact = try NeighbourReport.query(store: store, model: nil, mode: .both, segment: 7, k: 5, excludeSameSubject: false)
+        let exact = try StoreQuery(store: store).neighbours(of: 7, model: nil, mode: .both, k: 5, excludeSameSubject: false)
         #expect(exact.method == .exact && exact.model == Self.model)
         #expect(exact.neighbours.count == 5 && !exact.neighbours.contains { $0.segment == 7 })
         #expect(exact.neighbours.allSatisfy { $0.subject == "p1" })   // segments 6..<12 are subject p1
-        let other = try NeighbourReport.query(store: store, model: nil, mode: .ecg, segment: 7, k: 5, excludeSameSubject: true)
+        let other = try StoreQuery(store: store).neighbours(of: 7, model: nil, mode: .ecg, k: 5, excludeSameSubject: true)
         #expect(other.neighbours.allSatisfy { $0.subject != "p1" })
         #expect(other.table().contains("same subject excluded"))
 
         let (index, tried) = try StoredIndex.build(try StoreFingerprints(store: store, model: nil, mode: .both), lists: 6)
         #expect(index.measuredRecall! >= 0.95 && !tried.isEmpty)
         let reopened = try RecordStore(url: url)
-        let approx = try NeighbourReport.query(store: reopened, model: nil, mode: .both, segment: 7, k: 5, excludeSameSubject: false, method: .ivf)
+        let approx = try StoreQuery(store: reopened).neighbours(of: 7, model: nil, mode: .both, k: 5, excludeSameSubject: false, method: .ivf)
         #expect(approx.method == .ivf && approx.indexRecallAt10 == index.measuredRecall.map { ($0 * 10_000).rounded() / 10_000 })
         #expect(Set(approx.neighbours.map(\.segment)).count == 5)
 
-        #expect(throws: AnalyticsError.self) { try NeighbourReport.query(store: reopened, model: nil, mode: .both, segment: 144, k: 5, excludeSameSubject: false) }
-        #expect(throws: AnalyticsError.self) { try NeighbourReport.query(store: reopened, model: "nope", mode: .both, segment: 0, k: 5, excludeSameSubject: false) }
-        #expect(throws: AnalyticsError.self) { try NeighbourReport.query(store: reopened, model: nil, mode: .ppg, segment: 0, k: 5, excludeSameSubject: false, method: .ivf) }
+        #expect(throws: AnalyticsError.self) { try StoreQuery(store: reopened).neighbours(of: 144, model: nil, mode: .both, k: 5, excludeSameSubject: false) }
+        #expect(throws: AnalyticsError.self) { try StoreQuery(store: reopened).neighbours(of: 0, model: "nope", mode: .both, k: 5, excludeSameSubject: false) }
+        #expect(throws: AnalyticsError.self) { try StoreQuery(store: reopened).neighbours(of: 0, model: nil, mode: .ppg, k: 5, excludeSameSubject: false, method: .ivf) }
     }
 
     @Test func projectionsAreSavedForTheWorkbench() throws {

@@ -29,6 +29,22 @@ import TestSupport
         #expect(try store.meta(5..<5).isEmpty)
     }
 
+    /// `StoreWriter(waveforms: false)`: a fingerprint-only store like an export, metadata
+    /// round-trips, no samples can be read, and a segment with samples is refused.
+    @Test func fingerprintOnlyStoreFromTheWriter() throws {
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let w = try StoreWriter(url: url, subjects: StoreFixtures.subjects, attributes: ["generator": "StoreTests"], waveforms: false)
+        #expect(throws: StoreError.self) { try w.append([StoreFixtures.segment(0)]) }
+        try w.append((0..<70).map { Segment(meta: StoreFixtures.meta($0), ecg: [], ppg: []) })
+        try w.commit()
+        let store = try RecordStore(url: url)
+        #expect(!store.hasWaveforms && store.segmentCount == 70)
+        #expect(store.attributes["generator"] == "StoreTests")
+        #expect(try store.meta(0..<70) == (0..<70).map { StoreFixtures.meta($0) })
+        #expect(throws: StoreError.self) { try store.segment(3) }
+    }
+
     @Test func emptyStoreOpens() throws {
         let (dir, url) = try StoreFixtures.folder()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -1,4 +1,6 @@
 import Foundation
+import Pipelines
+import Query
 import Testing
 import Store
 import Signals
@@ -11,7 +13,7 @@ import TestSupport
 /// `StoreServices` with a real (tiny, random) model: the store of `StoreServicesTests`
 /// embedded by the Model's `Embedder`, probe heads fitted by Analytics' `LinearProbe` and
 /// saved beside the checkpoint. Results are checked against the Model's `Reconstructor` and
-/// Analytics' `Prediction.predict` / `PCA`, the code paths `m2ae reconstruct|predict|project` use.
+/// the query layer's `Prediction.predict` / `PCA`, the code paths `m2ae reconstruct|predict|project` use.
 @Suite struct ModelServicesTests {
     /// The store, checkpoint and probes; `folder` is removed by the caller.
     struct Fixture {
@@ -105,7 +107,7 @@ import TestSupport
         let probes = try ProbeFile.load(ProbeFile.location(checkpoint: f.checkpoint))
         for mode in FingerprintMode.allCases {
             let p = try services.predictions(6, mode: mode)
-            let oracle = try Analytics.Prediction.predict(store: store, probes: probes, segment: 6, mode: mode)
+            let oracle = try Query.Prediction.predict(store: store, probes: probes, segment: 6, mode: mode)
             #expect(p.map(\.task) == ["CVD 5-class (ECG)", "age (years)", "sex"])
             let cvd = p[0], age = p[1], sex = p[2]
             // Segment 6 is subject 1's: AF, 62 years, male.
@@ -118,7 +120,7 @@ import TestSupport
         let risk = try #require(try services.risk(mode: .ecg))
         #expect(risk.count == 12)
         for i in [0, 5, 11] {
-            let o = try Analytics.Prediction.predict(store: store, probes: probes, segment: i, mode: .ecg)
+            let o = try Query.Prediction.predict(store: store, probes: probes, segment: i, mode: .ecg)
             #expect(abs(risk[i] - (1 - o.outputs[0].probabilities!["NSR"]!)) < 1e-5)
         }
         // Another mode is its own column; coming back serves the first one unchanged.
@@ -127,7 +129,7 @@ import TestSupport
         #expect(try services.risk(mode: .ecg) == risk)
     }
 
-    /// The workbench's familiarity marks agree with `m2ae predict`'s (`Analytics.Prediction`,
+    /// The workbench's familiarity marks agree with `m2ae predict`'s (`Query.Prediction`,
     /// with the model run for the reconstruction half); the risk column's flags are the distance half.
     @Test func familiarityMarksMatchTheAnalyticsCheck() throws {
         let f = try Self.makeFixture()
@@ -154,7 +156,7 @@ import TestSupport
         var marks: [FamiliarityMark] = []
         for i in 0..<12 {
             let mark = try services.familiarity(i, mode: .both)
-            let oracle = try #require(try Analytics.Prediction.predict(store: store, probes: probes, segment: i, mode: .both, model: f.model).familiarity)
+            let oracle = try #require(try Query.Prediction.predict(store: store, probes: probes, segment: i, mode: .both, model: f.model).familiarity)
             #expect(mark == (oracle.reliable ? .familiar(oracle.familiarity) : .unfamiliar(oracle.familiarity)), "segment \(i)")
             marks.append(mark)
         }
@@ -199,6 +201,55 @@ import TestSupport
         let broken = f.folder.appendingPathComponent("broken.safetensors")
         try Data("not a checkpoint".utf8).write(to: broken)
         #expect(throws: WorkbenchError.self) { try StoreServices(url: f.store, checkpoint: broken) }
+    }
+
+    /// The store's own labels (`m2ae label`, heads in `labelHeads`) are listed after the
+    /// built-in tasks, each beside the segment's value in the label table, with the numbers
+    /// `m2ae predict` prints for them.
+    @Test func userLabelTasksAreListedWithTheirTruth() throws {
+        let f = try Self.makeFixture()
+        defer { try? FileManager.default.removeItem(at: f.folder) }
+        let activity = Label(name: "activity", kind: .categorical, scope: .record, classes: ["rest", "bike", "speak"],
+                             values: (0..<12).map { $0 == 7 ? nil : Double($0 % 3) })
+        let bmi = Label(name: "bmi", kind: .numeric, scope: .subject, values: [19.5, 27, 31.25])
+        try StoreEditor.edit(f.store) { e in
+            try e.setLabel(activity, replace: false)
+            try e.setLabel(bmi, replace: false)
+        }
+        let opened = try RecordStore(url: f.store)
+        var probes = try ProbeFile.load(ProbeFile.location(checkpoint: f.checkpoint))
+        var labelHeads: [String: [String: ProbeHead]] = [:]
+        for mode in FingerprintMode.allCases {
+            let x = try opened.fingerprints(model: f.model.id, mode: mode, 0..<12)
+            let keep = (0..<12).filter { $0 != 7 }
+            labelHeads["activity", default: [:]][mode.rawValue] = try LinearProbe.fit(
+                LinearProbe.rows(x, dim: probes.dim, keep), dim: probes.dim,
+                target: .classes(keep.map { $0 % 3 }, names: activity.classes), regularisation: 1)
+            labelHeads["bmi", default: [:]][mode.rawValue] = try LinearProbe.fit(
+                x, dim: probes.dim, target: .values((0..<12).map { Float(bmi.values[$0 / 4]!) }, unit: ""), regularisation: 1)
+        }
+        probes.labelHeads = labelHeads
+        try probes.save(to: ProbeFile.location(checkpoint: f.checkpoint))
+
+        let services = try StoreServices(url: f.store, checkpoint: f.checkpoint)
+        for segment in [5, 7] {
+            let rows = try services.predictions(segment, mode: .both)
+            let oracle = try #require(try Query.Prediction.predict(store: opened, probes: probes, segment: segment, mode: .both).labelOutputs)
+            #expect(rows.map(\.task) == ["CVD 5-class (ECG)", "age (years)", "sex", "activity", "bmi"])
+            let act = rows[3], b = rows[4]
+            // The label's own class order; the truth from the table (segment 7's is missing).
+            #expect(act.classes.map(\.name) == ["rest", "bike", "speak"])
+            #expect(act.truth == (segment == 7 ? nil : activity.classes[segment % 3]))
+            for (name, p) in act.classes { #expect(p == oracle[0].probabilities![name]!) }
+            #expect(b.value == oracle[1].value && b.truth == "27")
+        }
+        var session = HeadlessSession(services: services, width: 80, height: 24, useColor: false)
+        session.press(.down, .down, .down, .down, .down)
+        while session.state.focus != .predictions { session.press(.tab) }
+        session.press(.char("z"))   // segment 5: activity "speak", bmi 27
+        let frame = text(session.frame)
+        #expect(frame.contains("activity") && frame.contains("true: speak") && frame.contains("bmi") && frame.contains("true: 27"), "\(frame)")
+        expectSnapshot(session.frame, "predictions-user-labels-80x24")
     }
 
     // MARK: - The app on these services

@@ -74,9 +74,9 @@ import Store
             func trace(_ i: Int) throws -> TraceData { try base.trace(i) }
             func risk(mode: FingerprintMode) throws -> [Float]? { try base.risk(mode: mode) }
             func reconstruct(_ i: Int, mode: ReconstructionMode, mask: [Bool]) throws -> Reconstruction? { try base.reconstruct(i, mode: mode, mask: mask) }
-            func neighbours(_ i: Int, mode: FingerprintMode, k: Int, sameSubject: Bool) throws -> [Neighbour] { try base.neighbours(i, mode: mode, k: k, sameSubject: sameSubject) }
+            func neighbours(_ i: Int, mode: FingerprintMode, k: Int, sameSubject: Bool) throws -> [NeighbourRow] { try base.neighbours(i, mode: mode, k: k, sameSubject: sameSubject) }
             func projection(_ m: ProjectionMethod, mode: FingerprintMode) throws -> [Float]? { try base.projection(m, mode: mode) }
-            func predictions(_ i: Int, mode: FingerprintMode) throws -> [Prediction] { try base.predictions(i, mode: mode) }
+            func predictions(_ i: Int, mode: FingerprintMode) throws -> [PredictionRow] { try base.predictions(i, mode: mode) }
         }
         var s = HeadlessSession(services: Unlabelled(), width: 80, height: 24)
         #expect(s.state.colorBy == .subject && s.state.colorLabels == [.subject])

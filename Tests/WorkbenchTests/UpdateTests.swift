@@ -13,7 +13,7 @@ import Store
         #expect(s.state.records.count == 200)
         #expect(s.state.current?.index == 0)
         #expect(s.state.trace?.index == 0)
-        #expect(s.state.neighboursKey == NeighboursKey(index: 0, mode: .both))
+        #expect(s.state.neighboursKey == SegmentFingerprintKey(index: 0, mode: .both))
         #expect(s.state.running.isEmpty)
     }
 
@@ -208,7 +208,7 @@ import Store
         s.press(.char("f"))   // NSR only; segment 15 belongs to S0001 (AF)
         for _ in 0..<3 { s.press(.tab) }
         var state = s.state
-        state.neighbours = [Neighbour(index: 15, similarity: 0.9, subject: "S0001", labels: "AF")]
+        state.neighbours = [NeighbourRow(index: 15, similarity: 0.9, subject: "S0001", labels: "AF")]
         state.neighbourSelected = 0
         let effects = update(&state, .key(.enter))
         #expect(state.filter == .all && state.current?.index == 15)

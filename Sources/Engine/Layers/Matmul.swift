@@ -7,13 +7,15 @@ import COpenBLAS
 // Every function takes outputs first, then inputs, then weights, then sizes. Backward
 // functions only accumulate (+=) into gradient buffers; zeroing is the caller's job.
 
-// MARK: - The single BLAS entry point
+// MARK: - The engine's BLAS entry point
 
 /// Row-major single-precision matrix product `C = alpha·op(A)·op(B) + beta·C`.
 ///
-/// Every matrix product of the engine (linear layers, attention, InfoNCE) goes through it. The
-/// first call chooses OpenBLAS's kernels from the CPU's features (`BLASKernels`); each call
-/// waits while a test or benchmark switches them.
+/// The engine's one call of `cblas_sgemm`: every matrix product of the engine (linear layers,
+/// attention, InfoNCE) goes through it. The analytics call BLAS and LAPACK through their own
+/// wrappers (`Analytics/_Linear.swift`: sgemm, dgemm, dposv, dsyevd, and `IVFIndex`'s
+/// `cblas_sgemv`), all inside `withBLAS`. The first call chooses OpenBLAS's kernels from the
+/// CPU's features (`BLASKernels`); each call waits while a test or benchmark switches them.
 /// - Parameters:
 ///   - transA: `op(A) = Aᵀ` when true; A is then stored (K, M), else (M, K).
 ///   - transB: `op(B) = Bᵀ` when true; B is then stored (N, K), else (K, N).

@@ -11,7 +11,7 @@ enum NeighboursPane {
         let inner = Block(title: "Neighbours · \(modeTitle(s.mode)) · \(scope)", style: frame.border, titleStyle: frame.title).render(area, into: &b)
         guard inner.height >= 2, inner.width >= 10 else { return }
         guard s.modelName != nil else { ReconstructionPane.noModel(inner, into: &b); return }
-        guard let c = s.current, s.neighboursKey == NeighboursKey(index: c.index, mode: s.mode) else {
+        guard let c = s.current, s.neighboursKey == SegmentFingerprintKey(index: c.index, mode: s.mode) else {
             b.setString(x: inner.x, y: inner.y, "searching…", style: .dim, maxWidth: inner.width)
             return
         }

@@ -32,7 +32,7 @@ enum PredictionsPane {
 
     /// Every line of the current predictions, in order (empty while there are none).
     static func lines(_ s: AppState) -> [Line] {
-        guard let c = s.current, s.predictionsKey == NeighboursKey(index: c.index, mode: s.mode) else { return [] }
+        guard let c = s.current, s.predictionsKey == SegmentFingerprintKey(index: c.index, mode: s.mode) else { return [] }
         var out: [Line] = []
         if !s.predictions.isEmpty {
             let (text, unfamiliar) = familiarityText(s.predictionsFamiliarity)
@@ -69,7 +69,7 @@ enum PredictionsPane {
         }
         guard inner.height >= 1, inner.width >= 20 else { return }
         guard s.modelName != nil else { ReconstructionPane.noModel(inner, into: &b); return }
-        guard let c = s.current, s.predictionsKey == NeighboursKey(index: c.index, mode: s.mode) else {
+        guard let c = s.current, s.predictionsKey == SegmentFingerprintKey(index: c.index, mode: s.mode) else {
             b.setString(x: inner.x, y: inner.y, "predicting…", style: .dim, maxWidth: inner.width)
             return
         }

@@ -1,4 +1,6 @@
 import Foundation
+import Model
+import Signals
 import Store
 
 /// Where a reconstruction comes from (`m2ae reconstruct --from`).

@@ -1,3 +1,4 @@
+import Analytics
 import Foundation
 import Store
 
@@ -12,8 +13,9 @@ public enum StoredIndex {
     /// Largest row count whose indices float32 holds exactly.
     public static let maxRows = 1 << 24
 
-    /// Builds, calibrates (recall@10 ≥ `target` against exact search) and saves the index of
-    /// `fingerprints` into its store.
+    /// Builds, calibrates (recall@10 ≥ `target` against exact search, for queries that leave
+    /// out their own subject, the default question) and saves the index of `fingerprints` into
+    /// its store.
     /// - Returns: the index and the (nprobe, recall) pairs tried.
     public static func build(_ fingerprints: StoreFingerprints, lists: Int? = nil, target: Double = 0.95,
                              seed: UInt64 = 1) throws -> (IVFIndex, [(nprobe: Int, recall: Double)]) {
@@ -27,7 +29,9 @@ public enum StoredIndex {
         var ordered = [Float]()
         ordered.reserveCapacity(n * dim)
         try index.writeListOrdered(base: fingerprints) { _, chunk in ordered += chunk }
-        let tried = try index.calibrate(base: fingerprints, listOrdered: InMemoryRows(ordered, dim: dim), k: 10, target: target)
+        // Calibrated for the default question: the query's own subject excluded.
+        let tried = try index.calibrate(base: fingerprints, listOrdered: InMemoryRows(ordered, dim: dim), k: 10, target: target,
+                                        groups: StoreQuery.excludesSameSubjectByDefault ? try StoreFingerprints.subjects(fingerprints.store) : nil)
         try StoreEditor.edit(url, expecting: fingerprints.store.identity) { edit in
             try edit.remove(g)
             try edit.createMatrix(g + "/centroids", rows: index.listCount, cols: dim)

@@ -1,5 +1,7 @@
+import Analytics
 import Foundation
 import Model
+import Pipelines
 import Store
 
 /// Every task's output for one segment (`m2ae predict`): class probabilities, risks, age

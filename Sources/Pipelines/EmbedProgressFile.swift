@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Store
 
 /// The progress file of an unfinished `Embedder` run, beside the store:

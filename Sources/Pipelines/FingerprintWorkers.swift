@@ -1,4 +1,5 @@
 import Engine
+import Model
 import Foundation
 
 /// `fingerprintsAllModes` on several cores at once: a batch is cut into one contiguous share per
@@ -88,17 +89,6 @@ public final class FingerprintWorkers: @unchecked Sendable {
             (output.pointer + 3 * lo * f).update(from: ws.fingerprints, count: 3 * (hi - lo) * f)
         }
     }
-}
-
-/// A batch's ECG and PPG, read (never written) by several threads.
-struct ReadOnlyInput: @unchecked Sendable {
-    let ecg: UnsafePointer<Float>, ppg: UnsafePointer<Float>
-}
-
-/// Output rows that several threads write, each its own disjoint rows.
-struct SharedRows: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Float>
-    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
 }
 
 /// The first error thrown by any worker.

@@ -1,4 +1,6 @@
 import Foundation
+import Model
+import Signals
 import Store
 
 /// Writes the three fingerprint modes of every segment of a store under a model's id

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Model
+@testable import Pipelines
 import Store
 import Testing
 import TestSupport

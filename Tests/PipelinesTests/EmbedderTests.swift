@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 @testable import Model
+@testable import Pipelines
 import Store
 import Testing
 import TestSupport
