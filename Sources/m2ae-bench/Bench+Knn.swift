@@ -2,8 +2,8 @@ import Analytics
 import ArgumentParser
 import Foundation
 
-extension M2AE.Bench {
-    /// `m2ae bench knn`: exact top-k against faiss-cpu IndexFlatIP, and the IVF index's
+extension M2AEBench {
+    /// `m2ae-bench knn`: exact top-k against faiss-cpu IndexFlatIP, and the IVF index's
     /// recall and speed-up, on seeded clustered unit vectors.
     struct Knn: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -127,13 +127,13 @@ extension M2AE.Bench {
             try data.withUnsafeBytes { try Data($0).write(to: b) }
             try queries.withUnsafeBytes { try Data($0).write(to: q) }
             // faiss' OpenMP threads otherwise spin-wait, which on a shared machine slows it many-fold.
-            let (text, status) = try M2AE.Bench.runPython(
+            let (text, status) = try M2AEBench.runPython(
                 ["reference/bench_faiss.py", b.path, q.path, String(dim), String(k), String(repeats), ids.path],
                 environment: ["OMP_WAIT_POLICY": ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "PASSIVE"])
             guard status == 0,
                   let json = try JSONSerialization.jsonObject(with: text) as? [String: Any],
                   let median = (json["median"] as? NSNumber)?.doubleValue else {
-                throw CLIError("reference/bench_faiss.py failed (is faiss-cpu installed? scripts/bootstrap.sh --bench); use --no-faiss to skip")
+                throw BenchError("reference/bench_faiss.py failed (is faiss-cpu installed? scripts/bootstrap.sh --bench); use --no-faiss to skip")
             }
             let raw = try Data(contentsOf: ids)
             let theirs = raw.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) }

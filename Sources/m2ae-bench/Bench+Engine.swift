@@ -5,8 +5,8 @@ import Foundation
 import Model
 import Pipelines
 
-extension M2AE.Bench {
-    /// `m2ae bench engine`: fingerprint throughput of the Swift engine against PyTorch
+extension M2AEBench {
+    /// `m2ae-bench engine`: fingerprint throughput of the Swift engine against PyTorch
     /// (eager, torch.compile, ONNX Runtime) on the same weights, inputs and thread count, and
     /// the engine's achieved GFLOP/s as a fraction of cblas_sgemm's.
     struct Engine: ParsableCommand {
@@ -112,9 +112,10 @@ extension M2AE.Bench {
             // Table.
             let flops = Self.flopsPerSegment(cfg)
             let rounded = rounds > 1 ? ", median of \(rounds) alternating rounds" : ""
-            print("m2ae bench engine — config \(cfg.name), \(threads) thread(s), median of \(repeats) runs (\(clock.rawValue) clock)\(rounded), unit = 1 segment × 3 fingerprint modes")
-            print("BLAS: \(blasConfiguration())")
-            print(String(format: "cblas_sgemm 1024³ peak: %.1f GFLOP/s; model: %.1f MFLOP per segment", peak, flops / 1e6))
+            print("m2ae-bench engine — config \(cfg.name), \(threads) thread(s), median of \(repeats) runs (\(clock.rawValue) clock)\(rounded), unit = 1 segment × 3 fingerprint modes")
+            BenchTiming.machineLines.forEach { print($0) }
+            print(String(format: "sgemm 1024³ with the best kernels this CPU runs (%@): %.1f GFLOP/s; model: %.1f MFLOP per segment",
+                         BLASKernels.select().best?.name ?? BLASKernel.inUse, peak, flops / 1e6))
             let backends = ["torch eager", "torch.compile", "onnxruntime"]
             var header = "batch | swift seg/s"
             for b in backends { header += " | \(b) seg/s" }
@@ -164,14 +165,18 @@ extension M2AE.Bench {
             try BenchTiming.median(BenchTiming.measure(repeats: repeats, clock: clock == .cpu ? .processCPU : .wall, body))
         }
 
-        /// GFLOP/s of a 1024³ sgemm through the engine's single BLAS entry point.
+        /// GFLOP/s of a 1024³ sgemm through the engine's BLAS entry point with the best kernels
+        /// this CPU runs (whatever `OPENBLAS_CORETYPE` holds the engine to).
         static func sgemmPeak(repeats: Int, _ clock: Clock) -> Double {
             let n = 1024
             let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
             var c = [Float](repeating: 0, count: n * n)
-            let t = median(repeats, clock) {
-                sgemm(transA: false, transB: true, M: n, N: n, K: n, alpha: 1, A: a, lda: n, B: b, ldb: n, beta: 0, C: &c, ldc: n)
+            let run = {
+                median(repeats, clock) {
+                    sgemm(transA: false, transB: true, M: n, N: n, K: n, alpha: 1, A: a, lda: n, B: b, ldb: n, beta: 0, C: &c, ldc: n)
+                }
             }
+            let t = BLASKernels.select().best.flatMap { try? BLASKernels.withKernel($0, run) } ?? run()
             return 2 * Double(n * n * n) / t / 1e9
         }
 
@@ -191,7 +196,7 @@ extension M2AE.Bench {
         /// backends that failed.
         static func runTorch(script: String, checkpoint: URL, inputs: URL, batches: String, threads: Int,
                              repeats: Int, compileTimeout: Int, clock: Clock) throws -> ([String: [Int: Double]], [String]) {
-            let (data, status) = try M2AE.Bench.runPython(
+            let (data, status) = try M2AEBench.runPython(
                 [script, "--checkpoint", checkpoint.path, "--inputs", inputs.path, "--batches", batches, "--threads", String(threads),
                  "--repeats", String(repeats), "--compile-timeout", String(compileTimeout), "--clock", clock.rawValue],
                 environment: ["OMP_NUM_THREADS": String(threads)])
