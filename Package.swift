@@ -9,6 +9,7 @@ import PackageDescription
 //   Signals                            filters, resampling, peaks, quality, hand-crafted features
 //   Store                              the HDF5 paired-record store
 //   Synth, Importers                   where records come from (generator; WFDB, CSV, EDF, MAT)
+//   CCPU                               CPUID features and OpenBLAS's kernel-table switch
 //   Engine                             flat-buffer layers, forward and backward, BLAS
 //   Model                              the M2AE network, its config and safetensors checkpoints
 //   Training                           objective, AdamW, trainer
@@ -18,22 +19,25 @@ import PackageDescription
 //   TerminalUI                         cells, buffers, layout, braille canvas, ncurses backend
 //   Workbench                          the TUI app: state, update, render
 //   m2ae                               the command line
+//   m2ae-bench                         benchmarks against Python peers
 // Release builds keep Swift's bounds and overflow checks everywhere that touches file
 // contents (`-O`); only the engine's inner loops, which run behind shapes validated when a model
 // is built, drop them (`-Ounchecked`).
 let optimise: [SwiftSetting] = [.unsafeFlags(["-O", "-wmo"], .when(configuration: .release))]
 let optimiseUnchecked: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
-// The engine's loops are compiled for the CPU that builds them (AVX2 and FMA here), as
-// llama.cpp does by default; `M2AE_PORTABLE=1 swift build` targets the baseline CPU instead,
-// for a binary that must run on other machines (docs/engine.md).
-let engineCPU: [SwiftSetting] = Context.environment["M2AE_PORTABLE"] == "1" ? []
-    : [.unsafeFlags(["-target-cpu", "native"], .when(configuration: .release))]
+// The engine's own loops are compiled for baseline x86-64, so that a binary runs on any such
+// CPU; its matrix products use the OpenBLAS kernels the CPU's features select at run time
+// (Engine/Kernels/BLASKernel.swift). `M2AE_NATIVE=1 swift build` compiles the loops for the
+// building CPU instead, for a binary that stays on that machine (docs/engine.md).
+let engineCPU: [SwiftSetting] = Context.environment["M2AE_NATIVE"] == "1"
+    ? [.unsafeFlags(["-target-cpu", "native"], .when(configuration: .release)), .define("M2AE_NATIVE_CPU")] : []
 
 let package = Package(
     name: "M2AEWorkbench",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "m2ae", targets: ["m2ae"]),
+        .executable(name: "m2ae-bench", targets: ["m2ae-bench"]),
         .executable(name: "m2ae-fuzz", targets: ["m2ae-fuzz"]),
     ],
     dependencies: [
@@ -56,19 +60,25 @@ let package = Package(
         .target(name: "Store", dependencies: ["CHDF5", "Signals", "Support"], swiftSettings: optimise),
         .target(name: "Synth", dependencies: ["Signals", "Store", "Support"], swiftSettings: optimise),
         .target(name: "Importers", dependencies: ["Signals", "Store", "Support", "CHDF5", "CFLAC", "CMatio"], swiftSettings: optimise),
-        .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: optimiseUnchecked + engineCPU),
+        .target(name: "CCPU", path: "Sources/CCPU"),
+        .target(name: "Engine", dependencies: ["COpenBLAS", "CCPU"], swiftSettings: optimiseUnchecked + engineCPU),
         .target(name: "Model", dependencies: ["Engine", "Signals", "Store", "Support"], swiftSettings: optimise),
         .target(name: "Training", dependencies: ["Engine", "Model", "Signals", "Store", "Synth", "Support"], swiftSettings: optimise),
-        .target(name: "Analytics", dependencies: ["COpenBLAS", "Signals", "Store", "Support"], swiftSettings: optimise),
+        .target(name: "Analytics", dependencies: ["COpenBLAS", "Engine", "Signals", "Store", "Support"], swiftSettings: optimise),
         .target(name: "Pipelines", dependencies: ["Engine", "Model", "Analytics", "Signals", "Store", "Support"], swiftSettings: optimise),
         .target(name: "Query", dependencies: ["Analytics", "Pipelines", "Model", "Store"], swiftSettings: optimise),
         .target(name: "TerminalUI", dependencies: ["CNcursesw"], swiftSettings: optimise),
         .target(name: "Workbench", dependencies: ["TerminalUI", "Store", "Signals", "Model", "Analytics", "Query", "Support"], swiftSettings: optimise),
         .executableTarget(name: "m2ae", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Store", "Synth", "Importers", "Engine", "Model", "Training", "Analytics", "Pipelines", "Query", "Workbench",
+        ], swiftSettings: optimise),
+        // Benchmarks that print tables against their peers (PyTorch, h5py, wfdb, faiss).
+        .executableTarget(name: "m2ae-bench", dependencies: [
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "COpenBLAS", "Support", "Signals", "Store", "Synth", "Importers", "Engine", "Model", "Training", "Analytics", "Pipelines", "Query",
             "TerminalUI", "Workbench",
-        ], swiftSettings: optimise),
+        ], path: "Sources/m2ae-bench", swiftSettings: optimise),
 
         // The parsers' fuzz targets: a libFuzzer binary under scripts/fuzz.sh, a replayer otherwise.
         .executableTarget(name: "m2ae-fuzz", dependencies: ["Importers", "Model", "Signals", "Store", "Workbench"],
@@ -80,7 +90,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "Signals", "Store", "Support", "TestSupport"]),
         .testTarget(name: "ImportersTests", dependencies: ["Importers", "Store", "Support", "TestSupport"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "CCPU", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Engine", "Support", "TestSupport"]),
         .testTarget(name: "PipelinesTests", dependencies: ["Pipelines", "Model", "Engine", "Store", "Support", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Support", "TestSupport"]),

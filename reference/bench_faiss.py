@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Peer for `m2ae bench knn`: faiss-cpu IndexFlatIP exact top-k on the same float32 data.
+"""Peer for `m2ae-bench knn`: faiss-cpu IndexFlatIP exact top-k on the same float32 data.
 
 Usage: bench_faiss.py BASE.f32 QUERIES.f32 DIM K REPEATS OUT.ids
   BASE/QUERIES: raw little-endian float32, row-major, already L2-normalised.

@@ -1,4 +1,4 @@
-"""PyTorch side of `m2ae bench engine` (docs/model.md): the same checkpoint, the same inputs,
+"""PyTorch side of `m2ae-bench engine` (docs/model.md): the same checkpoint, the same inputs,
 the same thread count; all three fingerprint modes of every segment (`M2AE.fingerprints_all`,
 the computation `M2AEModel.fingerprintsAllModes` does in Swift).
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Peer for `m2ae bench umap`: umap-learn on the same float32 points, and scikit-learn's
+"""Peer for `m2ae-bench umap`: umap-learn on the same float32 points, and scikit-learn's
 trustworthiness@10 (cosine input space) of both embeddings.
 
 Usage: bench_umap.py POINTS.f32 DIM SWIFT_EMBEDDING.f32 REPEATS SAMPLE

@@ -14,7 +14,7 @@ Tests/EngineTests reads:
 Tensor names are "<layer>/<what>", e.g. "layernorm/dinp". Usage:
     python3 reference/layer_oracle.py OUT.bin
     python3 reference/layer_oracle.py --bench BATCH REPEATS THREADS
-The second form is the PyTorch peer of `m2ae bench layers`: it times the same layers at the
+The second form is the PyTorch peer of `m2ae-bench layers`: it times the same layers at the
 same sizes in float32 on THREADS threads and prints one JSON object {case: median seconds}.
 """
 import json
@@ -73,12 +73,17 @@ def record(fx, prefix, named):
         fx.add(f"{prefix}/{name}", t)
 
 
-def matmul(fx):
-    N, C, OC = 7, 12, 10
+def matmul(fx, prefix="matmul", N=7, C=12, OC=10):
     inp, w, b = rand(N, C), rand(OC, C, scale=0.3), rand(OC, scale=0.1)
     out = F.linear(inp, w, b)
-    record(fx, "matmul", {"inp": inp, "weight": w, "bias": b, "out": out})
-    backward(fx, "matmul", out, {"inp": inp, "weight": w, "bias": b})
+    record(fx, prefix, {"inp": inp, "weight": w, "bias": b, "out": out})
+    backward(fx, prefix, out, {"inp": inp, "weight": w, "bias": b})
+
+
+def matmul_model(fx):
+    """The small model's qkv projection on 101 tokens: full register tiles of every BLAS
+    kernel (AVX-512, AVX2, AVX, SSE3) plus ragged edges."""
+    matmul(fx, "matmul_model", N=101, C=128, OC=384)
 
 
 def layernorm(fx):
@@ -254,7 +259,7 @@ def adamw(fx):
 
 
 def bench(batch, repeats, threads):
-    """Median thread-CPU seconds of each layer case, float32 (names match m2ae bench layers)."""
+    """Median thread-CPU seconds of each layer case, float32 (names match m2ae-bench layers)."""
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     results = {}
@@ -320,7 +325,7 @@ def main():
     fx = Fixture()
     for case in (matmul, layernorm, gelu, residual, softmax, attention, position_embedding,
                  modality_embedding, gather, scatter_and_fill, mean_pool, l2_norm, mse, infonce, adamw,
-                 attention_tiled):
+                 attention_tiled, matmul_model):
         case(fx)
     fx.write(sys.argv[1])
 

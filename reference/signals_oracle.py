@@ -20,7 +20,7 @@ Raw arrays travel as little-endian float32 (inputs) and float64 (outputs), no he
   signals_oracle.py time JOBS.txt REPEATS
         times scipy on each line of JOBS.txt ("bandpass IN.f32 RATE LOW HIGH ORDER" or
         "resample IN.f32 UP DOWN"; design included, as in the Swift call) and prints a JSON list
-        of median thread-CPU seconds over REPEATS runs after one warm-up (the peer of `m2ae bench signals`)
+        of median thread-CPU seconds over REPEATS runs after one warm-up (the peer of `m2ae-bench signals`)
 """
 import json
 import os

@@ -4,6 +4,11 @@ checkpoint format as `m2ae train`, for users whose data outgrows one CPU.
     python reference/train.py fit --store cohort.h5 --config small --epochs 20 --out m2ae.safetensors
     torchrun --nproc-per-node 4 reference/train.py fit --store big.h5 --out m2ae.safetensors
 
+Under torchrun every process takes its shard of each global batch (--batch-size is the global
+batch) and the step is the one a single process would take on the whole batch: masks are drawn
+for the global batch, the reconstruction means count the hidden samples of all shards, the
+contrastive loss sees every shard's fingerprints, and gradients are summed over the processes.
+
 It is also the oracle of the Swift trainer's tests: `steps` replays a fixture (initial weights,
 batches and masks written by the Swift test) and prints the loss parts of every step.
 
@@ -78,8 +83,53 @@ def training_masks(B: int, T: int, h: dict, gen: torch.Generator):
 # ---------------------------------------------------------------------------------------------
 # Objective
 
-def objective(model: M2AE, ecg, ppg, ecg_vis, ppg_vis, h: dict) -> dict:
-    """Loss parts for one batch. ecg, ppg (B, T*P) z-scored; ecg_vis, ppg_vis (B, T) bool."""
+class _GatherRows(torch.autograd.Function):
+    """all_gather of equal-sized row blocks whose backward hands each process the sum, over all
+    processes, of the gradient that reached its block (gloo has no reduce_scatter)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        world, rank = torch.distributed.get_world_size(), torch.distributed.get_rank()
+        blocks = [torch.empty_like(x) for _ in range(world)]
+        torch.distributed.all_gather(blocks, x.contiguous())
+        ctx.rows, ctx.rank = x.shape[0], rank
+        return torch.cat(blocks)
+
+    @staticmethod
+    def backward(ctx, g):
+        g = g.contiguous().clone()
+        torch.distributed.all_reduce(g)
+        return g[ctx.rank * ctx.rows:(ctx.rank + 1) * ctx.rows]
+
+
+def gather_rows(x, world: int):
+    """Every process's rows of x (G_r, D), rank 0's first, with gradients flowing back."""
+    if world == 1:
+        return x
+    counts = [torch.zeros(1, dtype=torch.long, device=x.device) for _ in range(world)]
+    torch.distributed.all_gather(counts, torch.tensor([x.shape[0]], device=x.device))
+    counts = [int(c) for c in counts]
+    pad = max(counts) - x.shape[0]
+    full = _GatherRows.apply(torch.cat([x, x.new_zeros(pad, x.shape[1])]) if pad else x)
+    width = max(counts)
+    return torch.cat([full[r * width:r * width + counts[r]] for r in range(world)])
+
+
+def global_sum(values, world: int):
+    """The sum of a detached tensor over the processes (the tensor itself for one process)."""
+    if world == 1:
+        return values
+    values = values.detach().clone()
+    torch.distributed.all_reduce(values)
+    return values
+
+
+def objective(model: M2AE, ecg, ppg, ecg_vis, ppg_vis, h: dict, world: int = 1) -> dict:
+    """Loss parts for one batch. ecg, ppg (B, T*P) z-scored; ecg_vis, ppg_vis (B, T) bool.
+
+    With world > 1 the batch is this process's shard of the global batch and every part is
+    its share: the shares of all processes sum to the part of the global batch, so summing the
+    gradients of the shares' losses gives the gradient of the global loss."""
     c = model.config
     P, T = c.patch_size, c.num_patches
     out = model(ecg, ppg, ecg_vis, ppg_vis)
@@ -87,7 +137,7 @@ def objective(model: M2AE, ecg, ppg, ecg_vis, ppg_vis, h: dict) -> dict:
     recon = []
     for name, x, vis in (("ecg", ecg, ecg_vis), ("ppg", ppg, ppg_vis)):
         hidden = (~vis).repeat_interleave(P, dim=1)  # (B, T*P)
-        n = int(hidden.sum())
+        n = int(global_sum(hidden.sum(), world))
         if n == 0:
             loss = x.new_zeros(())
         else:
@@ -99,20 +149,22 @@ def objective(model: M2AE, ecg, ppg, ecg_vis, ppg_vis, h: dict) -> dict:
     # Contrastive: ECG-only and PPG-only fingerprints from each segment's visible tokens.
     ne, np_ = ecg_vis.sum(1), ppg_vis.sum(1)
     both = ((ne > 0) & (np_ > 0)).nonzero().squeeze(1)
-    if both.numel() >= 2:
+    if int(global_sum(torch.tensor(both.numel(), device=ecg.device), world)) >= 2:
         starts_e = torch.cumsum(ne, 0) - ne
         starts_p = torch.cumsum(np_, 0) - np_
-        ze, zp = [], []
+        # a shard without such segments still joins the gather (and its backward)
+        ze = [torch.zeros(0, c.fingerprint_dim, device=ecg.device, requires_grad=True)]
+        zp = [torch.zeros(0, c.fingerprint_dim, device=ecg.device, requires_grad=True)]
         for b in both.tolist():
             te = out["ecg_tokens"][starts_e[b]:starts_e[b] + ne[b]].unsqueeze(0)
             tp = out["ppg_tokens"][starts_p[b]:starts_p[b] + np_[b]].unsqueeze(0)
             ze.append(F.normalize(model.bottleneck(te).mean(1), dim=-1, eps=0.0))
             zp.append(F.normalize(model.bottleneck(tp).mean(1), dim=-1, eps=0.0))
-        ze, zp = torch.cat(ze), torch.cat(zp)
+        ze, zp = gather_rows(torch.cat(ze), world), gather_rows(torch.cat(zp), world)
         logits = ze @ zp.t() / h["tau"]
-        target = torch.arange(logits.shape[0])
-        parts["contrastive"] = (F.cross_entropy(logits, target) + F.cross_entropy(logits.t(), target)) / 2
-        parts["retrieval_top1"] = (logits.argmax(1) == target).float().mean()
+        target = torch.arange(logits.shape[0], device=logits.device)
+        parts["contrastive"] = (F.cross_entropy(logits, target) + F.cross_entropy(logits.t(), target)) / 2 / world
+        parts["retrieval_top1"] = (logits.argmax(1) == target).float().mean() / world
     else:
         parts["contrastive"] = ecg.new_zeros(())
         parts["retrieval_top1"] = ecg.new_zeros(())
@@ -132,20 +184,23 @@ def make_optimizer(model: M2AE, h: dict) -> torch.optim.AdamW:
 
 
 def train_step(model, opt, batch, step, total, h, world: int = 1) -> dict:
-    """One optimiser step; with world > 1 the gradients are averaged over the processes of a
-    torchrun job (each process holds a different shard of the batch)."""
+    """One optimiser step; with world > 1 (a torchrun job, each process holding its shard of
+    the global batch) the shares' gradients are summed over the processes, so every process
+    takes the step of the global batch. Returns the global batch's loss parts."""
     ecg, ppg, ecg_vis, ppg_vis = batch
     for g in opt.param_groups:
         g["lr"] = lr_at(step, total, h)
     opt.zero_grad(set_to_none=False)
-    parts = objective(model, ecg, ppg, ecg_vis, ppg_vis, h)
+    parts = objective(model, ecg, ppg, ecg_vis, ppg_vis, h, world)
     parts["loss"].backward()
     if world > 1:
         for p in model.parameters():
             if p.grad is None:  # a part unused by this shard still joins the reduction
                 p.grad = torch.zeros_like(p)
             torch.distributed.all_reduce(p.grad)
-            p.grad /= world
+        names = list(parts)
+        totals = global_sum(torch.stack([parts[k].detach().float().reshape(()) for k in names]), world)
+        parts = dict(zip(names, totals))
     norm = torch.nn.utils.clip_grad_norm_(model.parameters(), h["clip"])
     opt.step()
     result = {k: float(v.detach()) for k, v in parts.items()}
@@ -195,10 +250,13 @@ class StoreData:
         self.val_idx = np.nonzero(is_val & good)[0]
 
     def batch(self, idx: np.ndarray):
-        idx = np.sort(idx)
-        ecg = preprocess(self.f["signals/ecg"][idx], "ecg")
-        ppg = preprocess(self.f["signals/ppg"][idx], "ppg")
-        return torch.from_numpy(ecg), torch.from_numpy(ppg)
+        """Rows idx in the given order (h5py reads them sorted)."""
+        order = np.argsort(idx, kind="stable")
+        back = np.empty_like(order)
+        back[order] = np.arange(len(order))
+        ecg = preprocess(self.f["signals/ecg"][idx[order]], "ecg")[back]
+        ppg = preprocess(self.f["signals/ppg"][idx[order]], "ppg")[back]
+        return torch.from_numpy(np.ascontiguousarray(ecg)), torch.from_numpy(np.ascontiguousarray(ppg))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,23 +359,29 @@ def cmd_fit(a):
     model.to(device)
     opt = make_optimizer(model, h)
     data = StoreData(a.store, a.val_fraction, a.seed)
-    per_rank = a.batch_size
-    steps_per_epoch = len(data.train_idx) // (per_rank * world)
+    if a.batch_size % world:
+        raise SystemExit(f"--batch-size {a.batch_size} is the global batch: it must split evenly over {world} processes")
+    per_rank = a.batch_size // world
+    steps_per_epoch = len(data.train_idx) // a.batch_size
+    if a.max_steps:
+        steps_per_epoch = min(steps_per_epoch, a.max_steps)
     total = steps_per_epoch * a.epochs
     step, first_epoch = 0, 0
     if a.resume:
         st = load_state(model, opt, state_path(a.out))
         step, first_epoch = st["step"], st["epoch"]
-    gen = torch.Generator().manual_seed(a.seed + rank)
+    gen = torch.Generator().manual_seed(a.seed)   # the same on every process: masks of the global batch
+    losses = []
     for epoch in range(first_epoch, a.epochs):
         order = np.random.default_rng(a.seed + epoch).permutation(data.train_idx)
         t0 = time.time()
         for s in range(steps_per_epoch):
-            lo = (s * world + rank) * per_rank
-            ecg, ppg = data.batch(order[lo:lo + per_rank])
-            ev, pv = training_masks(ecg.shape[0], model.config.num_patches, h, gen)
-            batch = (ecg.to(device), ppg.to(device), ev.to(device), pv.to(device))
+            shard = slice(rank * per_rank, (rank + 1) * per_rank)
+            ecg, ppg = data.batch(order[s * a.batch_size:(s + 1) * a.batch_size][shard])
+            ev, pv = training_masks(a.batch_size, model.config.num_patches, h, gen)
+            batch = (ecg.to(device), ppg.to(device), ev[shard].to(device), pv[shard].to(device))
             parts = train_step(model, opt, batch, step, total, h, world)
+            losses.append(parts)
             if not math.isfinite(parts["loss"]):
                 raise SystemExit(f"training stopped: the loss was not finite at step {step + 1}; "
                                  f"the last good checkpoint is intact at {a.out}")
@@ -337,6 +401,9 @@ def cmd_fit(a):
             os.replace(tmp_state, state_path(a.out))
             model.to(device)
             print(f"epoch {epoch + 1}: {time.time() - t0:.1f} s, checkpoint {a.out}", flush=True)
+    if a.losses and rank == 0:
+        with open(a.losses, "w") as f:
+            json.dump(losses, f)
     if distributed:
         torch.distributed.destroy_process_group()
 
@@ -398,7 +465,10 @@ def main():
     f.add_argument("--store", required=True)
     f.add_argument("--config", default="small", choices=["small", "tiny"])
     f.add_argument("--epochs", type=int, default=20)
-    f.add_argument("--batch-size", type=int, default=64)
+    f.add_argument("--batch-size", type=int, default=64,
+                   help="segments per optimiser step, over all processes of a torchrun job")
+    f.add_argument("--max-steps", type=int, default=0, help="stop each epoch after this many steps (0: the whole epoch)")
+    f.add_argument("--losses", metavar="JSON", help="write the loss parts of every step (a list of objects) here")
     f.add_argument("--lr", type=float, default=DEFAULTS["lr"])
     f.add_argument("--p-drop", type=float, default=DEFAULTS["p_drop"],
                    help="probability that one whole modality is dropped from a segment")

@@ -1,4 +1,5 @@
 import COpenBLAS
+import Engine
 import Foundation
 import Support
 
@@ -142,8 +143,10 @@ public struct IVFIndex: Sendable {
                                 let lo = offsets[hit.index], hi = offsets[hit.index + 1]
                                 guard hi > lo else { continue }
                                 try listOrdered.withRows(lo ..< hi) { rows in
-                                    cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(hi - lo), Int32(dim), 1,
-                                                rows.baseAddress!, Int32(dim), qp.baseAddress! + qi * dim, 1, 0, sp.baseAddress!, 1)
+                                    withBLAS {
+                                        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(hi - lo), Int32(dim), 1,
+                                                    rows.baseAddress!, Int32(dim), qp.baseAddress! + qi * dim, 1, 0, sp.baseAddress!, 1)
+                                    }
                                 }
                                 lists.offer(query: qi, scores: sp.baseAddress!, m: hi - lo, rowMap: op.baseAddress! + lo, exclusion: exclusion)
                             }

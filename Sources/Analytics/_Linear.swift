@@ -1,26 +1,31 @@
 import COpenBLAS
+import Engine
 
 // MARK: - BLAS and LAPACK wrappers over flat row-major buffers
 
 /// Row-major single-precision product C = alpha·op(A)·op(B) + beta·C, the one place the
-/// analytics call `cblas_sgemm`.
+/// analytics call `cblas_sgemm` (through Engine's `withBLAS`, like every BLAS call here).
 /// - Parameters: m, n, k: C is (m, n), op(A) is (m, k), op(B) is (k, n).
 @inline(__always)
 func sgemm(_ c: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
            m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = false,
            alpha: Float = 1, beta: Float = 0) {
-    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha,
-                a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
+    withBLAS {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha,
+                    a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
+    }
 }
 
 /// Row-major double-precision product C = alpha·op(A)·op(B) + beta·C.
 func dgemm(_ c: UnsafeMutablePointer<Double>, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
            m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = false,
            alpha: Double = 1, beta: Double = 0) {
-    cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha,
-                a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
+    withBLAS {
+        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha,
+                    a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
+    }
 }
 
 /// Solves the symmetric positive-definite system A·X = B in place (LAPACK dposv).
@@ -30,7 +35,7 @@ func solvePositiveDefinite(_ a: inout [Double], _ b: inout [Double], n: Int, nrh
     var info: Int32 = 0
     var nn = Int32(n), nr = Int32(nrhs), lda = Int32(n), ldb = Int32(n)
     var uplo = Int8(UInt8(ascii: "L"))
-    dposv_(&uplo, &nn, &nr, &a, &lda, &b, &ldb, &info)
+    withBLAS { dposv_(&uplo, &nn, &nr, &a, &lda, &b, &ldb, &info) }
     return info == 0
 }
 
@@ -44,12 +49,12 @@ func symmetricEigen(_ matrix: [Double], n: Int) -> (values: [Double], vectors: [
     var nn = Int32(n), lda = Int32(n), info: Int32 = 0
     var lwork: Int32 = -1, liwork: Int32 = -1
     var wq = [Double](repeating: 0, count: 1), iwq = [Int32](repeating: 0, count: 1)
-    dsyevd_(&jobz, &uplo, &nn, &a, &lda, &w, &wq, &lwork, &iwq, &liwork, &info)
+    withBLAS { dsyevd_(&jobz, &uplo, &nn, &a, &lda, &w, &wq, &lwork, &iwq, &liwork, &info) }
     guard info == 0 else { return nil }
     lwork = Int32(wq[0]); liwork = iwq[0]
     var work = [Double](repeating: 0, count: Int(lwork))
     var iwork = [Int32](repeating: 0, count: Int(liwork))
-    dsyevd_(&jobz, &uplo, &nn, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info)
+    withBLAS { dsyevd_(&jobz, &uplo, &nn, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info) }
     return info == 0 ? (w, a) : nil
 }
 

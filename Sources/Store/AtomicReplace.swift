@@ -35,6 +35,46 @@ public enum AtomicReplace {
         return removed
     }
 
+    /// Temporary files being written now, which a process ending on a crash inside a
+    /// library (``HDF5CrashGuard``) removes before it exits, so that nothing it started is
+    /// left behind. At most `capacity` at once; more are simply not tracked (a later run
+    /// removes them, as it does a killed run's).
+    enum InFlight {
+        static let capacity = 32, pathBytes = 4096
+        private static let lock = NSLock()
+        /// `capacity` paths of `pathBytes` bytes each, NUL-terminated; a slot is in use when
+        /// its `used` flag is 1.
+        nonisolated(unsafe) private static let paths = UnsafeMutablePointer<CChar>.allocate(capacity: capacity * pathBytes)
+        nonisolated(unsafe) private static let used: UnsafeMutablePointer<Int32> = {
+            let p = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+            p.initialize(repeating: 0, count: capacity)
+            return p
+        }()
+
+        /// Tracks `url`; returns its slot for ``remove(_:)``, or nil when every slot is taken.
+        static func add(_ url: URL) -> Int? {
+            let bytes = Array(url.path.utf8CString)
+            guard bytes.count <= pathBytes else { return nil }
+            lock.lock(); defer { lock.unlock() }
+            guard let slot = (0..<capacity).first(where: { used[$0] == 0 }) else { return nil }
+            bytes.withUnsafeBufferPointer { (paths + slot * pathBytes).update(from: $0.baseAddress!, count: bytes.count) }
+            used[slot] = 1
+            return slot
+        }
+
+        /// Stops tracking the file in `slot`.
+        static func remove(_ slot: Int?) {
+            guard let slot else { return }
+            lock.lock(); defer { lock.unlock() }
+            used[slot] = 0
+        }
+
+        /// Unlinks every tracked file. Async-signal-safe: no allocation, no lock.
+        static func unlinkAll() {
+            for slot in 0..<capacity where used[slot] == 1 { unlink(paths + slot * pathBytes) }
+        }
+    }
+
     /// Runs `write` on a temporary path, then renames it over `url`.
     ///
     /// - Parameters:
@@ -51,7 +91,8 @@ public enum AtomicReplace {
         removeAbandonedSiblings(of: url)
         let tmp = temporarySibling(of: url)
         let fm = FileManager.default
-        defer { try? fm.removeItem(at: tmp) }
+        let slot = InFlight.add(tmp)
+        defer { try? fm.removeItem(at: tmp); InFlight.remove(slot) }
         if startFromCopy, fm.fileExists(atPath: url.path) {
             try fm.copyItem(at: url, to: tmp)
         }

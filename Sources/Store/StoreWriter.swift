@@ -16,6 +16,8 @@ public final class StoreWriter {
     public let removedLeftovers: [URL]
 
     private let temporary: URL
+    /// The temporary file's slot in `AtomicReplace.InFlight` while it is being written.
+    private var inFlight: Int?
     private var file: H5File?
     private var signalSets: [Modality: H5Dataset] = [:]
     private var columns: SegmentColumns?
@@ -44,7 +46,9 @@ public final class StoreWriter {
             throw StoreError(url, "cannot create the store: folder \(folder.path) does not exist")
         }
         let created: H5File
+        inFlight = AtomicReplace.InFlight.add(temporary)
         do { created = try H5File(temporary, mode: .create) } catch {
+            AtomicReplace.InFlight.remove(inFlight)
             throw Self.renamed(error, from: temporary, to: url)
         }
         file = created
@@ -126,6 +130,7 @@ public final class StoreWriter {
         guard file != nil else { throw StoreError(url, "the writer was already committed or discarded") }
         do { try file?.flush() } catch { discard(); throw Self.renamed(error, from: temporary, to: url) }
         close()
+        defer { AtomicReplace.InFlight.remove(inFlight); inFlight = nil }
         if rename(temporary.path, url.path) != 0 {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
@@ -147,6 +152,8 @@ public final class StoreWriter {
         guard file != nil else { return }
         close()
         try? FileManager.default.removeItem(at: temporary)
+        AtomicReplace.InFlight.remove(inFlight)
+        inFlight = nil
     }
 
     /// Errors about the temporary file are reported against the final path the user gave.

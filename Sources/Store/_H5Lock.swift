@@ -31,7 +31,8 @@ func withHDF5<T>(_ file: URL? = nil, _ body: () throws -> T) rethrows -> T {
 /// files end Debian's HDF5 1.10.8 with SIGSEGV inside `Mat_Open`). The library's state is
 /// lost then, but nothing of the user's is: every file m2ae writes is written beside its
 /// target and renamed into place once closed, so a process that ends mid-call leaves the
-/// target as it was. ``install(message:)`` (m2ae does at start-up) catches SIGSEGV and SIGBUS
+/// target as it was, and the guard removes the temporary files being written
+/// (`AtomicReplace.InFlight`) before it exits. ``install(message:)`` (m2ae does at start-up) catches SIGSEGV and SIGBUS
 /// on an alternate stack: inside an HDF5 call it writes the line and exits with status 1;
 /// anywhere else it restores the default action, so every other crash stays a crash.
 public enum HDF5CrashGuard {
@@ -86,6 +87,7 @@ public enum HDF5CrashGuard {
 /// default action.
 private func onCrash(_ sig: Int32) {
     if HDF5CrashGuard.inside > 0, HDF5CrashGuard.lineLength > 0 {
+        AtomicReplace.InFlight.unlinkAll()
         _ = write(2, HDF5CrashGuard.line, HDF5CrashGuard.lineLength)
         _exit(1)
     }

@@ -4,7 +4,7 @@ import TerminalUI
 // MARK: - A session without a terminal
 
 /// The workbench driven without a terminal: every effect runs inline, so after `send` the
-/// state already holds the results. Used by tests, by `m2ae bench tui` and by the runtime's
+/// state already holds the results. Used by tests, by `m2ae-bench tui` and by the runtime's
 /// first frame.
 public struct HeadlessSession {
     public private(set) var state: AppState

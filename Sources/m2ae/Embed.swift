@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Model
 import Pipelines
@@ -33,6 +34,7 @@ extension M2AE {
         }
 
         func run() throws {
+            BLASKernels.warnIfBelowBest()
             let url = URL(fileURLWithPath: store)
             do {
                 let total = try RecordStore(url: url).segmentCount   // bad store: fail before writing anything

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Store
 
@@ -9,7 +10,7 @@ struct M2AE: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "m2ae",
         abstract: "M2AE Workbench: paired ECG/PPG records, biosignal fingerprints and the M2AE model.",
-        version: "0.1.0",
+        version: (["0.1.0"] + BLASKernels.report).joined(separator: "\n"),
         subcommands: [
             Tui.self, Info.self, Synth.self, Import.self, Read.self,
             Embed.self, Reconstruct.self, Train.self,
@@ -23,6 +24,8 @@ struct M2AE: ParsableCommand {
     /// errors keep swift-argument-parser's exit status (64) but not its help and usage lines,
     /// which `--help` prints on request.
     static func main() {
+        // Before any matrix product: OpenBLAS's kernels, chosen from the CPU's features.
+        BLASKernels.select()
         // A damaged file can make HDF5 loop forever inside one call (docs/reliability.md).
         let limit = ProcessInfo.processInfo.environment["M2AE_HDF5_WATCHDOG_SECONDS"].flatMap(Double.init) ?? 60
         HDF5Watchdog.start(limit: limit) { seconds in

@@ -87,6 +87,7 @@ extension M2AE {
         }
 
         func run() throws {
+            BLASKernels.warnIfBelowBest()
             let summary = try train()
             if json { try printJSON(summary) }
             if case .diverged = summary.outcomeKind { throw ExitCode(2) }

@@ -284,7 +284,7 @@ struct CommandRunTests {
 
     @Test("bench smoke runs", arguments: benches)
     func benchSmall(_ arguments: [String]) throws {
-        let r = try m2ae(["bench"] + arguments)
+        let r = try CommandRunner.run(arguments, product: "m2ae-bench")
         #expect(r.status == 0, "\(r)")
         let expected = ["synth": "segments generated", "knn": "Swift IVF", "umap": "Swift UMAP", "engine": "swift seg/s"][arguments[0]]!
         #expect(r.stdout.contains(expected), "\(r)")

@@ -64,12 +64,12 @@ import Workbench
         }
     }
 
-    /// `m2ae bench neighbours` at its smallest: the table is printed, the pane's and the exact
+    /// `m2ae-bench neighbours` at its smallest: the table is printed, the pane's and the exact
     /// scan's answers are ranked, and the bench store is removed.
     @Test func benchNeighboursSmoke() throws {
         let folder = try TestSupport.temporaryFolder("m2ae-bench-neighbours")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let r = try m2ae(["bench", "neighbours", "--segments", "2000", "--selections", "3", "--exact-selections", "3", "--folder", folder.path])
+        let r = try CommandRunner.run(["neighbours", "--segments", "2000", "--selections", "3", "--exact-selections", "3", "--folder", folder.path], product: "m2ae-bench")
         #expect(r.status == 0 && r.stdout.contains("pane (exact)") && r.stdout.contains("ivf index"), "\(r)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }

@@ -31,4 +31,22 @@ import TestSupport
         }
         #expect(try String(contentsOf: url, encoding: .utf8) == "abcdef")
     }
+
+    /// The temporary files being written are tracked while the write runs (what the HDF5
+    /// crash guard unlinks before it exits), and forgotten once it ends.
+    @Test func temporaryFilesInFlightAreTrackedAndUnlinked() throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("s.h5")
+        let writer = try StoreWriter(url: url, subjects: [], attributes: [:])
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(names.count == 1 && names[0].hasPrefix(".s.h5.tmp-"))
+        AtomicReplace.InFlight.unlinkAll()   // what the crash guard does
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        _ = writer
+        // A finished write is no longer tracked: unlinking then removes nothing of it.
+        try AtomicReplace.write(Data("done".utf8), to: dir.appendingPathComponent("a.bin"))
+        AtomicReplace.InFlight.unlinkAll()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["a.bin"])
+    }
 }

@@ -6,7 +6,7 @@ import TestSupport
 /// Opening reads no signals, and a one-segment read reads one row: checked on a store of
 /// 100,000 segments. Only the first 64 segments carry written samples; the rest of the
 /// signal rows are allocated but unwritten (HDF5 stores no chunks for them and they read
-/// as the NaN fill value), which keeps the test fast. `m2ae bench store` times a fully
+/// as the NaN fill value), which keeps the test fast. `m2ae-bench store` times a fully
 /// written store.
 @Suite struct RecordStoreScaleTests {
     static let count = 100_000

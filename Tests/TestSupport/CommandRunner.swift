@@ -76,7 +76,8 @@ public enum CommandRunner {
     /// and stall the other) and are returned as text; standard input is empty.
     /// - Parameters:
     ///   - directory: the working directory (default: the current one).
-    ///   - environment: variables added to (or replacing) this process's environment.
+    ///   - environment: variables added to (or replacing) this process's environment
+    ///     (`OPENBLAS_CORETYPE` is not inherited).
     ///   - timeout: seconds before the process is killed and `Failure` thrown.
     ///   - product: the executable to run (default `m2ae`).
     public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
@@ -87,6 +88,9 @@ public enum CommandRunner {
         if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         env["COLUMNS"] = "100"
+        // The host's OpenBLAS kernel choice would make `embed` and `train` warn on some machines
+        // and not others; tests that want one pass it in `environment`.
+        env["OPENBLAS_CORETYPE"] = nil
         env.merge(environment) { $1 }
         process.environment = env
 

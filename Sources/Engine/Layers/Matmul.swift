@@ -13,8 +13,9 @@ import COpenBLAS
 ///
 /// The engine's one call of `cblas_sgemm`: every matrix product of the engine (linear layers,
 /// attention, InfoNCE) goes through it. The analytics call BLAS and LAPACK through their own
-/// wrappers (`Analytics/_Linear.swift`: sgemm, dgemm, dposv, dsyevd), and `IVFIndex` calls
-/// `cblas_sgemv` directly.
+/// wrappers (`Analytics/_Linear.swift`: sgemm, dgemm, dposv, dsyevd, and `IVFIndex`'s
+/// `cblas_sgemv`), all inside `withBLAS`. The first call chooses OpenBLAS's kernels from the
+/// CPU's features (`BLASKernels`); each call waits while a test or benchmark switches them.
 /// - Parameters:
 ///   - transA: `op(A) = Aᵀ` when true; A is then stored (K, M), else (M, K).
 ///   - transB: `op(B) = Bᵀ` when true; B is then stored (N, K), else (K, N).
@@ -34,8 +35,10 @@ public func sgemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int, alpha: Flo
         }
         return
     }
-    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                Int32(M), Int32(N), Int32(K), alpha, A, Int32(lda), B, Int32(ldb), beta, C, Int32(ldc))
+    withBLAS {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(M), Int32(N), Int32(K), alpha, A, Int32(lda), B, Int32(ldb), beta, C, Int32(ldc))
+    }
 }
 
 // MARK: - Linear layer

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Importers
 
-extension M2AE.Bench {
-    /// `m2ae bench import`: WFDB and MATLAB reading and import throughput against
+extension M2AEBench {
+    /// `m2ae-bench import`: WFDB and MATLAB reading and import throughput against
     /// `wfdb.rdrecord` and `scipy.io.loadmat`.
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -50,11 +50,11 @@ extension M2AE.Bench {
                 paths += try writeFLACRecords(flacFolder!)
             }
             let tuned = AllocatorPolicy.retainFreedMemory()
-            guard !paths.isEmpty else { throw CLIError("no records given and ../shared/data/real is absent") }
+            guard !paths.isEmpty else { throw BenchError("no records given and ../shared/data/real is absent") }
             let isMAT = { (path: String) in Self.isMAT(path) }
             let peer = try time(paths.filter { !isMAT($0) }, script: script, what: "wfdb.rdrecord")
                 .merging(try time(paths.filter(isMAT), script: matScript, what: "scipy.io.loadmat")) { a, _ in a }
-            print("m2ae bench import: medians of \(repeats) runs (ms); speed-up = Python reader / m2ae")
+            print("m2ae-bench import: medians of \(repeats) runs (ms); speed-up = Python reader / m2ae")
             print("allocator: " + (tuned ? AllocatorPolicy.tunables + " (both processes)" : "glibc defaults"))
             let widths = [-30, 8, 9, -16, 9, 10, 9, 8, 12, 9]
             print(BenchTiming.row(["record", "samples", "MB", "peer", "peer ms", "m2ae read", "speed-up", "MB/s", "m2ae import", "speed-up"], widths))
@@ -70,7 +70,7 @@ extension M2AE.Bench {
                     let r = try RecordingReader.read(url)
                     _ = try Segmenter.segments(of: r, file: path, picker: ChannelPicker(), subjectIndex: 0)
                 })
-                guard let p = peer[path] else { throw CLIError("\(path): the Python timing is missing") }
+                guard let p = peer[path] else { throw BenchError("\(path): the Python timing is missing") }
                 let megabytes = Double(Self.recordBytes(url)) / 1e6
                 totalPeer += p; totalRead += read; totalFull += full
                 print(BenchTiming.row([url.lastPathComponent, String(samples), String(format: "%.2f", megabytes),
@@ -84,8 +84,8 @@ extension M2AE.Bench {
 
         /// Writes the FLAC fixture records with wfdb's own writer and returns the one timed (two 516x2 signals, 320 s).
         private func writeFLACRecords(_ folder: URL) throws -> [String] {
-            let (_, status) = try M2AE.Bench.runPython([script, "flac", folder.path], python: python)
-            guard status == 0 else { throw CLIError("\(script) flac: writing the FLAC records failed (exit \(status))") }
+            let (_, status) = try M2AEBench.runPython([script, "flac", folder.path], python: python)
+            guard status == 0 else { throw BenchError("\(script) flac: writing the FLAC records failed (exit \(status))") }
             return [folder.appendingPathComponent("flong").path]
         }
 
@@ -116,11 +116,11 @@ extension M2AE.Bench {
         private func time(_ paths: [String], script: String, what: String) throws -> [String: Double] {
             guard !paths.isEmpty else { return [:] }
             // The peer gets the same allocator policy as this process (docs/import.md).
-            let (data, status) = try M2AE.Bench.runPython([script, "time"] + paths + ["--repeats", String(repeats)], python: python,
+            let (data, status) = try M2AEBench.runPython([script, "time"] + paths + ["--repeats", String(repeats)], python: python,
                                                           environment: ["GLIBC_TUNABLES": AllocatorPolicy.tunables])
             guard status == 0,
                   let times = try? JSONDecoder().decode([String: Double].self, from: data) else {
-                throw CLIError("\(script): timing \(what) failed (exit \(status)); is it installed for \(python)?")
+                throw BenchError("\(script): timing \(what) failed (exit \(status)); is it installed for \(python)?")
             }
             return times
         }

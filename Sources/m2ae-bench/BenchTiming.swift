@@ -1,12 +1,25 @@
+import Engine
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The timing toolkit shared by the `m2ae bench` commands: clocks, the repeat-and-time loop,
+/// The timing toolkit shared by the `m2ae-bench` commands: clocks, the repeat-and-time loop,
 /// medians and aligned table cells. Every bench command measures through these so that all
 /// tables use the same clocks and the same statistics.
 enum BenchTiming {
+    // MARK: - The machine
+
+    /// Lines every engine table starts with: the CPU, its features, the BLAS kernels in use,
+    /// how the engine's loops were compiled, and the load average (`uptime`'s three numbers),
+    /// since these tables are measured on shared machines.
+    static var machineLines: [String] {
+        var load = [Double](repeating: 0, count: 3)
+        let got = getloadavg(&load, 3)
+        let line = got == 3 ? String(format: "load average: %.2f, %.2f, %.2f (1, 5, 15 min)", load[0], load[1], load[2]) : "load average: unknown"
+        return BLASKernels.report + [line]
+    }
+
     // MARK: - Clocks
 
     /// Which clock a measurement reads.

@@ -4,9 +4,10 @@ import Engine
 import Foundation
 import Model
 import Pipelines
+import Support
 
-extension M2AE.Bench {
-    /// `m2ae bench engine`: fingerprint throughput of the Swift engine against PyTorch
+extension M2AEBench {
+    /// `m2ae-bench engine`: fingerprint throughput of the Swift engine against PyTorch
     /// (eager, torch.compile, ONNX Runtime) on the same weights, inputs and thread count, and
     /// the engine's achieved GFLOP/s as a fraction of cblas_sgemm's.
     struct Engine: ParsableCommand {
@@ -60,7 +61,7 @@ extension M2AE.Bench {
             let cfg = M2AEConfig.preset(config)!
             let model = try M2AEModel.random(config: cfg, seed: 0)
             let maxB = sizes.max()!, S = cfg.segmentSamples
-            var rng = SeededGenerator(seed: 1)
+            var rng = SplitMix64(state: 1)
             let ecg = Self.segments(maxB, S, &rng), ppg = Self.segments(maxB, S, &rng)
 
             // PyTorch reads the same weights and inputs from files.
@@ -112,9 +113,10 @@ extension M2AE.Bench {
             // Table.
             let flops = Self.flopsPerSegment(cfg)
             let rounded = rounds > 1 ? ", median of \(rounds) alternating rounds" : ""
-            print("m2ae bench engine — config \(cfg.name), \(threads) thread(s), median of \(repeats) runs (\(clock.rawValue) clock)\(rounded), unit = 1 segment × 3 fingerprint modes")
-            print("BLAS: \(blasConfiguration())")
-            print(String(format: "cblas_sgemm 1024³ peak: %.1f GFLOP/s; model: %.1f MFLOP per segment", peak, flops / 1e6))
+            print("m2ae-bench engine — config \(cfg.name), \(threads) thread(s), median of \(repeats) runs (\(clock.rawValue) clock)\(rounded), unit = 1 segment × 3 fingerprint modes")
+            BenchTiming.machineLines.forEach { print($0) }
+            print(String(format: "sgemm 1024³ with the best kernels this CPU runs (%@): %.1f GFLOP/s; model: %.1f MFLOP per segment",
+                         BLASKernels.select().best?.name ?? BLASKernel.inUse, peak, flops / 1e6))
             let backends = ["torch eager", "torch.compile", "onnxruntime"]
             var header = "batch | swift seg/s"
             for b in backends { header += " | \(b) seg/s" }
@@ -145,7 +147,7 @@ extension M2AE.Bench {
         // MARK: - Helpers
 
         /// (B, S) z-scored random segments (sums of sines plus noise).
-        static func segments(_ B: Int, _ S: Int, _ rng: inout SeededGenerator) -> [Float] {
+        static func segments(_ B: Int, _ S: Int, _ rng: inout SplitMix64) -> [Float] {
             var x = [Float](repeating: 0, count: B * S)
             for b in 0..<B {
                 let f1 = Float.random(in: 0.8...2.5, using: &rng), f2 = Float.random(in: 3...8, using: &rng)
@@ -164,14 +166,18 @@ extension M2AE.Bench {
             try BenchTiming.median(BenchTiming.measure(repeats: repeats, clock: clock == .cpu ? .processCPU : .wall, body))
         }
 
-        /// GFLOP/s of a 1024³ sgemm through the engine's single BLAS entry point.
+        /// GFLOP/s of a 1024³ sgemm through the engine's BLAS entry point with the best kernels
+        /// this CPU runs (whatever `OPENBLAS_CORETYPE` holds the engine to).
         static func sgemmPeak(repeats: Int, _ clock: Clock) -> Double {
             let n = 1024
             let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
             var c = [Float](repeating: 0, count: n * n)
-            let t = median(repeats, clock) {
-                sgemm(transA: false, transB: true, M: n, N: n, K: n, alpha: 1, A: a, lda: n, B: b, ldb: n, beta: 0, C: &c, ldc: n)
+            let run = {
+                median(repeats, clock) {
+                    sgemm(transA: false, transB: true, M: n, N: n, K: n, alpha: 1, A: a, lda: n, B: b, ldb: n, beta: 0, C: &c, ldc: n)
+                }
             }
+            let t = BLASKernels.select().best.flatMap { try? BLASKernels.withKernel($0, run) } ?? run()
             return 2 * Double(n * n * n) / t / 1e9
         }
 
@@ -191,7 +197,7 @@ extension M2AE.Bench {
         /// backends that failed.
         static func runTorch(script: String, checkpoint: URL, inputs: URL, batches: String, threads: Int,
                              repeats: Int, compileTimeout: Int, clock: Clock) throws -> ([String: [Int: Double]], [String]) {
-            let (data, status) = try M2AE.Bench.runPython(
+            let (data, status) = try M2AEBench.runPython(
                 [script, "--checkpoint", checkpoint.path, "--inputs", inputs.path, "--batches", batches, "--threads", String(threads),
                  "--repeats", String(repeats), "--compile-timeout", String(compileTimeout), "--clock", clock.rawValue],
                 environment: ["OMP_NUM_THREADS": String(threads)])

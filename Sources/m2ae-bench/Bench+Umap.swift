@@ -2,15 +2,15 @@ import Analytics
 import ArgumentParser
 import Foundation
 
-extension M2AE.Bench {
-    /// `m2ae bench umap`: the Swift UMAP against umap-learn on the same points: time and
+extension M2AEBench {
+    /// `m2ae-bench umap`: the Swift UMAP against umap-learn on the same points: time and
     /// trustworthiness@10 (both computed by scikit-learn on the same sample).
     struct Umap: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "umap",
             abstract: "UMAP of N points: Swift vs umap-learn (time, trustworthiness@10).",
             discussion: """
-            Points are the seeded fingerprint-like unit vectors of `m2ae bench knn`. umap-learn \
+            Points are the seeded fingerprint-like unit vectors of `m2ae-bench knn`. umap-learn \
             (pip install umap-learn) runs in the same invocation through reference/bench_umap.py \
             with n_neighbors 15, min_dist 0.1, cosine, PCA init; --no-peer skips it.
             """
@@ -27,7 +27,7 @@ extension M2AE.Bench {
         }
 
         func run() throws {
-            let x = M2AE.Bench.Knn.clustered(rows: points, dim: dim, centres: max(1, points / 100), noise: 0.5, seed: 3)
+            let x = M2AEBench.Knn.clustered(rows: points, dim: dim, centres: max(1, points / 100), noise: 0.5, seed: 3)
             var embedding: [Float] = []
             let times = try BenchTiming.measure(repeats: repeats, warmUp: false) { embedding = try UMAP(seed: 42).embed(x, dim: dim) }
             let swiftMedian = BenchTiming.median(times)
@@ -55,10 +55,10 @@ extension M2AE.Bench {
             let p = folder.appendingPathComponent("points.f32"), e = folder.appendingPathComponent("swift.f32")
             try x.withUnsafeBytes { try Data($0).write(to: p) }
             try embedding.withUnsafeBytes { try Data($0).write(to: e) }
-            let (text, status) = try M2AE.Bench.runPython(
+            let (text, status) = try M2AEBench.runPython(
                 ["reference/bench_umap.py", p.path, String(dim), e.path, String(repeats), String(sample)])
             guard status == 0, let json = try JSONSerialization.jsonObject(with: text) as? [String: Any] else {
-                throw CLIError("reference/bench_umap.py failed (is umap-learn installed? scripts/bootstrap.sh --bench); use --no-peer to skip")
+                throw BenchError("reference/bench_umap.py failed (is umap-learn installed? scripts/bootstrap.sh --bench); use --no-peer to skip")
             }
             return json.compactMapValues { ($0 as? NSNumber)?.doubleValue }
         }

@@ -1,9 +1,10 @@
 import Analytics
 import ArgumentParser
 import Foundation
+import Support
 
-extension M2AE.Bench {
-    /// `m2ae bench knn`: exact top-k against faiss-cpu IndexFlatIP, and the IVF index's
+extension M2AEBench {
+    /// `m2ae-bench knn`: exact top-k against faiss-cpu IndexFlatIP, and the IVF index's
     /// recall and speed-up, on seeded clustered unit vectors.
     struct Knn: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -80,10 +81,10 @@ extension M2AE.Bench {
         /// random subject, drawn with `drawSeed`).
         static func clustered(rows: Int, dim: Int, centres: Int, noise: Float, seed: UInt64, drawSeed: UInt64? = nil) -> [Float] {
             let latent = 16
-            var rng = SeededRandom(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let a = (0..<(dim * latent)).map { _ in gaussian(&rng) }      // (dim, latent)
             let z = (0..<(centres * latent)).map { _ in gaussian(&rng) }  // (centres, latent)
-            var draw = SeededRandom(seed: drawSeed ?? seed &+ 1)
+            var draw = SplitMix64(seed: drawSeed ?? seed &+ 1)
             var out = [Float](repeating: 0, count: rows * dim)
             var point = [Float](repeating: 0, count: latent)
             let isotropic = noise * 4 / Float(dim).squareRoot()
@@ -104,7 +105,7 @@ extension M2AE.Bench {
             return out
         }
 
-        static func gaussian(_ rng: inout SeededRandom) -> Float {
+        static func gaussian(_ rng: inout SplitMix64) -> Float {
             let u = max(rng.unit(), 1e-7), v = rng.unit()
             return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
         }
@@ -127,13 +128,13 @@ extension M2AE.Bench {
             try data.withUnsafeBytes { try Data($0).write(to: b) }
             try queries.withUnsafeBytes { try Data($0).write(to: q) }
             // faiss' OpenMP threads otherwise spin-wait, which on a shared machine slows it many-fold.
-            let (text, status) = try M2AE.Bench.runPython(
+            let (text, status) = try M2AEBench.runPython(
                 ["reference/bench_faiss.py", b.path, q.path, String(dim), String(k), String(repeats), ids.path],
                 environment: ["OMP_WAIT_POLICY": ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "PASSIVE"])
             guard status == 0,
                   let json = try JSONSerialization.jsonObject(with: text) as? [String: Any],
                   let median = (json["median"] as? NSNumber)?.doubleValue else {
-                throw CLIError("reference/bench_faiss.py failed (is faiss-cpu installed? scripts/bootstrap.sh --bench); use --no-faiss to skip")
+                throw BenchError("reference/bench_faiss.py failed (is faiss-cpu installed? scripts/bootstrap.sh --bench); use --no-faiss to skip")
             }
             let raw = try Data(contentsOf: ids)
             let theirs = raw.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) }

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Signals
 
-extension M2AE.Bench {
-    /// `m2ae bench signals`: band-pass and resampling against scipy, and the detectors' cost.
+extension M2AEBench {
+    /// `m2ae-bench signals`: band-pass and resampling against scipy, and the detectors' cost.
     struct Signals: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "signals",
@@ -33,7 +33,7 @@ extension M2AE.Bench {
         func run() throws {
             let cases = Self.cases()
             let peer = try timeScipy(cases)
-            print("m2ae bench signals: medians of \(repeats) runs (thread CPU ms); speed-up = scipy / m2ae")
+            print("m2ae-bench signals: medians of \(repeats) runs (thread CPU ms); speed-up = scipy / m2ae")
             let widths = [-34, 8, 10, 10, 9]
             print(BenchTiming.row(["operation", "samples", "scipy", "m2ae", "speed-up"], widths))
             for (k, c) in cases.enumerated() {
@@ -137,10 +137,10 @@ extension M2AE.Bench {
             }
             let jobs = dir.appendingPathComponent("jobs.txt")
             try lines.joined(separator: "\n").write(to: jobs, atomically: true, encoding: .utf8)
-            let (data, status) = try M2AE.Bench.runPython([script, "time", jobs.path, String(repeats)], python: python)
+            let (data, status) = try M2AEBench.runPython([script, "time", jobs.path, String(repeats)], python: python)
             guard status == 0,
                   let times = try? JSONDecoder().decode([Double].self, from: data), times.count == cases.count else {
-                throw CLIError("\(script): timing scipy failed (exit \(status)); are numpy and scipy installed for \(python)?")
+                throw BenchError("\(script): timing scipy failed (exit \(status)); are numpy and scipy installed for \(python)?")
             }
             return times
         }

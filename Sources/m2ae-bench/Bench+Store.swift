@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Store
 
-extension M2AE.Bench {
-    /// `m2ae bench store`: store open, one-segment read, scan and write speed against h5py.
+extension M2AEBench {
+    /// `m2ae-bench store`: store open, one-segment read, scan and write speed against h5py.
     struct Store: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "store",
@@ -42,7 +42,7 @@ extension M2AE.Bench {
             do {
                 try StoreBench(folder: folder, segments: segments, writeSegments: writeSegments, repeats: repeats).run()
             } catch let e as StoreError {
-                throw CLIError(e.description)
+                throw BenchError(e.description)
             }
         }
     }
@@ -62,9 +62,8 @@ private struct StoreBench {
 
     func run() throws {
         let big = folder.appendingPathComponent("bench-\(segments).m2ae.h5")
-        let bar = ProgressBar("build", total: segments, unit: "seg")
-        let buildTime = try BenchTiming.time { try write(big, count: segments) { bar.advance(by: $0) } }
-        bar.finish()
+        FileHandle.standardError.write(Data("building a \(segments)-segment store…\n".utf8))
+        let buildTime = try BenchTiming.time { try write(big, count: segments) { _ in } }
         let fileBytes = (try FileManager.default.attributesOfItem(atPath: big.path)[.size] as? Int) ?? 0
         let rawBytes = segments * SegmentFormat.samples * 2 * 4
 
@@ -109,7 +108,7 @@ private struct StoreBench {
                                 coldPicks: coldPicks, picks: picks, scanRows: scanRows)
 
         let mb = Double(rawBytes) / 1e6
-        print("m2ae bench store: \(segments) segments (\(String(format: "%.0f", mb)) MB of float32 samples), file \(String(format: "%.0f", Double(fileBytes) / 1e6)) MB (\(String(format: "%.2f", Double(fileBytes) / Double(rawBytes))) of raw), built in \(String(format: "%.1f", buildTime)) s; median of \(repeats) runs")
+        print("m2ae-bench store: \(segments) segments (\(String(format: "%.0f", mb)) MB of float32 samples), file \(String(format: "%.0f", Double(fileBytes) / 1e6)) MB (\(String(format: "%.2f", Double(fileBytes) / Double(rawBytes))) of raw), built in \(String(format: "%.1f", buildTime)) s; median of \(repeats) runs")
         print(peer.note)
         let rows: [(String, Double, Double?, String)] = [
             ("open store", BenchTiming.median(openTimes), peer.open, "s"),
@@ -131,7 +130,7 @@ private struct StoreBench {
 
     /// Writes a store of `count` synthetic segments, calling `progress` after each batch.
     private func write(_ url: URL, count: Int, progress: (Int) -> Void) throws {
-        let w = try StoreWriter(url: url, subjects: Self.subjects, attributes: ["generator": "m2ae bench store"])
+        let w = try StoreWriter(url: url, subjects: Self.subjects, attributes: ["generator": "m2ae-bench store"])
         var at = 0
         while at < count {
             let n = min(Self.batch, count - at)
@@ -144,7 +143,7 @@ private struct StoreBench {
 
     /// Writes a store of already generated segments, in batches.
     private func write(_ url: URL, _ segments: [Segment]) throws {
-        let w = try StoreWriter(url: url, subjects: Self.subjects, attributes: ["generator": "m2ae bench store"])
+        let w = try StoreWriter(url: url, subjects: Self.subjects, attributes: ["generator": "m2ae-bench store"])
         var at = 0
         while at < segments.count {
             let end = min(at + Self.batch, segments.count)
@@ -275,7 +274,7 @@ print(json.dumps(out))
         let arguments: [String] = ["-c", script, big.path, small.path, String(segments), String(writeSegments), String(repeats),
                                    list(picks), list(coldPicks), String(scanRows), String(StoreLayout.signalChunkRows),
                                    String(StoreLayout.columnChunkRows), String(StoreLayout.deflateLevel)]
-        guard let (data, status) = try? M2AE.Bench.runPython(arguments, quiet: true) else {
+        guard let (data, status) = try? M2AEBench.runPython(arguments, quiet: true) else {
             return H5pyPeer(note: "peer: python3 not found, h5py column is n/a")
         }
         guard status == 0,

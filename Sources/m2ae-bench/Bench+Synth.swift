@@ -3,8 +3,8 @@ import Foundation
 import Store
 import Synth
 
-extension M2AE.Bench {
-    /// `m2ae bench synth`: synthetic segments per second on one core, against the target.
+extension M2AEBench {
+    /// `m2ae-bench synth`: synthetic segments per second on one core, against the target.
     ///
     /// Rates are from the thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`), so a busy machine
     /// does not make the generator look slower than it is; wall-clock rates are shown beside.
@@ -41,7 +41,7 @@ extension M2AE.Bench {
             rows.append(("segments generated", measure {
                 for s in cohort { for j in 0..<segments { sink(Double(generator.segment(s, index: j).segment.ecg[0])) } }
             }, total))
-            print("m2ae bench synth: \(subjects) subjects × \(segments) segments, \(repeats) repeats, one thread")
+            print("m2ae-bench synth: \(subjects) subjects × \(segments) segments, \(repeats) repeats, one thread")
             print(BenchTiming.pad("stage", 20) + BenchTiming.pad("cpu med/s", 12, right: true) + BenchTiming.pad("cpu min/s", 12, right: true)
                   + BenchTiming.pad("wall med/s", 12, right: true) + BenchTiming.pad("target/s", 10, right: true) + BenchTiming.pad("× target", 10, right: true))
             for (name, times, units) in rows {

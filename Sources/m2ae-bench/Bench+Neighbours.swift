@@ -4,9 +4,10 @@ import Foundation
 import Query
 import Store
 import Workbench
+import Support
 
-extension M2AE.Bench {
-    /// `m2ae bench neighbours`: the Neighbours pane's select → neighbours ready on large
+extension M2AEBench {
+    /// `m2ae-bench neighbours`: the Neighbours pane's select → neighbours ready on large
     /// generated stores, through the saved IVF index and through the exact scan.
     struct Neighbours: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -15,7 +16,7 @@ extension M2AE.Bench {
             discussion: """
             For each --segments N: writes a fingerprint-only bench store through the Store API \
             (StoreWriter without waveforms; fingerprints are the seeded clustered unit vectors of \
-            `m2ae bench knn`, N/100 subjects of 100 segments, one model 'bench', ECG+PPG mode), \
+            `m2ae-bench knn`, N/100 subjects of 100 segments, one model 'bench', ECG+PPG mode), \
             builds and saves its IVF index (`m2ae knn --build-index`), then times what the pane \
             runs on a selection: `StoreServices.neighbours` (k = 10, same subject excluded; the \
             query layer picks the index from 200,000 segments), and the same question through \
@@ -53,7 +54,7 @@ extension M2AE.Bench {
                 let built = BenchTiming.wallSeconds() - clock
                 FileHandle.standardError.write(Data(String(format: "%d segments: store written in %.1f s, index (%d lists, nprobe %d) built in %.1f s\n",
                                                            n, written, index.listCount, index.nprobe, built).utf8))
-                var draw = SeededRandom(seed: 7)
+                var draw = SplitMix64(seed: 7)
                 let picks = (0..<max(selections, exactSelections)).map { _ in draw.below(n) }
 
                 // The pane: StoreServices as the workbench opens it, one selection after another.
@@ -94,7 +95,7 @@ extension M2AE.Bench {
         static func writeStore(_ url: URL, segments n: Int, dim: Int) throws {
             let subjects = max(1, n / 100)
             let writer = try StoreWriter(url: url, subjects: (0..<subjects).map { Subject(id: String(format: "B%06d", $0)) },
-                                         attributes: ["generator": "m2ae bench neighbours"], waveforms: false)
+                                         attributes: ["generator": "m2ae-bench neighbours"], waveforms: false)
             var start = 0
             while start < n {
                 let end = min(n, start + 65_536)

@@ -3,9 +3,10 @@ import Engine
 import Foundation
 import Model
 import Training
+import Support
 
-extension M2AE.Bench {
-    /// `m2ae bench train`: training samples per second, Swift trainer against the PyTorch
+extension M2AEBench {
+    /// `m2ae-bench train`: training samples per second, Swift trainer against the PyTorch
     /// reference trainer on CPU with the same thread count, in one run.
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -44,7 +45,7 @@ extension M2AE.Bench {
             let cfg = M2AEConfig.preset(config)!
             let model = try M2AEModel.random(config: cfg, seed: 0)
             let trainer = Trainer(model: model, hyperparameters: Hyperparameters(), maxSegments: batchSize)
-            var rng = SeededGenerator(seed: 1)
+            var rng = SplitMix64(state: 1)
             let S = cfg.segmentSamples
             let ecg = SyntheticBatch.sines(batchSize, S, &rng), ppg = SyntheticBatch.sines(batchSize, S, &rng)
             var wall: [Double] = [], cpu: [Double] = []
@@ -59,7 +60,8 @@ extension M2AE.Bench {
             if !noTorch {
                 do { torch = try runTorch(cfg) } catch { note = "PyTorch side failed: \(error)" }
             }
-            print("m2ae bench train — config \(cfg.name), batch \(batchSize), \(threads) thread(s), median of \(repeats) steps after 1 warm-up")
+            print("m2ae-bench train — config \(cfg.name), batch \(batchSize), \(threads) thread(s), median of \(repeats) steps after 1 warm-up")
+            BenchTiming.machineLines.forEach { print($0) }
             print("side    | wall s/step | samples/s (wall) | CPU s/step | samples/s (CPU)")
             print("--------|-------------|------------------|------------|----------------")
             func row(_ name: String, _ w: [Double], _ c: [Double]) {
@@ -79,13 +81,13 @@ extension M2AE.Bench {
         }
 
         private func runTorch(_ cfg: M2AEConfig) throws -> (wall: [Double], cpu: [Double], version: String) {
-            let (data, status) = try M2AE.Bench.runPython(
+            let (data, status) = try M2AEBench.runPython(
                 [torchScript, "bench", "--config", cfg.name, "--batch-size", String(batchSize), "--threads", String(threads),
                  "--repeats", String(repeats)],
                 environment: ["OMP_NUM_THREADS": String(threads)])
             guard status == 0, let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any],
                   let w = obj["wall"] as? [Double], let c = obj["cpu"] as? [Double] else {
-                throw CLIError("\(torchScript) bench exited \(status) without a result")
+                throw BenchError("\(torchScript) bench exited \(status) without a result")
             }
             return (w, c, obj["torch"] as? String ?? "?")
         }

@@ -3,8 +3,8 @@ import Foundation
 import TerminalUI
 import Workbench
 
-extension M2AE.Bench {
-    /// `m2ae bench tui`: time to first frame and per-key latency of the workbench.
+extension M2AEBench {
+    /// `m2ae-bench tui`: time to first frame and per-key latency of the workbench.
     struct Tui: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "tui",
@@ -56,7 +56,7 @@ extension M2AE.Bench {
                 let rssBefore = Self.residentMB()
                 var services: (any WorkbenchServices)!
                 let times = try BenchTiming.measure(repeats: repeats, warmUp: false) {
-                    do { services = try open() } catch { throw CLIError("\(error)") }
+                    do { services = try open() } catch { throw BenchError("\(error)") }
                     _ = Self.firstFrame(services, width: w, height: h)
                 }.map { $0 * 1e3 }
                 let rss = Self.residentMB()
@@ -75,7 +75,7 @@ extension M2AE.Bench {
                     rows.append((name, "select → reconstruction", "not measured", services.notice ?? "the model cannot run on this store"))
                 }
             }
-            print("m2ae bench tui  (\(w)×\(h); medians of \(repeats) runs; \(keys) keys replayed per run)")
+            print("m2ae-bench tui  (\(w)×\(h); medians of \(repeats) runs; \(keys) keys replayed per run)")
             print("| data | measure | value | also |")
             print("|---|---|---|---|")
             for r in rows { print("| \(r.0) | \(r.1) | \(r.2) | \(r.3) |") }

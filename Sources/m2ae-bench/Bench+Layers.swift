@@ -2,8 +2,8 @@ import ArgumentParser
 import Engine
 import Foundation
 
-extension M2AE.Bench {
-    /// `m2ae bench layers`: the engine's layers, forward and backward, at the `small` config's
+extension M2AEBench {
+    /// `m2ae-bench layers`: the engine's layers, forward and backward, at the `small` config's
     /// sizes, against the same layers in PyTorch (CPU, float32, same thread count).
     ///
     /// Times are medians of repeated runs of the calling thread's CPU time
@@ -32,7 +32,7 @@ extension M2AE.Bench {
             setBLASThreads(threads)
             let rows = measureEngine()
             let peer = noPeer ? [:] : try peerTimes()
-            print("m2ae bench layers: batch \(batch), \(repeats) repeats, \(threads) thread\(threads == 1 ? "" : "s"), "
+            print("m2ae-bench layers: batch \(batch), \(repeats) repeats, \(threads) thread\(threads == 1 ? "" : "s"), "
                   + (threads == 1 ? "thread CPU time" : "wall time") + "; peer: " + (noPeer ? "none" : "PyTorch \(peerVersion())"))
             print(BenchTiming.pad("case", 26) + BenchTiming.pad("shape", 24) + BenchTiming.pad("engine ms", 11, right: true) + BenchTiming.pad("GFLOP/s", 9, right: true)
                   + BenchTiming.pad("torch ms", 10, right: true) + BenchTiming.pad("torch/eng", 10, right: true))
@@ -131,12 +131,12 @@ extension M2AE.Bench {
             let script = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
                 .appendingPathComponent("reference/layer_oracle.py")
             guard FileManager.default.fileExists(atPath: script.path) else {
-                throw CLIError("\(script.path): PyTorch peer script not found (run from the project root, or pass --no-peer)")
+                throw BenchError("\(script.path): PyTorch peer script not found (run from the project root, or pass --no-peer)")
             }
             let output = try python([script.path, "--bench", "\(batch)", "\(repeats)", "\(threads)"])
             guard let data = output.data(using: .utf8),
                   let times = try? JSONDecoder().decode([String: Double].self, from: data) else {
-                throw CLIError("\(script.path): peer printed no timing JSON: \(output.prefix(200))")
+                throw BenchError("\(script.path): peer printed no timing JSON: \(output.prefix(200))")
             }
             return times
         }
@@ -146,9 +146,9 @@ extension M2AE.Bench {
         }
 
         private func python(_ args: [String]) throws -> String {
-            let (data, status) = try M2AE.Bench.runPython(args)
+            let (data, status) = try M2AEBench.runPython(args)
             guard status == 0 else {
-                throw CLIError("python3 \(args.first ?? "") exited \(status) (is PyTorch installed? bootstrap.sh installs it; or pass --no-peer)")
+                throw BenchError("python3 \(args.first ?? "") exited \(status) (is PyTorch installed? bootstrap.sh installs it; or pass --no-peer)")
             }
             return String(decoding: data, as: UTF8.self)
         }
