@@ -1,4 +1,3 @@
-import COpenBLAS
 import Foundation
 import Support
 
@@ -23,7 +22,7 @@ public enum LinearProbe {
     /// Cross-validates the regularisation over subject folds, then refits on all rows.
     ///
     /// Each fold fits the grid in order of weakening regularisation, each fit starting from
-    /// the previous one's weights (the regularisation path), and the folds run in parallel.
+    /// the previous one's weights (the regularisation path).
     /// - Parameters:
     ///   - x: features (n, dim).
     ///   - target: n labels or values.
@@ -57,34 +56,23 @@ public enum LinearProbe {
         let grid: [Double]
         if case .values = target { grid = ridgeGrid } else { grid = logisticGrid }
         // Each fold's summed held-out losses (grid values) or its error.
-        let results = SendablePointer<Result<[Double], Error>>(.allocate(capacity: k))
-        defer { results.pointer.deallocate() }
-        // One core per fold: OpenBLAS's own threads, asked for by two folds at once, wait on
-        // each other (measured: minutes of spinning for a 2,000-segment cohort).
-        let blasThreads = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        parallelFor(k) { f in
-            (results.pointer + f).initialize(to: Result {
-                let train = (0..<n).filter { foldOf[groups[$0]].map { $0 != f } ?? false }
-                let test = (0..<n).filter { foldOf[groups[$0]] == f }
-                var losses = [Double](repeating: 0, count: grid.count)
-                let trainTarget = target.subset(train)
-                if case .classes(let l, _) = trainTarget, Set(l).count < 2 { return losses }
-                let xt = rows(x, dim: dim, train), xv = rows(x, dim: dim, test)
-                var start: [Double]?
-                for (g, r) in grid.enumerated() {
-                    let (head, params) = try fit(xt, dim: dim, target: trainTarget, regularisation: r, start: start)
-                    losses[g] = loss(head, xv, target.subset(test)) * Double(test.count)
-                    start = params
-                }
-                return losses
-            })
-        }
-        openblas_set_num_threads(blasThreads)
+        // The folds run one after the other: OpenBLAS already uses every core for one fit's
+        // products, and two folds asking for its threads at once spin on each other (measured:
+        // minutes for a 2,000-segment cohort). Its thread count is process-wide, so it is
+        // not lowered here either (other work of this process may be running).
         var losses = [Double](repeating: 0, count: grid.count)
-        defer { results.pointer.deinitialize(count: k) }
         for f in 0..<k {
-            for (g, l) in try results[f].get().enumerated() { losses[g] += l }
+            let train = (0..<n).filter { foldOf[groups[$0]].map { $0 != f } ?? false }
+            let test = (0..<n).filter { foldOf[groups[$0]] == f }
+            let trainTarget = target.subset(train)
+            if case .classes(let l, _) = trainTarget, Set(l).count < 2 { continue }
+            let xt = rows(x, dim: dim, train), xv = rows(x, dim: dim, test)
+            var start: [Double]?
+            for (g, r) in grid.enumerated() {
+                let (head, params) = try fit(xt, dim: dim, target: trainTarget, regularisation: r, start: start)
+                losses[g] += loss(head, xv, target.subset(test)) * Double(test.count)
+                start = params
+            }
         }
         let best = losses.indices.min { losses[$0] < losses[$1] }!
         return (try fit(x, dim: dim, target: target, regularisation: grid[best]), losses.map { $0 / Double(sampledRows) })
