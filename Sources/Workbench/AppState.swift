@@ -1,4 +1,5 @@
 import Query
+import Support
 import Store
 
 // MARK: - State
@@ -70,8 +71,12 @@ public struct AppState: Sendable {
     public var reconMode: ReconstructionMode = .ppgToECG
     /// Fraction of patches hidden in the masked modes (0…0.9).
     public var maskRatio = 0.5
-    /// T = 50 flags, true where the target's patch is hidden.
-    public var mask: [Bool] = AppState.mask(ratio: 0.5, seed: 0)
+    /// The model's patches per segment (`WorkbenchServices.patchCount`).
+    public var patchCount = AppState.defaultPatchCount {
+        didSet { mask = AppState.mask(ratio: maskRatio, seed: current?.index ?? 0, patches: patchCount) }
+    }
+    /// `patchCount` flags, true where the target's patch is hidden.
+    public var mask: [Bool] = AppState.mask(ratio: 0.5, seed: 0, patches: AppState.defaultPatchCount)
     public var patchCursor = 0
     public var reconstruction: Reconstruction?
     /// Why the last reconstruction request gave none (no checkpoint, a modality absent…).
@@ -135,18 +140,16 @@ public struct AppState: Sendable {
     /// True when the terminal is big enough to draw the workbench.
     public var fitsScreen: Bool { width >= Self.minimumSize.width && height >= Self.minimumSize.height }
 
-    /// A reproducible mask hiding ⌊ratio·50⌋ patches (seeded shuffle).
-    public static func mask(ratio: Double, seed: Int) -> [Bool] {
-        let t = 50
-        let hidden = Int((ratio * Double(t)).rounded(.down))
-        var order = Array(0..<t)
-        var s = UInt64(truncatingIfNeeded: seed) &* 6364136223846793005 &+ 1442695040888963407
-        for i in stride(from: t - 1, to: 0, by: -1) {
-            s = s &* 6364136223846793005 &+ 1442695040888963407
-            let j = Int((s >> 33) % UInt64(i + 1))
-            order.swapAt(i, j)
-        }
-        var m = Array(repeating: false, count: t)
+    /// Patches per segment of the shipped configurations (`small`, `tiny`: 25 samples each).
+    public static let defaultPatchCount = 50
+
+    /// A reproducible mask hiding ⌊ratio·patches⌋ of `patches` patches (a shuffle seeded by
+    /// the segment, so a segment always shows the same mask).
+    public static func mask(ratio: Double, seed: Int, patches: Int = defaultPatchCount) -> [Bool] {
+        let hidden = Int((ratio * Double(patches)).rounded(.down))
+        var rng = SplitMix64(seed: UInt64(truncatingIfNeeded: seed))
+        let order = Array(0..<patches).shuffled(using: &rng)
+        var m = Array(repeating: false, count: patches)
         for i in order.prefix(hidden) { m[i] = true }
         return m
     }

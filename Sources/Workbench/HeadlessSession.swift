@@ -18,6 +18,7 @@ public struct HeadlessSession {
         state = AppState(width: width, height: height, storeName: services.storeName, modelName: services.modelName)
         state.useColor = useColor
         state.hasWaveforms = services.hasWaveforms
+        state.patchCount = services.patchCount
         state.storeLabels = services.storeLabels
         state.probesGenerated = services.probesFromGeneratedLabels
         state.message = services.notice

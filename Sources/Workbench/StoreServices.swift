@@ -37,6 +37,8 @@ public final class StoreServices: WorkbenchServices, @unchecked Sendable {
     /// Whether the model runs here (a checkpoint embedded in this store was given):
     /// reconstruction, predictions and risk are live.
     public var runsModel: Bool { runner != nil }
+    /// The checkpoint's patches per segment (the default without one).
+    public var patchCount: Int { runner?.model.config.numPatches ?? AppState.defaultPatchCount }
 
     /// Opens the store at `url`, and the checkpoint when given.
     ///

@@ -230,7 +230,7 @@ private func perform(_ s: inout AppState, _ command: Command) -> [Effect] {
         guard s.reconMode.isMasked else { s.message = "press r for a masked mode first"; return [] }
         s.maskRatio = min(0.9, max(0.1, s.maskRatio + (command == .maskMore ? 0.1 : -0.1)))
         s.maskRatio = (s.maskRatio * 10).rounded() / 10
-        s.mask = AppState.mask(ratio: s.maskRatio, seed: s.current?.index ?? 0)
+        s.mask = AppState.mask(ratio: s.maskRatio, seed: s.current?.index ?? 0, patches: s.patchCount)
         return reconstructEffects(&s)
     case .togglePatch:
         guard s.reconMode.isMasked else { s.message = "press r for a masked mode first"; return [] }
@@ -502,7 +502,7 @@ private func refreshKeepingSelection(_ s: inout AppState) -> [Effect] {
 private func selectionChanged(_ s: inout AppState, anchor: Bool = true) -> [Effect] {
     guard let c = s.current else { return [] }
     if anchor { s.anchor = c.index }
-    s.mask = AppState.mask(ratio: s.maskRatio, seed: c.index)
+    s.mask = AppState.mask(ratio: s.maskRatio, seed: c.index, patches: s.patchCount)
     guard s.hasWaveforms else { return segmentModelEffects(&s) }
     s.running.insert(.trace)
     return [.loadTrace(c.index)] + segmentModelEffects(&s)

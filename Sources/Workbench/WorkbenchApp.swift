@@ -45,6 +45,7 @@ public final class WorkbenchApp {
         state.probesGenerated = services.probesFromGeneratedLabels
         state.useColor = options.useColor && terminal.colorsEnabled
         state.hasWaveforms = services.hasWaveforms
+        state.patchCount = services.patchCount
         state.storeLabels = services.storeLabels
         state.message = services.notice
         state.running.insert(.records)

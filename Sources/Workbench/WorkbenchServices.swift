@@ -26,8 +26,10 @@ public protocol WorkbenchServices: Sendable {
     func trace(_ index: Int) throws -> TraceData
     /// Predicted risk per segment in store order (higher is worse), or nil without a model.
     func risk(mode: FingerprintMode) throws -> [Float]?
+    /// How many patches a segment has for the model (the masked modes' mask length).
+    var patchCount: Int { get }
     /// The model's reconstruction of one modality of a segment, or nil without a model.
-    /// - Parameter mask: T = 50 flags, true where the target modality's patch is hidden
+    /// - Parameter mask: `patchCount` flags, true where the target modality's patch is hidden
     ///   (used by the masked modes only).
     func reconstruct(_ index: Int, mode: ReconstructionMode, mask: [Bool]) throws -> Reconstruction?
     /// The `k` segments whose fingerprints are most similar to segment `index`'s.
@@ -57,6 +59,8 @@ extension WorkbenchServices {
     public var hasWaveforms: Bool { true }
     /// No label table by default.
     public var storeLabels: [Label] { [] }
+    /// The shipped configurations' 50 patches (25 samples each) by default.
+    public var patchCount: Int { AppState.defaultPatchCount }
     /// No calibration by default.
     public func familiarity(_ index: Int, mode: FingerprintMode) throws -> FamiliarityMark { .unknown }
     public func unfamiliar(mode: FingerprintMode) throws -> [Bool]? { nil }

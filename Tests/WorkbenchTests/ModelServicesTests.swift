@@ -252,6 +252,30 @@ import TestSupport
         expectSnapshot(session.frame, "predictions-user-labels-80x24")
     }
 
+    /// A checkpoint with 25 patches of 50 samples: the masked modes hide patches of that model,
+    /// not the shipped configurations' 50.
+    @Test func theMaskFollowsTheModelsPatches() throws {
+        let folder = try StoreServicesTests.makeStore(withModel: false)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = folder.appendingPathComponent("cohort.h5")
+        let config = M2AEConfig(name: "wide-patches", patchSize: 50, numPatches: 25, dModel: 32, encoderLayers: 1, encoderHeads: 2,
+                                sharedLayers: 1, fingerprintDim: 16, decoderDim: 16, decoderLayers: 1, decoderHeads: 1)
+        let model = try M2AEModel.random(config: config, seed: 5)
+        let checkpoint = folder.appendingPathComponent("wide.safetensors")
+        try model.save(to: checkpoint)
+        _ = try Embedder(model: model, batchSize: 4).run(store: store)
+        let services = try StoreServices(url: store, checkpoint: checkpoint)
+        #expect(services.patchCount == 25)
+        var session = HeadlessSession(services: services, width: 100, height: 30, useColor: false)
+        #expect(session.state.patchCount == 25 && session.state.mask.count == 25)
+        while session.state.focus != .reconstruction { session.press(.tab) }
+        session.press(.char("r"), .char("r"))
+        #expect(session.state.reconMode == .maskedECG)
+        let r = try #require(session.state.reconstruction)
+        #expect(r.mode == .maskedECG && session.state.reconstructionNote == nil)
+        #expect(session.state.mask.filter { $0 }.count == 12)   // ⌊0.5 · 25⌋
+    }
+
     // MARK: - The app on these services
 
     @Test func panesShowTheModelsNumbers() throws {
