@@ -65,7 +65,7 @@ struct MATFile: Sendable {
         // libmatio keeps global state (its log function) and reads v7.3 through HDF5: every use
         // holds the Store's HDF5 lock.
         let uncompressed = try prepare(url, fileSize: fileSize)
-        return try HDF5Library.serialised(reading: url) { try read(url, fileSize: fileSize, uncompressed: uncompressed) }
+        return try HDF5Library.serialised(reading: url, with: "libmatio") { try read(url, fileSize: fileSize, uncompressed: uncompressed) }
     }
 
     /// `read` once the file is checked (and its uncompressed copy written), holding the lock.
@@ -187,6 +187,15 @@ struct MATFile: Sendable {
                 throw ImportError(url, "truncated: \(fileSize - at) bytes at the end, too few for another variable")
             }
         }
+        try image.withUnsafeBytes { b in
+            var at = 128, element = 0
+            while b.count - at >= 8 {
+                element += 1
+                let e = try subelement(b, at: at, end: b.count, little: little, url: url, element: element)
+                if e.type == 14, !e.data.isEmpty { try checkMatrix(b, e.data, little: little, depth: 0, url: url, element: element) }
+                at = e.next
+            }
+        }
         guard compressed > 0 else { return nil }
         // In memory (/dev/shm) where there is room, else the temporary folder.
         var failure = ""
@@ -247,6 +256,81 @@ struct MATFile: Sendable {
             throw damaged(stream.avail_out > 0 ? "inflates to fewer than its element's \(8 + size) bytes" : "does not inflate (zlib status \(status))")
         }
         guard stream.avail_in == 0 else { throw damaged("is followed by \(stream.avail_in) bytes inside its element") }
+    }
+
+    /// One data element of a v5 image at `at` (before `end`): its type, its data's byte range and
+    /// where the next element starts; the small format packs tag and up to 4 bytes into 8.
+    static func subelement(_ b: UnsafeRawBufferPointer, at: Int, end: Int, little: Bool, url: URL,
+                           element: Int) throws -> (type: Int, data: Range<Int>, next: Int) {
+        func word(_ at: Int) -> Int { (0..<4).reduce(0) { v, k in v | Int(b[at + (little ? k : 3 - k)]) << (8 * k) } }
+        let damaged = ImportError(url, "damaged: variable \(element) has an element that runs past its end (byte \(at))")
+        guard end - at >= 8 else { throw damaged }
+        let tag = word(at)
+        if tag >> 16 != 0 {
+            let size = tag >> 16
+            guard size <= 4 else { throw damaged }
+            return (tag & 0xFFFF, (at + 4)..<(at + 4 + size), at + 8)
+        }
+        let size = word(at + 4)
+        let padded = (size + 7) / 8 * 8
+        guard padded <= end - at - 8 else { throw damaged }
+        return (tag, (at + 8)..<(at + 8 + size), at + 8 + padded)
+    }
+
+    /// Checks a v5 matrix element (its data in `data`) before libmatio reads it: dimensions are
+    /// non-negative and their product does not overflow, and a struct's or cell's elements
+    /// (each at least an 8-byte tag) fit in the bytes it has, recursively. libmatio allocates
+    /// an array of pointers per struct or cell from the dimensions alone (a mutated file once
+    /// asked it for 64 GB) and reads negative ones as huge sizes.
+    static func checkMatrix(_ b: UnsafeRawBufferPointer, _ data: Range<Int>, little: Bool, depth: Int, url: URL, element: Int) throws {
+        func damaged(_ what: String) -> ImportError { ImportError(url, "damaged: variable \(element) \(what)") }
+        guard depth < maxDepth else { throw damaged("nests structs or cells deeper than \(maxDepth)") }
+        func int32(_ at: Int) -> Int {
+            let u = (0..<4).reduce(UInt32(0)) { v, k in v | UInt32(b[at + (little ? k : 3 - k)]) << (8 * k) }
+            return Int(Int32(bitPattern: u))
+        }
+        var at = data.lowerBound
+        let flags = try subelement(b, at: at, end: data.upperBound, little: little, url: url, element: element)
+        guard flags.data.count >= 4 else { throw damaged("has no array flags") }
+        let mxClass = little ? Int(b[flags.data.lowerBound]) : Int(b[flags.data.lowerBound + 3])
+        at = flags.next
+        let dims = try subelement(b, at: at, end: data.upperBound, little: little, url: url, element: element)
+        guard dims.data.count >= 8, dims.data.count % 4 == 0 else { throw damaged("has no dimensions") }
+        var count = 1
+        for d in stride(from: dims.data.lowerBound, to: dims.data.upperBound, by: 4) {
+            let n = int32(d)
+            guard n >= 0 else { throw damaged("has a negative dimension (\(n))") }
+            let (product, overflow) = count.multipliedReportingOverflow(by: n)
+            guard !overflow else { throw damaged("has dimensions whose product overflows") }
+            count = product
+        }
+        at = try subelement(b, at: dims.next, end: data.upperBound, little: little, url: url, element: element).next   // the name
+        var children = 0
+        switch mxClass {
+        case 1:                                                   // cell: one matrix per element
+            children = count
+        case 2, 3:                                                // struct, object: one matrix per element and field
+            if mxClass == 3 { at = try subelement(b, at: at, end: data.upperBound, little: little, url: url, element: element).next }
+            let length = try subelement(b, at: at, end: data.upperBound, little: little, url: url, element: element)
+            guard length.data.count == 4 else { throw damaged("has no field name length") }
+            let fieldLength = int32(length.data.lowerBound)
+            let names = try subelement(b, at: length.next, end: data.upperBound, little: little, url: url, element: element)
+            guard fieldLength > 0, names.data.count % fieldLength == 0 else { throw damaged("has a bad field name length (\(fieldLength))") }
+            let (product, overflow) = count.multipliedReportingOverflow(by: names.data.count / fieldLength)
+            guard !overflow else { throw damaged("has more fields than its size can hold") }
+            children = product
+            at = names.next
+        default:
+            return
+        }
+        guard children <= (data.upperBound - at) / 8 else {
+            throw damaged("declares \(children) struct or cell elements, more than its \(data.count) bytes can hold")
+        }
+        for _ in 0..<children {
+            let child = try subelement(b, at: at, end: data.upperBound, little: little, url: url, element: element)
+            if child.type == 14, !child.data.isEmpty { try checkMatrix(b, child.data, little: little, depth: depth + 1, url: url, element: element) }
+            at = child.next
+        }
     }
 
     /// Structs and cells nest at most this deep (deeper is treated as damage).

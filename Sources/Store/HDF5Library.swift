@@ -5,9 +5,10 @@ import Foundation
 /// thread-safe everywhere, so every use goes through the Store's one lock.
 public enum HDF5Library {
     /// Runs `body` while holding the HDF5 lock (recursive), with HDF5's own error printing off.
-    /// - Parameter file: the file `body` reads, named by ``HDF5CrashGuard`` should the library
-    ///   crash inside it.
-    public static func serialised<T>(reading file: URL? = nil, _ body: () throws -> T) rethrows -> T {
-        try withHDF5(file, body)
+    /// - Parameters:
+    ///   - file: the file `body` reads, named by ``HDF5CrashGuard`` should a library crash inside it.
+    ///   - library: the library `body` reads it with, for that line.
+    public static func serialised<T>(reading file: URL? = nil, with library: String = "HDF5", _ body: () throws -> T) rethrows -> T {
+        try withHDF5(file, library: library, body)
     }
 }

@@ -9,14 +9,16 @@ let hdf5Lock = NSRecursiveLock()
 
 /// Runs `body` while holding the HDF5 lock; the first call also silences HDF5's own
 /// error printing, since the Store reports errors itself.
-/// - Parameter file: the file the call works on, named by ``HDF5CrashGuard`` should the
-///   library crash inside it (calls without one keep the last file named).
+/// - Parameters:
+///   - file: the file the call works on, named by ``HDF5CrashGuard`` should the library crash
+///     inside it (calls without one keep the last file named).
+///   - library: the library that reads it (libmatio reads MAT files through HDF5's lock too).
 @discardableResult
-func withHDF5<T>(_ file: URL? = nil, _ body: () throws -> T) rethrows -> T {
+func withHDF5<T>(_ file: URL? = nil, library: String = "HDF5", _ body: () throws -> T) rethrows -> T {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
     _ = hdf5Silenced
-    if let file { HDF5CrashGuard.name(file) }
+    if let file { HDF5CrashGuard.name(file, library: library) }
     HDF5Watchdog.enter()
     HDF5CrashGuard.inside += 1
     defer { HDF5CrashGuard.inside -= 1; HDF5Watchdog.leave() }
@@ -44,9 +46,10 @@ public enum HDF5CrashGuard {
     nonisolated(unsafe) fileprivate static var lineLength = 0
     nonisolated(unsafe) private static var named: URL?
 
-    /// Catches SIGSEGV and SIGBUS from here on. `message(path)` makes the line for the file
-    /// last named (nil when none was); it is called now and whenever a new file is named.
-    public static func install(message: @escaping @Sendable (String?) -> String) {
+    /// Catches SIGSEGV and SIGBUS from here on. `message(path, library)` makes the line for
+    /// the file last named and the library reading it (path nil when none was); it is called
+    /// now and whenever a new file is named.
+    public static func install(message: @escaping @Sendable (String?, String) -> String) {
         withHDF5 {
             format = message
             compose()
@@ -64,19 +67,21 @@ public enum HDF5CrashGuard {
         for sig in [SIGSEGV, SIGBUS] { sigaction(sig, &action, nil) }
     }
 
-    nonisolated(unsafe) private static var format: (@Sendable (String?) -> String)?
+    nonisolated(unsafe) private static var format: (@Sendable (String?, String) -> String)?
+    nonisolated(unsafe) private static var library = "HDF5"
 
-    /// Remembers `file` as the one being worked on. Called holding the HDF5 lock.
-    static func name(_ file: URL) {
-        guard file != named else { return }
+    /// Remembers `file` as the one `library` is working on. Called holding the HDF5 lock.
+    static func name(_ file: URL, library: String) {
+        guard file != named || library != self.library else { return }
         named = file
+        self.library = library
         compose()
     }
 
     /// Writes the crash line for the file last named into `line`.
     private static func compose() {
         guard let format else { return }
-        let text = Array((format(named?.path) + "\n").utf8.prefix(capacity))
+        let text = Array((format(named?.path, library) + "\n").utf8.prefix(capacity))
         lineLength = 0
         text.withUnsafeBufferPointer { line.update(from: $0.baseAddress!, count: $0.count) }
         lineLength = text.count

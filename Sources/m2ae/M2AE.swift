@@ -33,8 +33,8 @@ struct M2AE: ParsableCommand {
             Foundation.exit(1)
         }
         // And HDF5 can crash on damaged metadata: one line, and nothing of the user's lost.
-        HDF5CrashGuard.install { path in
-            "Error: \(path.map { "\($0): " } ?? "")the HDF5 library crashed reading damaged metadata; nothing was written"
+        HDF5CrashGuard.install { path, library in
+            "Error: \(path.map { "\($0): " } ?? "")the \(library) library crashed reading damaged data; nothing was written"
         }
         do {
             var command = try parseAsRoot()
