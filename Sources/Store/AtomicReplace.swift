@@ -69,6 +69,12 @@ public enum AtomicReplace {
             used[slot] = 0
         }
 
+        /// The paths tracked now.
+        static var tracked: [String] {
+            lock.lock(); defer { lock.unlock() }
+            return (0..<capacity).filter { used[$0] == 1 }.map { String(cString: paths + $0 * pathBytes) }
+        }
+
         /// Unlinks every tracked file. Async-signal-safe: no allocation, no lock.
         static func unlinkAll() {
             for slot in 0..<capacity where used[slot] == 1 { unlink(paths + slot * pathBytes) }

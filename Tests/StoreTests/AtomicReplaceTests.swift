@@ -34,19 +34,22 @@ import TestSupport
 
     /// The temporary files being written are tracked while the write runs (what the HDF5
     /// crash guard unlinks before it exits), and forgotten once it ends.
-    @Test func temporaryFilesInFlightAreTrackedAndUnlinked() throws {
+    @Test func temporaryFilesInFlightAreTrackedWhileWritten() throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("s.h5")
+        // (Other tests write at the same time in this process, so this one only looks at its
+        // own files and never calls unlinkAll, which would remove theirs.)
         let writer = try StoreWriter(url: url, subjects: [], attributes: [:])
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         #expect(names.count == 1 && names[0].hasPrefix(".s.h5.tmp-"))
-        AtomicReplace.InFlight.unlinkAll()   // what the crash guard does
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
-        _ = writer
-        // A finished write is no longer tracked: unlinking then removes nothing of it.
+        let temporary = dir.appendingPathComponent(names[0]).path
+        #expect(AtomicReplace.InFlight.tracked.contains(temporary))
+        try writer.commit()
+        #expect(!AtomicReplace.InFlight.tracked.contains(temporary))
+        // A finished atomic write is no longer tracked either.
         try AtomicReplace.write(Data("done".utf8), to: dir.appendingPathComponent("a.bin"))
-        AtomicReplace.InFlight.unlinkAll()
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["a.bin"])
+        #expect(!AtomicReplace.InFlight.tracked.contains { $0.hasPrefix(dir.path + "/.a.bin.tmp-") })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a.bin", "s.h5"])
     }
 }
