@@ -58,18 +58,17 @@ public final class FingerprintWorkers: @unchecked Sendable {
             guard threads > 1 else {
                 return try share(0..<B, of: input, present: present, into: output, workspace: workspaces[0])
             }
-            let blasThreads = Engine.blasThreads()
-            setBLASThreads(1)
-            defer { setBLASThreads(blasThreads) }
-            if B == 1 {
-                return try model.allModesOnTwoThreads(ecg: ecg, ppg: ppg, present: present[0], out: output.pointer,
-                                                      a: workspaces[0], b: workspaces[1])
-            }
-            // Contiguous shares, one per thread.
-            let used = min(threads, B)
-            let bounds = (0...used).map { $0 * B / used }
-            try parallelFor(used) { w in
-                try share(bounds[w]..<bounds[w + 1], of: input, present: present, into: output, workspace: workspaces[w])
+            try withSingleThreadedBLAS {
+                if B == 1 {
+                    return try model.allModesOnTwoThreads(ecg: ecg, ppg: ppg, present: present[0], out: output.pointer,
+                                                          a: workspaces[0], b: workspaces[1])
+                }
+                // Contiguous shares, one per thread.
+                let used = min(threads, B)
+                let bounds = (0...used).map { $0 * B / used }
+                try parallelFor(used) { w in
+                    try share(bounds[w]..<bounds[w + 1], of: input, present: present, into: output, workspace: workspaces[w])
+                }
             }
         }
         return out

@@ -103,3 +103,47 @@ public func setBLASThreads(_ count: Int) { openblas_set_num_threads(Int32(max(co
 
 /// How many threads OpenBLAS may use for one `sgemm` now.
 public func blasThreads() -> Int { Int(openblas_get_num_threads()) }
+
+/// Runs `body` with OpenBLAS on one thread per call, for callers that spread their own work
+/// over threads (OpenBLAS's thread count is one setting for the whole process).
+///
+/// Sections may overlap, on any threads: the first to enter saves the count and sets 1, the
+/// last to leave restores it, so two overlapping sections never leave the process on the
+/// other's setting (saving and restoring per section did: A saves 2, B saves A's 1, A restores
+/// 2, B restores 1). Products computed on other threads while a section is open run on one
+/// thread too, and OpenBLAS's results differ in the last bits between one and two threads
+/// (docs/engine.md, "Reproducibility"). O(1) besides `body`.
+public func withSingleThreadedBLAS<T>(_ body: () throws -> T) rethrows -> T {
+    try SingleThreadedSections.blas.run(body)
+}
+
+/// Overlapping sections that need a process-wide thread count at 1, counted: the count is
+/// saved by the first section to enter and restored by the last to leave.
+final class SingleThreadedSections: @unchecked Sendable {
+    static let blas = SingleThreadedSections(get: blasThreads, set: setBLASThreads)
+
+    private let get: () -> Int
+    private let set: (Int) -> Void
+    private var open = 0
+    private var saved = 1
+    private let mutex = ReadWriteLock()
+
+    /// - Parameters: get, set: read and write the process-wide count.
+    init(get: @escaping () -> Int, set: @escaping (Int) -> Void) {
+        self.get = get; self.set = set
+    }
+
+    func run<T>(_ body: () throws -> T) rethrows -> T {
+        mutex.write {
+            if open == 0 { saved = get(); set(1) }
+            open += 1
+        }
+        defer {
+            mutex.write {
+                open -= 1
+                if open == 0 { set(saved) }
+            }
+        }
+        return try body()
+    }
+}
