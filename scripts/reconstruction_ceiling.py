@@ -27,6 +27,10 @@ These oracles are one family (a fixed beat drawn at estimated times), not a boun
 a model could read some of the ECG's shape from the PPG's, or time beats better than the
 upstroke picker here. They say where a model that learned the typical beat stands.
 
+scripts/ppg_to_ecg_ceiling.py asks the same question on generated people (population beat at the
+true R peaks with a drawn timing error, and the model's own reconstructions); this one adds the
+PPG's own beat times, the person's beat and the heart rate, for real recordings.
+
 usage: scripts/reconstruction_ceiling.py STORE --reference STORE [--json]
 """
 import argparse
