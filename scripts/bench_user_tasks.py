@@ -133,7 +133,7 @@ def main():
     args = p.parse_args()
     searched = set(args.search.split(","))
     from sklearn.linear_model import LogisticRegression, Ridge
-    from sklearn.metrics import roc_auc_score, mean_absolute_error
+    from sklearn.metrics import mean_absolute_error
     from sklearn.model_selection import GroupKFold
     from sklearn.preprocessing import StandardScaler
 

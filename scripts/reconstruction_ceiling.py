@@ -35,17 +35,17 @@ usage: scripts/reconstruction_ceiling.py STORE --reference STORE [--json]
 """
 import argparse
 import json
+import os
+import sys
 
 import h5py
 import numpy as np
-from scipy.signal import butter, find_peaks, sosfiltfilt
+from scipy.signal import find_peaks
 
-RATE = 125
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from device_differences import RATE, band  # noqa: E402
+
 BEFORE, AFTER = int(0.25 * RATE), int(0.45 * RATE)  # the beat window around an R peak
-
-
-def band(x, lo, hi):
-    return sosfiltfilt(butter(2, [lo, hi], btype="bandpass", fs=RATE, output="sos"), np.asarray(x, np.float64))
 
 
 def prepare(x, lo, hi):
