@@ -230,8 +230,31 @@ def preprocess(x: np.ndarray, modality: str, rate: float = 125.0) -> np.ndarray:
     return np.where(sd > 1e-8, (y - mu) / np.maximum(sd, 1e-8), 0.0).astype(np.float32)
 
 
+MODEL_DELAY = 0.30  # Signals.DeviceDelay.modelDelay
+
+
+def model_input_ppg(ppg: np.ndarray, delays: np.ndarray, rate: float = 125.0) -> np.ndarray:
+    """Prepared PPG rows (n, S) moved to the model's delay with each row's measured device delay
+    (seconds, NaN = not measured: unchanged), edges mirrored: Signals.DeviceDelay.modelInput."""
+    out = ppg.copy()
+    n = ppg.shape[1]
+    for k, d in enumerate(delays):
+        if not np.isfinite(d):
+            continue
+        x = (d - MODEL_DELAY) * rate
+        shift = int(np.sign(x) * np.floor(abs(x) + 0.5))  # half away from zero, as Swift's rounded()
+        if shift == 0:
+            continue
+        j = np.arange(n) + shift
+        while ((j < 0) | (j >= n)).any():
+            j = np.where(j < 0, -j, np.where(j >= n, 2 * (n - 1) - j, j))
+        out[k] = ppg[k, j]
+    return out
+
+
 class StoreData:
-    """Streams batches from an m2ae store (h5py hyperslabs), split by subject."""
+    """Streams batches from an m2ae store (h5py hyperslabs), split by subject; the PPG of a
+    record with a measured device delay is moved to the model's delay, as m2ae train does."""
 
     def __init__(self, path: str, val_fraction: float, seed: int):
         import h5py
@@ -248,6 +271,8 @@ class StoreData:
         is_val = np.isin(subj, list(val))
         self.train_idx = np.nonzero(~is_val & good)[0]
         self.val_idx = np.nonzero(is_val & good)[0]
+        n = len(subj)
+        self.delays = self.f["segments/ppg_delay"][:] if "segments/ppg_delay" in self.f else np.full(n, np.nan)
 
     def batch(self, idx: np.ndarray):
         """Rows idx in the given order (h5py reads them sorted)."""
@@ -255,7 +280,7 @@ class StoreData:
         back = np.empty_like(order)
         back[order] = np.arange(len(order))
         ecg = preprocess(self.f["signals/ecg"][idx[order]], "ecg")[back]
-        ppg = preprocess(self.f["signals/ppg"][idx[order]], "ppg")[back]
+        ppg = model_input_ppg(preprocess(self.f["signals/ppg"][idx[order]], "ppg"), self.delays[idx[order]])[back]
         return torch.from_numpy(np.ascontiguousarray(ecg)), torch.from_numpy(np.ascontiguousarray(ppg))
 
 

@@ -7,7 +7,7 @@ EXPECT.json (written by the Swift test) holds what the store must contain:
   {"segments": N, "subjects": S, "attributes": {...},
    "samples": {"<i>": {"ecg": [..1250..], "ppg": [..1250..]}},
    "meta": {"<i>": {"subject": int, "record": str, "start": float, "ecg_rate": float,
-                    "ppg_rate": float, "ecg_quality": int, "ppg_quality": int}},
+                    "ppg_rate": float, "ecg_quality": int, "ppg_quality": int, "ppg_delay": float|null}},
    "subject_rows": {"<j>": {"id": str, "age": float|null, "sex": int, ...}},
    "matrices": {"<path>": {"shape": [r, c], "rows": {"<i>": [..c..]}}}}
 Floats equal bit for bit (null means NaN / missing). Prints "store OK: ..." and exits 0, or
@@ -57,7 +57,7 @@ def main(path, expect_path):
             check(d.compression == "gzip" and d.shuffle, f"/signals/{m} filters {d.compression} shuffle={d.shuffle}")
             check(d.maxshape == (None, 1250), f"/signals/{m} maxshape {d.maxshape}")
         dtypes = {"subject": "<i4", "start": "<f8", "ecg_rate": "<f8", "ppg_rate": "<f8",
-                  "ecg_quality": "|u1", "ppg_quality": "|u1"}
+                  "ecg_quality": "|u1", "ppg_quality": "|u1", "ppg_delay": "<f8"}
         for col, dt in dtypes.items():
             d = h[f"/segments/{col}"]
             check(d.shape == (n,), f"/segments/{col} shape {d.shape}")

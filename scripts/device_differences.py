@@ -5,7 +5,9 @@ Per subject of one or more stores, over its clean segments (both quality flags 0
   rate      the recording's own ECG/PPG sampling rates (before the importer resampled to 125 Hz)
   inverted  share of segments whose band-passed ECG has its largest excursion negative (polarity)
   delay_ms  R-peak -> steepest PPG upstroke, from the beat-averaged PPG slope (the device's pulse
-            arrival, channel delays included), median over segments, searched in [0, 0.9 RR)
+            arrival, channel delays included), median over segments, searched in (0, 0.8 s); a
+            segment whose largest slope is at either end of the window has none (the method of
+            Signals.DeviceDelay, which the importer stores per record)
   hf        ECG power 15-40 Hz as a share of 0.5-40 Hz (low device rates and monitor filters cut it)
   wander    raw power below 0.5 Hz as a share of all (ECG, PPG)
 
@@ -38,12 +40,12 @@ def segment_measures(ecg, ppg):
         wander.append(p[f < 0.5].sum() / max(p.sum(), 1e-20))
     delay = None
     if len(peaks) >= 4:
-        rr = int(np.median(np.diff(peaks)))
         slope = np.gradient(band(ppg, 0.5, 8))
-        span = int(0.9 * rr)
+        span = int(0.8 * RATE)
         beats = [slope[r:r + span] for r in peaks if r + span <= len(slope)]
         if len(beats) >= 3:
-            delay = 1000 * np.argmax(np.mean(beats, axis=0)) / RATE
+            k = int(np.argmax(np.mean(beats, axis=0)))
+            delay = 1000 * k / RATE if 0 < k < span - 1 else None
     return inverted, delay, hf, wander
 
 

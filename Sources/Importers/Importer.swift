@@ -32,6 +32,9 @@ public enum Importer {
         public var ppgChannels: [String]
         /// Segments with each quality flag, per modality (`"ecg.clipped": 3`).
         public var flags: [String: Int]
+        /// The record's measured ECG → PPG delay, seconds (`Signals.DeviceDelay`); nil when
+        /// the record lacks a modality or no clean segment showed enough beats.
+        public var ppgDelay: Double?
         public var notes: [String]
         /// The manifest line the record is on (nil without a manifest).
         public var line: Int?
@@ -142,7 +145,8 @@ public enum Importer {
             }
             let summary = RecordSummary(path: file, record: recording.name, format: recording.format, subject: source.subject,
                                         segments: cut.segments.count, ecgChannels: cut.channels[.ecg] ?? [],
-                                        ppgChannels: cut.channels[.ppg] ?? [], flags: flags, notes: recording.notes + cut.notes,
+                                        ppgChannels: cut.channels[.ppg] ?? [], flags: flags,
+                                        ppgDelay: cut.segments.first?.meta.ppgDelay, notes: recording.notes + cut.notes,
                                         line: source.line)
             records.append(summary)
             progress(i + 1, summary)

@@ -97,7 +97,25 @@ public enum Segmenter {
         guard !segments.isEmpty else {
             throw ImportError(file, String(format: "too short: the longest stretch with ECG or PPG is %.1f s, a segment needs %.0f s", longest, SegmentFormat.seconds))
         }
+        if let delay = recordDelay(segments) {
+            for i in segments.indices { segments[i].meta.ppgDelay = delay }
+        }
         return (segments, used, notes)
+    }
+
+    /// The record's ECG → PPG delay (`DeviceDelay.record`) over its segments without a quality
+    /// flag in either modality, measured on all cores; nil when no such segment has one.
+    static func recordDelay(_ segments: [Segment]) -> Double? {
+        let clean = segments.filter { $0.meta.ecgQuality.isEmpty && $0.meta.ppgQuality.isEmpty }
+        guard !clean.isEmpty else { return nil }
+        let delays = UnsafeMutablePointer<Double>.allocate(capacity: clean.count)
+        delays.initialize(repeating: .nan, count: clean.count)
+        defer { delays.deallocate() }
+        let out = SendablePointer(delays)
+        parallelFor(clean.count) { i in
+            out[i] = DeviceDelay.segment(ecg: clean[i].ecg, ppg: clean[i].ppg, rate: SegmentFormat.sampleRate) ?? .nan
+        }
+        return DeviceDelay.record(UnsafeBufferPointer(start: delays, count: clean.count).filter { !$0.isNaN })
     }
 
     // MARK: - Internal API

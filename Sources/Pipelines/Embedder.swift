@@ -72,7 +72,7 @@ public struct Embedder {
             }
             var present: [(ecg: Bool, ppg: Bool)] = []
             for (i, m) in meta.enumerated() {
-                let e = Self.prepare(&ecg, i, S, .ecg, m.ecgQuality), p = Self.prepare(&ppg, i, S, .ppg, m.ppgQuality)
+                let e = Self.prepare(&ecg, i, S, .ecg, m), p = Self.prepare(&ppg, i, S, .ppg, m)
                 present.append((e, p))
             }
             let rows = try workers.fingerprints(ecg: ecg, ppg: ppg, present: present)
@@ -97,18 +97,22 @@ public struct Embedder {
                 }
             }
             try edit.setAttributes("/models/\(id)", ["config": model.config.json(), "model_id": id,
-                                                     "fingerprint_dim": String(f), "preprocessing": "Signals.Preprocessing.prepare"])
+                                                     "fingerprint_dim": String(f), "preprocessing": "Signals.Preprocessing.prepare, DeviceDelay.modelInput"])
         }
         partial.remove()
         return Summary(modelID: id, segments: N, resumedFrom: resumed, alreadyEmbedded: false)
     }
 
-    /// Replaces row `i` of `x` (rows of S samples) by its prepared form; returns false (and
-    /// leaves the row) when the modality is absent (`Modality.isPresent`).
-    static func prepare(_ x: inout [Float], _ i: Int, _ S: Int, _ m: Modality, _ q: QualityFlags) -> Bool {
+    /// Replaces row `i` of `x` (rows of S samples) by its prepared form, a PPG also moved to
+    /// the model's delay when `alignPPG` (`DeviceDelay.modelInput` with the record's measured
+    /// delay); returns false (and leaves the row) when the modality is absent (`Modality.isPresent`).
+    static func prepare(_ x: inout [Float], _ i: Int, _ S: Int, _ m: Modality, _ meta: SegmentMeta,
+                        alignPPG: Bool = true) -> Bool {
         let row = Array(x[(i * S)..<((i + 1) * S)])
-        guard Modality.isPresent(row, flags: q) else { return false }
-        x.replaceSubrange((i * S)..<((i + 1) * S), with: Preprocessing.prepare(row, modality: m))
+        guard Modality.isPresent(row, flags: meta.quality(m)) else { return false }
+        let prepared = Preprocessing.prepare(row, modality: m)
+        x.replaceSubrange((i * S)..<((i + 1) * S),
+                          with: m == .ppg && alignPPG ? DeviceDelay.modelInput(prepared, delay: meta.ppgDelay) : prepared)
         return true
     }
 }

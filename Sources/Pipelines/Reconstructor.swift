@@ -48,9 +48,14 @@ public struct Reconstructor {
     /// Seed of the complementary masks; segment i uses `maskSeed + i`, so a segment's mask
     /// does not depend on the batch it is in.
     public let maskSeed: UInt64
+    /// Whether the PPG is moved to the model's delay with each record's measured delay
+    /// (`DeviceDelay.modelInput`), as every model input is; false feeds it as recorded, as a
+    /// store without measured delays is fed (`m2ae evaluate --unlabelled` reports both).
+    /// A PPG target is scored in the model's time, where its input and truth agree.
+    public let alignPPG: Bool
 
-    public init(model: M2AEModel, batchSize: Int = 64, maskSeed: UInt64 = 0) {
-        self.model = model; self.batchSize = max(1, batchSize); self.maskSeed = maskSeed
+    public init(model: M2AEModel, batchSize: Int = 64, maskSeed: UInt64 = 0, alignPPG: Bool = true) {
+        self.model = model; self.batchSize = max(1, batchSize); self.maskSeed = maskSeed; self.alignPPG = alignPPG
     }
 
     /// Scores the segments `range` of `store`; a segment lacking a modality the source needs
@@ -71,7 +76,7 @@ public struct Reconstructor {
             // Keep the segments with both modalities (the truth is needed to score).
             var keep: [Int] = []
             for (i, m) in meta.enumerated() {
-                let e = Embedder.prepare(&ecg, i, S, .ecg, m.ecgQuality), p = Embedder.prepare(&ppg, i, S, .ppg, m.ppgQuality)
+                let e = Embedder.prepare(&ecg, i, S, .ecg, m), p = Embedder.prepare(&ppg, i, S, .ppg, m, alignPPG: alignPPG)
                 if e && p { keep.append(i) }
             }
             var scores = [ReconstructionScore?](repeating: nil, count: batch.count)

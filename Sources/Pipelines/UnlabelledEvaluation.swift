@@ -27,6 +27,10 @@ public struct UnlabelledEvaluation {
         /// Median zero-lag Pearson r, and median shape r (best lag within half a beat).
         public var pearson: Estimate?
         public var shapePearson: Estimate?
+        /// PPG → ECG in a store with measured device delays: the median zero-lag r with the
+        /// PPG fed as recorded (not moved to the model's delay), what the model gives where no
+        /// delay is measured (PPG-only data); nil when no segment has a measured delay.
+        public var pearsonAsRecorded: Estimate?
         /// PPG → ECG only: the share of clean segments whose rebuilt ECG's heart rate is within
         /// 5 bpm of the true ECG's, and how many clean segments had both rates.
         public var heartRateWithin5: Estimate?
@@ -69,7 +73,8 @@ public struct UnlabelledEvaluation {
     // MARK: - Running
 
     /// Runs the evaluation, streaming the store in blocks of 1,024 segments.
-    /// - Complexity: three forward passes per paired segment; memory O(segments) for the
+    /// - Complexity: three forward passes per paired segment (four in a store with measured
+    ///   device delays); memory O(segments) for the
     ///   per-segment scores plus O(searchLimit · dim) for the searches.
     public func run(log: (String) -> Void = { _ in }) throws -> Report {
         let started = Date()
@@ -80,6 +85,7 @@ public struct UnlabelledEvaluation {
         var subjects = [Int32](), records = [Int32](), paired = [Bool](), clean = [Bool]()
         subjects.reserveCapacity(n); records.reserveCapacity(n); paired.reserveCapacity(n); clean.reserveCapacity(n)
         var recordIDs: [String: Int32] = [:]
+        var anyDelay = false
         var lo = 0
         while lo < n {
             let hi = min(n, lo + 65_536)
@@ -90,6 +96,7 @@ public struct UnlabelledEvaluation {
                 records.append(recordIDs[key]!)
                 paired.append(!m.ecgQuality.contains(.absent) && !m.ppgQuality.contains(.absent))
                 clean.append(m.ecgQuality.isEmpty && m.ppgQuality.isEmpty)
+                if m.ppgDelay != nil { anyDelay = true }
             }
             lo = hi
         }
@@ -105,7 +112,9 @@ public struct UnlabelledEvaluation {
 
         // Reconstruction scores and familiarity, streamed.
         let reconstructor = Reconstructor(model: model, batchSize: batch)
+        let asRecorded = anyDelay ? Reconstructor(model: model, batchSize: batch, alignPPG: false) : nil
         var toECG = [Float](repeating: .nan, count: n), toECGShape = toECG, toPPG = toECG, toPPGShape = toECG
+        var toECGAsRecorded = toECG
         var hrWithin = [Float](repeating: .nan, count: n), reliable = [Float](repeating: .nan, count: n)
         let both = try StoreFingerprints(store: s, model: model.id, mode: .both)
         lo = 0
@@ -116,6 +125,11 @@ public struct UnlabelledEvaluation {
                 guard let score else { continue }
                 toECG[lo + i] = Float(score.pearson ?? .nan); toECGShape[lo + i] = Float(score.shapePearson ?? .nan)
                 if clean[lo + i], let d = score.heartRateDifference { hrWithin[lo + i] = abs(d) <= 5 ? 1 : 0 }
+            }
+            if let asRecorded {
+                for (i, score) in try asRecorded.scores(store: s, lo..<hi, from: .ppg).enumerated() {
+                    if let r = score?.pearson { toECGAsRecorded[lo + i] = Float(r) }
+                }
             }
             for (i, score) in try reconstructor.scores(store: s, lo..<hi, from: .ecg).enumerated() {
                 guard let score else { continue }
@@ -150,8 +164,9 @@ public struct UnlabelledEvaluation {
         }
         let hrCount = hrWithin.filter(\.isFinite).count
         let ppgToECG = Direction(segments: toECG.indices.filter { toECG[$0].isFinite || toECGShape[$0].isFinite }.count,
-                                 pearson: median(toECG), shapePearson: median(toECGShape), heartRateWithin5: share(hrWithin),
-                                 heartRateSegments: hrCount)
+                                 pearson: median(toECG), shapePearson: median(toECGShape),
+                                 pearsonAsRecorded: anyDelay ? median(toECGAsRecorded) : nil,
+                                 heartRateWithin5: share(hrWithin), heartRateSegments: hrCount)
         let ecgToPPG = Direction(segments: toPPG.indices.filter { toPPG[$0].isFinite || toPPGShape[$0].isFinite }.count,
                                  pearson: median(toPPG), shapePearson: median(toPPGShape))
         let unfamiliar = familiarity == nil

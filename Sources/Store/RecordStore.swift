@@ -146,6 +146,16 @@ public final class RecordStore: @unchecked Sendable {
         return raw.map { QualityFlags(rawValue: $0) }
     }
 
+    /// The records' measured ECG → PPG delays (seconds) for segments `range`, nil where not
+    /// measured (one column; cheaper than `meta`).
+    public func ppgDelays(_ range: Range<Int>) throws -> [Double?] {
+        try checkRange(range)
+        return try columns.ppgDelays(range)
+    }
+
+    /// True when the store has the measured-delay column (stores written before it have not).
+    public var hasPPGDelays: Bool { columns.ppgDelay != nil }
+
     // MARK: - Models and matrices
 
     /// The attributes of model `id` (config JSON, checkpoint hash, …).

@@ -77,12 +77,17 @@ public struct SegmentMeta: Sendable, Hashable, Codable {
     public var ppgOriginalRate: Double
     public var ecgQuality: QualityFlags
     public var ppgQuality: QualityFlags
+    /// The record's ECG → PPG delay in seconds (`Signals.DeviceDelay`), measured at import
+    /// where the record has both modalities; nil when not measured (PPG or ECG only, generated
+    /// records, stores written before the column existed).
+    public var ppgDelay: Double?
 
     public init(subjectIndex: Int32, record: String, start: Double, ecgOriginalRate: Double,
-                ppgOriginalRate: Double, ecgQuality: QualityFlags = [], ppgQuality: QualityFlags = []) {
+                ppgOriginalRate: Double, ecgQuality: QualityFlags = [], ppgQuality: QualityFlags = [],
+                ppgDelay: Double? = nil) {
         self.subjectIndex = subjectIndex; self.record = record; self.start = start
         self.ecgOriginalRate = ecgOriginalRate; self.ppgOriginalRate = ppgOriginalRate
-        self.ecgQuality = ecgQuality; self.ppgQuality = ppgQuality
+        self.ecgQuality = ecgQuality; self.ppgQuality = ppgQuality; self.ppgDelay = ppgDelay
     }
 
     /// The quality flags of one modality.

@@ -23,6 +23,7 @@ public enum StoreLayout {
         static let ecgRate = "/segments/ecg_rate"         // float64, Hz (0 = absent)
         static let ppgRate = "/segments/ppg_rate"         // float64, Hz (0 = absent)
         static func quality(_ m: Modality) -> String { "/segments/\(m.rawValue)_quality" }   // uint8 QualityFlags
+        static let ppgDelay = "/segments/ppg_delay"      // float64, seconds, NaN = not measured; optional
     }
 
     /// Per-subject columns, each [S]; missing values: NaN for floats, -1 for codes.

@@ -9,9 +9,13 @@ struct SegmentColumns {
     let ecgRate: H5Dataset
     let ppgRate: H5Dataset
     let quality: [Modality: H5Dataset]
+    /// The records' measured ECG → PPG delays; nil in a store written before the column existed.
+    let ppgDelay: H5Dataset?
 
     /// Every column, in a fixed order.
-    var all: [H5Dataset] { [subject, record, start, ecgRate, ppgRate] + Modality.allCases.map { quality[$0]! } }
+    var all: [H5Dataset] {
+        [subject, record, start, ecgRate, ppgRate] + Modality.allCases.map { quality[$0]! } + (ppgDelay.map { [$0] } ?? [])
+    }
 
     // MARK: - Opening and creating
 
@@ -26,6 +30,7 @@ struct SegmentColumns {
         var q: [Modality: H5Dataset] = [:]
         for m in Modality.allCases { q[m] = try H5Dataset.open(file, L.quality(m)) }
         quality = q
+        ppgDelay = file.exists(L.ppgDelay) ? try H5Dataset.open(file, L.ppgDelay) : nil
         for d in all {
             let shape = try d.shape()
             guard shape == [rows] else {
@@ -53,6 +58,7 @@ struct SegmentColumns {
             q[m] = try H5Dataset.create(file, L.quality(m), type: H5Type.uint8, dims: [0], chunkRows: rows, compression: z, fill: UInt8(0))
         }
         quality = q
+        ppgDelay = try H5Dataset.create(file, L.ppgDelay, type: H5Type.float64, dims: [0], chunkRows: rows, compression: z, fill: Double.nan)
     }
 
     // MARK: - Rows
@@ -66,10 +72,18 @@ struct SegmentColumns {
         let pr: [Double] = try ppgRate.read(range, as: H5Type.float64)
         let eq: [UInt8] = try quality[.ecg]!.read(range, as: H5Type.uint8)
         let pq: [UInt8] = try quality[.ppg]!.read(range, as: H5Type.uint8)
+        let d = try ppgDelays(range)
         return (0..<range.count).map { i in
             SegmentMeta(subjectIndex: s[i], record: r[i], start: t[i], ecgOriginalRate: er[i], ppgOriginalRate: pr[i],
-                        ecgQuality: QualityFlags(rawValue: eq[i]), ppgQuality: QualityFlags(rawValue: pq[i]))
+                        ecgQuality: QualityFlags(rawValue: eq[i]), ppgQuality: QualityFlags(rawValue: pq[i]), ppgDelay: d[i])
         }
+    }
+
+    /// The measured delays of rows `range` (nil where not measured or the column is absent).
+    func ppgDelays(_ range: Range<Int>) throws -> [Double?] {
+        guard let ppgDelay else { return [Double?](repeating: nil, count: range.count) }
+        let d: [Double] = try ppgDelay.read(range, as: H5Type.float64)
+        return d.map { $0.isFinite ? $0 : nil }
     }
 
     /// Grows every column to `start + metas.count` rows and writes `metas` at `start`.
@@ -83,5 +97,6 @@ struct SegmentColumns {
         try ppgRate.write(metas.map(\.ppgOriginalRate), at: start, rows: n, as: H5Type.float64)
         try quality[.ecg]!.write(metas.map(\.ecgQuality.rawValue), at: start, rows: n, as: H5Type.uint8)
         try quality[.ppg]!.write(metas.map(\.ppgQuality.rawValue), at: start, rows: n, as: H5Type.uint8)
+        try ppgDelay?.write(metas.map { $0.ppgDelay ?? .nan }, at: start, rows: n, as: H5Type.float64)
     }
 }

@@ -83,13 +83,7 @@ public struct Augmentation: Sendable, Equatable {
 
     /// `x` delayed by `seconds` (negative: advanced); the samples shifted in mirror the edge.
     public static func delay(_ x: [Float], seconds: Double) -> [Float] {
-        let n = x.count, s = Int((seconds * rate).rounded())
-        guard n > 1, s != 0 else { return x }
-        return (0..<n).map { i in
-            var j = i - s
-            while j < 0 || j >= n { j = j < 0 ? -j : 2 * (n - 1) - j }
-            return x[j]
-        }
+        DeviceDelay.shifted(x, by: -Int((seconds * rate).rounded()))
     }
 
     /// `x` as a device sampling at `deviceRate` records it, brought back to 125 Hz the way the

@@ -2,17 +2,19 @@ import Foundation
 import Signals
 
 /// One segment ready for the model: its subject and both modalities band-passed and
-/// z-scored (`Signals.Preprocessing.prepare`), T·P samples each.
+/// z-scored (`Signals.Preprocessing.prepare`), T·P samples each, the PPG moved to the model's
+/// delay where the record's delay was measured (`Signals.DeviceDelay.modelInput`).
 public struct PreparedSegment: Sendable {
     public var subject: Int
     public var ecg: [Float]
     public var ppg: [Float]
 
     /// Prepares raw samples of both modalities.
-    public init(subject: Int, rawECG: [Float], rawPPG: [Float]) {
+    /// - Parameter ppgDelay: the record's measured ECG → PPG delay, seconds (nil: not measured).
+    public init(subject: Int, rawECG: [Float], rawPPG: [Float], ppgDelay: Double? = nil) {
         self.subject = subject
         ecg = Preprocessing.prepare(rawECG, modality: .ecg)
-        ppg = Preprocessing.prepare(rawPPG, modality: .ppg)
+        ppg = DeviceDelay.modelInput(Preprocessing.prepare(rawPPG, modality: .ppg), delay: ppgDelay)
     }
 }
 

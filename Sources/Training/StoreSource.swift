@@ -4,7 +4,8 @@ import Store
 
 /// Training segments from an m2ae store, read in blocks of contiguous segments (hyperslabs),
 /// never whole. A segment is usable when neither modality carries a quality flag (absent,
-/// flat, clipped, wrapped, NaN run, noisy).
+/// flat, clipped, wrapped, NaN run, noisy). Its PPG is moved to the model's delay with the
+/// record's measured delay, as every model input is (`Signals.DeviceDelay`).
 public struct StoreSource: SegmentSource, @unchecked Sendable {
     public let store: RecordStore
     /// Segments per block.
@@ -41,11 +42,11 @@ public struct StoreSource: SegmentSource, @unchecked Sendable {
         let r = range(k), S = SegmentFormat.samples
         let subjects = try store.subjectIndices(r)
         let good = try usable(r)
-        let ecg = try store.signals(.ecg, r), ppg = try store.signals(.ppg, r)
+        let ecg = try store.signals(.ecg, r), ppg = try store.signals(.ppg, r), delays = try store.ppgDelays(r)
         var out: [PreparedSegment] = []
         for i in subjects.indices where good[i] && keep(Int(subjects[i])) {
             out.append(PreparedSegment(subject: Int(subjects[i]), rawECG: Array(ecg[(i * S)..<((i + 1) * S)]),
-                                       rawPPG: Array(ppg[(i * S)..<((i + 1) * S)])))
+                                       rawPPG: Array(ppg[(i * S)..<((i + 1) * S)]), ppgDelay: delays[i]))
         }
         return out
     }

@@ -32,10 +32,17 @@ public struct Reconstruction: Sendable, Equatable {
     public var pearson: Double?
     /// RMSE over the same samples.
     public var rmse: Double
+    /// The record's measured ECG → PPG delay (seconds), nil when not measured: the model's PPG
+    /// input is then taken as it is, and a rebuilt ECG is timed for `DeviceDelay.modelDelay`.
+    public var ppgDelay: Double?
+    /// Samples the model's PPG runs ahead of the record's (`DeviceDelay.shift`); the traces are
+    /// in the record's time, so a hidden PPG patch p covers samples p·P + ppgShift ..< (p+1)·P + ppgShift.
+    public var ppgShift: Int
 
-    public init(index: Int, mode: ReconstructionMode, original: [Float], reconstructed: [Float], pearson: Double?, rmse: Double) {
+    public init(index: Int, mode: ReconstructionMode, original: [Float], reconstructed: [Float], pearson: Double?, rmse: Double,
+                ppgDelay: Double? = nil) {
         self.index = index; self.mode = mode; self.original = original; self.reconstructed = reconstructed
-        self.pearson = pearson; self.rmse = rmse
+        self.pearson = pearson; self.rmse = rmse; self.ppgDelay = ppgDelay; self.ppgShift = DeviceDelay.shift(delay: ppgDelay)
     }
 }
 

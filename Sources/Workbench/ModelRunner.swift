@@ -46,9 +46,11 @@ final class ModelRunner: @unchecked Sendable {
     ///
     /// Cross-modal modes see the other modality only; masked modes see the other modality
     /// whole and the target's patches where `mask` is false. Inputs are `Preprocessing.prepare`d
-    /// (z-scored), so the original and the reconstruction are in the same units. In the masked
-    /// modes the visible patches keep the original (as `m2ae reconstruct` does) and Pearson r
-    /// and RMSE cover the hidden samples only.
+    /// (z-scored), so the original and the reconstruction are in the same units, and the PPG
+    /// is moved to the model's delay with the record's measured one (`DeviceDelay.modelInput`,
+    /// as `m2ae reconstruct` does); a PPG target is returned moved back to the record's time. In
+    /// the masked modes the visible patches keep the original and Pearson r and RMSE cover the
+    /// hidden samples only.
     /// - Parameter mask: (T) flags, true where the target's patch is hidden.
     func reconstruct(_ segment: Segment, index: Int, mode: ReconstructionMode, mask: [Bool], store: String) throws -> Reconstruction {
         let T = model.config.numPatches, P = model.config.patchSize, S = model.config.segmentSamples
@@ -60,7 +62,8 @@ final class ModelRunner: @unchecked Sendable {
             let x = m == .ecg ? segment.ecg : segment.ppg
             let q = m == .ecg ? segment.meta.ecgQuality : segment.meta.ppgQuality
             guard Modality.isPresent(x, flags: q) else { return nil }
-            return Preprocessing.prepare(x, modality: m)
+            let y = Preprocessing.prepare(x, modality: m)
+            return m == .ppg ? DeviceDelay.modelInput(y, delay: segment.meta.ppgDelay) : y
         }
         guard let truth = prepared(target) else {
             throw WorkbenchError("\(store): segment \(index) has no \(target.rawValue.uppercased()) to compare the reconstruction with")
@@ -92,8 +95,11 @@ final class ModelRunner: @unchecked Sendable {
         // Scored: every sample, or the hidden patches' (at least one: an empty mask is refused above).
         let kept = truth.indices.filter { scored[$0] }
         let x = kept.map { truth[$0] }, y = kept.map { guess[$0] }
-        return Reconstruction(index: index, mode: mode, original: truth, reconstructed: guess,
-                              pearson: pearson(x, y), rmse: rmse(x, y) ?? .nan)
+        let delay = segment.meta.ppgDelay
+        let original = target == .ppg ? Preprocessing.prepare(segment.ppg, modality: .ppg) : truth
+        return Reconstruction(index: index, mode: mode, original: original,
+                              reconstructed: target == .ppg ? DeviceDelay.recordTime(guess, delay: delay) : guess,
+                              pearson: pearson(x, y), rmse: rmse(x, y) ?? .nan, ppgDelay: delay)
     }
 
     // MARK: - Probe heads

@@ -89,6 +89,7 @@ extension M2AE {
             var lines = ["label-free evaluation of model \(r.model) on \(r.store): \(r.segments) segments (\(r.pairedSegments) paired), \(r.subjects) subjects; 95 % bootstrap intervals over subjects (\(r.bootstrapReplicates) resamples)",
                          "PPG → ECG   zero-lag r (median)  " + est(r.ppgToECG.pearson),
                          "            shape r (median)     " + est(r.ppgToECG.shapePearson),
+                         "            zero-lag r, PPG as recorded " + (r.ppgToECG.pearsonAsRecorded.map { est($0) + "  (not moved to the model's delay)" } ?? "n/a (no measured device delay in the store)"),
                          "            HR within 5 bpm      " + est(r.ppgToECG.heartRateWithin5) + "  (\(r.ppgToECG.heartRateSegments ?? 0) clean segments with both rates)",
                          "ECG → PPG   zero-lag r (median)  " + est(r.ecgToPPG.pearson),
                          "            shape r (median)     " + est(r.ecgToPPG.shapePearson),

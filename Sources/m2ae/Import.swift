@@ -14,6 +14,10 @@ extension M2AE {
             (flat, clipped, wrapped, nan-run). A recording with only one modality is imported \
             with the other marked absent. The store is written only when every file imports.
 
+            Where a recording has both, its ECG → PPG delay (R peak to steepest pulse upstroke, \
+            median over its clean segments) is measured and stored with it; the model sees \
+            every measured record's PPG at one delay, 0.30 s (docs/training.md, "Device delay").
+
             --manifest cohort.csv lists the recordings instead: a header with path and subject, \
             optionally ecg, ppg and rate per row (overriding --ecg, --ppg, --rate), and label \
             columns, stored per subject or per record and shown by m2ae info (docs/import.md).
@@ -90,7 +94,7 @@ extension M2AE {
             print("\(summary.store): \(summary.segments) segments from \(summary.records.count) records, \(summary.subjects) subjects")
             for r in summary.records {
                 let flags = r.flags.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                print("  \(r.record) [\(r.format)] ECG \(r.ecgChannels.joined(separator: "/").isEmpty ? "absent" : r.ecgChannels.joined(separator: "/")) · PPG \(r.ppgChannels.isEmpty ? "absent" : r.ppgChannels.joined(separator: "/")) · \(r.segments) segments" + (flags.isEmpty ? "" : " · flags: \(flags)"))
+                print("  \(r.record) [\(r.format)] ECG \(r.ecgChannels.joined(separator: "/").isEmpty ? "absent" : r.ecgChannels.joined(separator: "/")) · PPG \(r.ppgChannels.isEmpty ? "absent" : r.ppgChannels.joined(separator: "/")) · \(r.segments) segments" + (r.ppgDelay.map { String(format: " · delay %.0f ms", 1000 * $0) } ?? "") + (flags.isEmpty ? "" : " · flags: \(flags)"))
                 for n in r.notes.prefix(3) { print("    note: \(n)") }
                 if r.notes.count > 3 { print("    … \(r.notes.count - 3) more notes") }
             }

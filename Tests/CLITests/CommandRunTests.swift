@@ -365,12 +365,36 @@ extension CommandRunTests {
         #expect((unfamiliar["note"] as? String)?.hasPrefix("familiarity unknown") == true, "\(unfamiliar)")
         let ppgToECG = try #require(json["ppgToECG"] as? [String: Any])
         #expect(ppgToECG["segments"] as? Int == CLICohort.segments)
+        #expect(ppgToECG["pearsonAsRecorded"] == nil, "generated records have no measured device delay")
         let text = try m2ae(["evaluate", "--unlabelled", c.store.path, "--model", c.model.path, "--bootstrap", "10"])
         #expect(text.status == 0 && text.stdout.contains("PPG → ECG   zero-lag r (median)"), "\(text)")
+        #expect(text.stdout.contains("n/a (no measured device delay in the store)"), "\(text)")
 
-        // An ECG-only recording: one line naming the store and the problem.
+        // A paired recording whose PPG arrives 0.55 s after the R peak: the import measures the
+        // delay, and PPG → ECG is also scored with the PPG as recorded.
         let folder = try TestSupport.temporaryFolder("m2ae-unlabelled")
         defer { try? FileManager.default.removeItem(at: folder) }
+        let pairedCSV = folder.appendingPathComponent("paired.csv"), paired = folder.appendingPathComponent("paired.h5")
+        let beats = stride(from: 0.2, to: 40, by: 0.8).enumerated().map { $1 + 0.04 * sin(Double($0)) }
+        let rows = (0..<(125 * 40)).map { i -> String in
+            let t = Double(i) / 125
+            let near = beats.filter { abs(t - $0) < 1.5 }
+            let e = near.reduce(0.0) { $0 + exp(-0.5 * pow((t - $1) / 0.012, 2)) }
+            let p = near.reduce(0.0) { $0 + exp(-0.5 * pow((t - $1 - 0.63) / 0.08, 2)) }
+            return String(format: "%.5f,%.5f", e, p)
+        }
+        try (["ECG,PPG"] + rows).joined(separator: "\n").write(to: pairedCSV, atomically: true, encoding: .utf8)
+        let imported = try checkJSON(try m2ae(["import", pairedCSV.path, "--rate", "125", "--out", paired.path, "--json"]),
+                                     "m2ae import PATH… --out STORE --json")
+        let record = try #require((imported["records"] as? [[String: Any]])?.first)
+        #expect(abs((record["ppgDelay"] as? Double ?? 0) - 0.55) <= 0.008 + 1e-9, "\(record)")
+        try m2aeSucceeds(["embed", paired.path, "--model", c.model.path])
+        let withDelay = try checkJSON(try m2ae(["evaluate", "--unlabelled", paired.path, "--model", c.model.path, "--bootstrap", "10", "--json"]),
+                                      "m2ae evaluate --unlabelled STORE --model CKPT --json")
+        let asRecorded = try #require((withDelay["ppgToECG"] as? [String: Any])?["pearsonAsRecorded"] as? [String: Any])
+        #expect(abs(asRecorded["value"] as? Double ?? 2) <= 1, "\(asRecorded)")
+
+        // An ECG-only recording: one line naming the store and the problem.
         let csv = folder.appendingPathComponent("ecg-only.csv"), store = folder.appendingPathComponent("ecg-only.h5")
         let samples = (0..<(125 * 20)).map { i in String(format: "%.4f", sin(Double(i) * 2 * .pi * 1.2 / 125)) }
         try (["ECG"] + samples).joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)

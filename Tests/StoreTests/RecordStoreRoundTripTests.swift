@@ -95,3 +95,24 @@ import TestSupport
         #expect(results.errors.isEmpty)
     }
 }
+
+/// A store written before `/segments/ppg_delay` existed opens, and reads every delay as not measured.
+@Test func aStoreWithoutTheDelayColumnReadsNoDelays() throws {
+    if let absent = Python.missing(["h5py"]) {
+        if Python.required { Issue.record("Python modules missing: \(absent)") }
+        print("skipped: Python modules missing: \(absent)"); return
+    }
+    let (dir, url) = try StoreFixtures.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try StoreFixtures.write(url, count: 12)
+    #expect(try RecordStore(url: url).hasPPGDelays)
+    #expect(try RecordStore(url: url).ppgDelays(1..<3) == [0.2, 0.2])
+    let r = try Python.run(["-c", "import h5py, sys; f = h5py.File(sys.argv[1], 'r+'); del f['segments/ppg_delay']; f.close()", url.path])
+    try #require(r.status == 0, "\(r.stderr)")
+    let store = try RecordStore(url: url)
+    #expect(!store.hasPPGDelays)
+    #expect(try store.ppgDelays(0..<12) == [Double?](repeating: nil, count: 12))
+    var expected = (0..<12).map { StoreFixtures.segment($0).meta }
+    for i in expected.indices { expected[i].ppgDelay = nil }
+    #expect(try store.meta(0..<12) == expected)
+}

@@ -26,7 +26,8 @@ enum StoreFixtures {
                     start: Double(i % 4) * 10, ecgOriginalRate: i % 2 == 0 ? 500 : 360,
                     ppgOriginalRate: i % 5 == 0 ? 0 : 125,
                     ecgQuality: i % 7 == 0 ? [.flat, .noisy] : [],
-                    ppgQuality: i % 5 == 0 ? [.absent] : (i % 3 == 0 ? [.clipped] : []))
+                    ppgQuality: i % 5 == 0 ? [.absent] : (i % 3 == 0 ? [.clipped] : []),
+                    ppgDelay: i % 5 == 0 ? nil : 0.2 + Double(i / 4) / 100)
     }
 
     /// Writes a committed store of `count` fixture segments, appended in uneven batches.

@@ -26,7 +26,8 @@ import TestSupport
         func floats(_ v: [Float]) -> [Double?] { v.map { $0.isNaN ? nil : Double($0) } }
         func meta(_ m: SegmentMeta) -> [String: Any] {
             ["subject": Int(m.subjectIndex), "record": m.record, "start": m.start, "ecg_rate": m.ecgOriginalRate,
-             "ppg_rate": m.ppgOriginalRate, "ecg_quality": Int(m.ecgQuality.rawValue), "ppg_quality": Int(m.ppgQuality.rawValue)]
+             "ppg_rate": m.ppgOriginalRate, "ecg_quality": Int(m.ecgQuality.rawValue), "ppg_quality": Int(m.ppgQuality.rawValue),
+             "ppg_delay": m.ppgDelay.map { $0 as Any } ?? NSNull()]
         }
         func subject(_ s: Subject) -> [String: Any] {
             let l = s.labels
@@ -48,7 +49,7 @@ import TestSupport
         ]
         let expectURL = dir.appendingPathComponent("expect.json")
         try JSONSerialization.data(withJSONObject: expect).write(to: expectURL)
-        try? FileManager.default.copyItem(at: dir, to: URL(fileURLWithPath: "/tmp/sttry/keep")); let out = try Python.script("scripts/check_store_h5py.py", [url.path, expectURL.path])
+        let out = try Python.script("scripts/check_store_h5py.py", [url.path, expectURL.path])
         #expect(out.hasPrefix("store OK: 70 segments, 3 subjects"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Signals
 import Store
 import Testing
 import TestSupport
@@ -38,6 +39,51 @@ import TestSupport
         // Validation holds validation subjects only, capped.
         let val = try ValidationSet(source: source, split: split, limit: 12)
         #expect(val.segments.count == 12 && val.segments.allSatisfy { split.isValidation[$0.subject] })
+    }
+
+    /// A store's measured device delays reach the model's input: each segment's PPG moved to
+    /// the model's delay, the ECG untouched; a segment without a delay as recorded.
+    @Test func storeSourceMovesThePPGToTheModelsDelay() throws {
+        let folder = try TestSupport.temporaryFolder("store-source-delay")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("s.h5")
+        let writer = try StoreWriter(url: url, subjects: [Subject(id: "a")], attributes: [:])
+        let segments = [0.54, nil, 0.12].enumerated().map { i, delay in
+            let ecg = (0..<1250).map { Float(sin(Double($0 + 40 * i) * 0.09)) }, ppg = (0..<1250).map { Float(cos(Double($0) * 0.05 + Double(i))) }
+            return Segment(meta: SegmentMeta(subjectIndex: 0, record: "r\(i)", start: 0, ecgOriginalRate: 125, ppgOriginalRate: 125,
+                                             ppgDelay: delay), ecg: ecg, ppg: ppg)
+        }
+        try writer.append(segments)
+        try writer.commit()
+        let block = try StoreSource(url: url).block(0) { _ in true }
+        #expect(block.count == 3)
+        for (b, s) in zip(block, segments) {
+            #expect(b.ecg == Preprocessing.prepare(s.ecg, modality: .ecg))
+            #expect(b.ppg == DeviceDelay.modelInput(Preprocessing.prepare(s.ppg, modality: .ppg), delay: s.meta.ppgDelay))
+        }
+        #expect(block[0].ppg != Preprocessing.prepare(segments[0].ppg, modality: .ppg))
+        #expect(block[1].ppg == Preprocessing.prepare(segments[1].ppg, modality: .ppg))
+
+        // The PyTorch reference trainer feeds the same PPG (reference/train.py, StoreData.batch).
+        if let missing = Python.missing(["h5py", "scipy", "torch"]) {
+            if Python.required { Issue.record("Python modules missing: \(missing)") }
+            print("skipped the reference comparison: Python modules missing: \(missing)"); return
+        }
+        let code = """
+        import json, sys
+        sys.path.insert(0, "reference")
+        import h5py
+        from train import model_input_ppg, preprocess
+        with h5py.File(sys.argv[1], "r") as f:
+            print(json.dumps(model_input_ppg(preprocess(f["signals/ppg"][:], "ppg"), f["segments/ppg_delay"][:]).tolist()))
+        """
+        let r = try Python.run(["-c", code, url.path])
+        try #require(r.status == 0, "\(r.stderr)")
+        let reference = try JSONDecoder().decode([[Float]].self, from: Data(r.stdout.utf8))
+        #expect(reference.count == 3)
+        for (row, b) in zip(reference, block) {
+            #expect(zip(row, b.ppg).allSatisfy { abs($0 - $1) < 1e-4 })
+        }
     }
 
     @Test func storeSourceSkipsFlaggedSegments() throws {

@@ -71,6 +71,51 @@ import TestSupport
         #expect(try services.risk(mode: .both) == nil)
     }
 
+    /// A store with measured device delays: the model sees the PPG at its own delay (as
+    /// `m2ae reconstruct` does), the pane draws the PPG in the record's time and says the delay.
+    @Test func aMeasuredDelayMovesThePPGForTheModelAndBackForThePane() throws {
+        let f = try Self.makeFixture(probes: false)
+        defer { try? FileManager.default.removeItem(at: f.folder) }
+        let source = try RecordStore(url: f.store)
+        let url = f.folder.appendingPathComponent("delayed.h5")
+        let writer = try StoreWriter(url: url, subjects: source.subjects, attributes: [:])
+        try writer.append(try (0..<source.segmentCount).map { i in
+            var s = try source.segment(i)
+            s.meta.ppgDelay = i < 8 ? 0.54 : nil
+            return s
+        })
+        try writer.commit()
+        _ = try Embedder(model: f.model, batchSize: 4).run(store: url)
+        let services = try StoreServices(url: url, checkpoint: f.checkpoint)
+        let store = try RecordStore(url: url), raw = try store.segment(3)
+        let shift = DeviceDelay.shift(delay: 0.54)
+        #expect(shift == 30)
+
+        let toPPG = try #require(try services.reconstruct(3, mode: .ecgToPPG, mask: []))
+        let oracle = try Reconstructor(model: f.model).scores(store: store, 3..<4, from: .ecg)[0]!
+        let unaligned = try Reconstructor(model: f.model, alignPPG: false).scores(store: store, 3..<4, from: .ecg)[0]!
+        #expect(toPPG.ppgDelay == 0.54 && toPPG.ppgShift == 30)
+        #expect(toPPG.original == Preprocessing.prepare(raw.ppg, modality: .ppg))
+        #expect(abs(toPPG.rmse - oracle.rmse) < 1e-4 && abs(toPPG.rmse - unaligned.rmse) > 1e-3)
+
+        // Masked PPG: the visible patches of the model's PPG lie `shift` samples later in the
+        // record's time, where the drawn reconstruction equals the recorded PPG.
+        let mask = AppState.mask(ratio: 0.3, seed: 1)
+        let masked = try #require(try services.reconstruct(3, mode: .maskedPPG, mask: mask))
+        for t in 0..<49 where !mask[t] {
+            for k in 0..<25 { #expect(masked.reconstructed[t * 25 + k + shift] == masked.original[t * 25 + k + shift]) }
+        }
+        #expect((0..<49).contains { t in mask[t] && (0..<25).contains { masked.reconstructed[t * 25 + $0 + shift] != masked.original[t * 25 + $0 + shift] } })
+
+        // The pane says which timing the model used.
+        var session = HeadlessSession(services: services, width: 120, height: 30, useColor: false)
+        while session.state.focus != .reconstruction { session.press(.tab) }
+        #expect(session.frame.lines.joined().contains("delay 540 ms"))
+        session.press(.char("G"))
+        #expect(session.state.current?.index == 11)
+        #expect(session.frame.lines.joined().contains("delay not measured: 0.30 s assumed"))
+    }
+
     @Test func maskedReconstructionScoresTheHiddenPatchesOnly() throws {
         let f = try Self.makeFixture(probes: false)
         defer { try? FileManager.default.removeItem(at: f.folder) }

@@ -1,5 +1,6 @@
 import Foundation
 import TerminalUI
+import Signals
 import Store
 
 /// The Reconstruction pane: original (dotted, dim) and reconstructed trace (solid, bold)
@@ -9,7 +10,9 @@ enum ReconstructionPane {
     static func render(_ s: AppState, _ area: Rect, focused: Bool, into b: inout Buffer) {
         let frame = Theme.frame(focused)
         let zoom = s.timeZoom > 1 ? " · ×\(s.timeZoom)" : ""
-        let inner = Block(title: "Reconstruction · \(s.reconMode.rawValue)\(zoom)", style: frame.border, titleStyle: frame.title).render(area, into: &b)
+        let drawn = s.reconstruction.flatMap { r in r.index == s.current?.index && r.mode == s.reconMode ? r : nil }
+        let timing = drawn.map { " · " + Self.timing($0) } ?? ""
+        let inner = Block(title: "Reconstruction · \(s.reconMode.rawValue)\(zoom)\(timing)", style: frame.border, titleStyle: frame.title).render(area, into: &b)
         guard inner.height >= 3, inner.width >= 10 else { return }
         guard s.modelName != nil else { noModel(inner, into: &b); return }
         guard let c = s.current else { return }
@@ -47,16 +50,26 @@ enum ReconstructionPane {
         BrailleCanvas.overlay(original, style: Style(fg: Theme.original, .dim), model, style: Style(fg: Theme.reconstructed, .bold),
                               into: &b, x: plot.x, y: plot.y)
         b.setString(x: plot.x, y: plot.y, s.reconMode.target == .ecg ? "ECG" : "PPG", style: .bold)
-        if s.reconMode.isMasked { drawStrip(s, range: range, y: plot.bottom, x: inner.x, width: inner.width, into: &b) }
+        if s.reconMode.isMasked {
+            drawStrip(s, range: range, offset: r.mode.target == .ppg ? r.ppgShift : 0, y: plot.bottom, x: inner.x, width: inner.width, into: &b)
+        }
         TracesPane.drawAxis(range: range, y: inner.bottom - 1, x: inner.x, width: inner.width, into: &b)
     }
 
-    /// One character per column: █ hidden patch, · visible; the cursor's patch reversed.
-    private static func drawStrip(_ s: AppState, range: Range<Int>, y: Int, x: Int, width: Int, into b: inout Buffer) {
+    /// The PPG timing the model used: the record's measured delay, or the model's own when
+    /// none was measured (a rebuilt ECG is then timed for that delay, not the device's).
+    static func timing(_ r: Reconstruction) -> String {
+        if let d = r.ppgDelay { return String(format: "delay %.0f ms", 1000 * d) }
+        return String(format: "delay not measured: %.2f s assumed", DeviceDelay.modelDelay)
+    }
+
+    /// One character per column: █ hidden patch, · visible; the cursor's patch reversed. A
+    /// patch of the model's PPG lies `offset` samples later in the record's time.
+    private static func drawStrip(_ s: AppState, range: Range<Int>, offset: Int, y: Int, x: Int, width: Int, into b: inout Buffer) {
         let patch = SegmentFormat.samples / s.mask.count
         for col in 0..<width {
             let sample = range.lowerBound + col * range.count / width
-            let p = min(s.mask.count - 1, sample / patch)
+            let p = min(s.mask.count - 1, max(0, sample - offset) / patch)
             let hidden = s.mask[p]
             var style = Style(fg: hidden ? Theme.reconstructed : .default, hidden ? [] : .dim)
             if p == s.patchCursor { style.attributes.insert(.reverse) }
