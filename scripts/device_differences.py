@@ -5,7 +5,7 @@ Per subject of one or more stores, over its clean segments (both quality flags 0
   rate      the recording's own ECG/PPG sampling rates (before the importer resampled to 125 Hz)
   inverted  share of segments whose band-passed ECG has its largest excursion negative (polarity)
   delay_ms  R-peak -> steepest PPG upstroke, from the beat-averaged PPG slope (the device's pulse
-            arrival, channel delays included), median over segments, searched in (0, 0.8 s); a
+            arrival, channel delays included), median over segments, searched in (0.1 s, 0.8 s); a
             segment whose largest slope is at either end of the window has none (the method of
             Signals.DeviceDelay, which the importer stores per record)
   hf        ECG power 15-40 Hz as a share of 0.5-40 Hz (low device rates and monitor filters cut it)
@@ -41,11 +41,11 @@ def segment_measures(ecg, ppg):
     delay = None
     if len(peaks) >= 4:
         slope = np.gradient(band(ppg, 0.5, 8))
-        span = int(0.8 * RATE)
-        beats = [slope[r:r + span] for r in peaks if r + span <= len(slope)]
+        first, span = int(np.ceil(0.1 * RATE)), int(0.8 * RATE)
+        beats = [slope[r + first:r + span] for r in peaks if r + span <= len(slope)]
         if len(beats) >= 3:
-            k = int(np.argmax(np.mean(beats, axis=0)))
-            delay = 1000 * k / RATE if 0 < k < span - 1 else None
+            k = first + int(np.argmax(np.mean(beats, axis=0)))
+            delay = 1000 * k / RATE if first < k < span - 1 else None
     return inverted, delay, hf, wander
 
 

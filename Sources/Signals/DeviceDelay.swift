@@ -14,9 +14,12 @@ public enum DeviceDelay {
     /// The delay every measured record's PPG is aligned to for the model, seconds: inside the
     /// generator's 0.20–0.33 s, so generated and recorded segments share one timing.
     public static let modelDelay = 0.30
-    /// The delays searched, seconds: an R peak's pulse arrives within 0.8 s on every device
-    /// measured (docs/training.md, "Device delay").
-    public static let plausible = 0.0...0.8
+    /// The delays searched, seconds. A pulse cannot reach the periphery sooner than 0.1 s
+    /// after its R peak (the pre-ejection period and the transit take longer; the pairing
+    /// window of `PulseArrival` starts there too); at a fast heart rate an upstroke earlier
+    /// than that belongs to the previous beat. On every device measured it arrives within 0.8 s
+    /// (docs/training.md, "Device delay").
+    public static let plausible = 0.1...0.8
     /// Fewest R peaks, and beats averaged, a segment needs for its delay to be measured.
     public static let minimumPeaks = 4
     public static let minimumBeats = 3
@@ -24,8 +27,7 @@ public enum DeviceDelay {
     // MARK: - API
 
     /// One segment's delay: the lag of the largest value of the PPG's slope (0.5–8 Hz
-    /// band-pass, central difference) averaged over windows that start at each R peak and
-    /// last `plausible.upperBound` seconds. The window does not stop at the next beat: at an
+    /// band-pass, central difference) averaged over the windows `plausible` after each R peak. The window does not stop at the next beat: at an
     /// exercise heart rate a 0.56-s delay is longer than 0.9 RR. Where a window holds the next
     /// beat's upstroke too, the own beat's is the sharper in the average (the next one lies an
     /// RR interval later, and RR varies), so it is the larger.
@@ -41,8 +43,8 @@ public enum DeviceDelay {
         guard SignalMath.isValidRate(rate), ecg.count == ppg.count else { return nil }
         let peaks = RPeakDetector.detect(ecg, rate: rate)
         guard peaks.count >= minimumPeaks, let filled = SignalMath.fillGaps(ppg.map(Double.init)) else { return nil }
-        let span = Int((plausible.upperBound * rate).rounded(.down))
-        guard span > 2 else { return nil }
+        let first = Int((plausible.lowerBound * rate).rounded(.up)), span = Int((plausible.upperBound * rate).rounded(.down))
+        guard span - first > 2 else { return nil }
         let (low, high) = Preprocessing.band(for: .ppg)
         let slope = SignalMath.derivative(Filters.filtfilt(Filters.butterworth(rate: rate, low: low, high: high, order: 2), filled))
         var mean = [Double](repeating: 0, count: span), beats = 0
@@ -51,9 +53,9 @@ public enum DeviceDelay {
             beats += 1
         }
         guard beats >= minimumBeats else { return nil }
-        var best = 0
-        for k in 1..<span where mean[k] > mean[best] { best = k }
-        guard best > 0, best < span - 1 else { return nil }
+        var best = first
+        for k in first..<span where mean[k] > mean[best] { best = k }
+        guard best > first, best < span - 1 else { return nil }
         return Double(best) / rate
     }
 

@@ -385,7 +385,7 @@ extension CommandRunTests {
         }
         try (["ECG,PPG"] + rows).joined(separator: "\n").write(to: pairedCSV, atomically: true, encoding: .utf8)
         let imported = try checkJSON(try m2ae(["import", pairedCSV.path, "--rate", "125", "--out", paired.path, "--json"]),
-                                     "m2ae import PATH… --out STORE --json")
+                                     "m2ae import PATH... --out STORE --json")
         let record = try #require((imported["records"] as? [[String: Any]])?.first)
         #expect(abs((record["ppgDelay"] as? Double ?? 0) - 0.55) <= 0.008 + 1e-9, "\(record)")
         try m2aeSucceeds(["embed", paired.path, "--model", c.model.path])
