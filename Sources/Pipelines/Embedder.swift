@@ -6,7 +6,7 @@ import Store
 /// Writes the three fingerprint modes of every segment of a store under a model's id
 /// (`/models/<id>/fingerprints/{ecg+ppg,ecg,ppg}`, each [N, f]): what `m2ae embed` runs.
 ///
-/// - Batched: segments are read, prepared (`Preprocessing.prepare`) and embedded
+/// - Batched: segments are read, prepared (`DeviceDelay.prepared`) and embedded
 ///   `batchSize` per thread at a time, on `threads` cores (`FingerprintWorkers`, one
 ///   preallocated inference `Workspace` each).
 /// - Resumable: finished batches are appended to a progress file beside the store
@@ -97,7 +97,7 @@ public struct Embedder {
                 }
             }
             try edit.setAttributes("/models/\(id)", ["config": model.config.json(), "model_id": id,
-                                                     "fingerprint_dim": String(f), "preprocessing": "Signals.Preprocessing.prepare, DeviceDelay.modelInput"])
+                                                     "fingerprint_dim": String(f), "preprocessing": "Signals.DeviceDelay.prepared"])
         }
         partial.remove()
         return Summary(modelID: id, segments: N, resumedFrom: resumed, alreadyEmbedded: false)
@@ -110,9 +110,7 @@ public struct Embedder {
                         alignPPG: Bool = true) -> Bool {
         let row = Array(x[(i * S)..<((i + 1) * S)])
         guard Modality.isPresent(row, flags: meta.quality(m)) else { return false }
-        let prepared = Preprocessing.prepare(row, modality: m)
-        x.replaceSubrange((i * S)..<((i + 1) * S),
-                          with: m == .ppg && alignPPG ? DeviceDelay.modelInput(prepared, delay: meta.ppgDelay) : prepared)
+        x.replaceSubrange((i * S)..<((i + 1) * S), with: DeviceDelay.prepared(row, modality: m, delay: alignPPG ? meta.ppgDelay : nil))
         return true
     }
 }

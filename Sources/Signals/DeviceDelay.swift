@@ -84,6 +84,13 @@ public enum DeviceDelay {
         return Int(((delay - modelDelay) * rate).rounded())
     }
 
+    /// One modality of one segment as the model sees it: `Preprocessing.prepare`d, and a PPG
+    /// then moved to `modelDelay` with the record's measured `delay` (`modelInput`).
+    public static func prepared(_ x: [Float], modality: Modality, delay: Double?) -> [Float] {
+        let y = Preprocessing.prepare(x, modality: modality)
+        return modality == .ppg ? modelInput(y, delay: delay) : y
+    }
+
     /// A prepared PPG segment as the model sees it: moved earlier by `delay − modelDelay`.
     public static func modelInput(_ ppg: [Float], delay: Double?) -> [Float] {
         shifted(ppg, by: shift(delay: delay))

@@ -13,8 +13,8 @@ public struct PreparedSegment: Sendable {
     /// - Parameter ppgDelay: the record's measured ECG → PPG delay, seconds (nil: not measured).
     public init(subject: Int, rawECG: [Float], rawPPG: [Float], ppgDelay: Double? = nil) {
         self.subject = subject
-        ecg = Preprocessing.prepare(rawECG, modality: .ecg)
-        ppg = DeviceDelay.modelInput(Preprocessing.prepare(rawPPG, modality: .ppg), delay: ppgDelay)
+        ecg = DeviceDelay.prepared(rawECG, modality: .ecg, delay: ppgDelay)
+        ppg = DeviceDelay.prepared(rawPPG, modality: .ppg, delay: ppgDelay)
     }
 }
 

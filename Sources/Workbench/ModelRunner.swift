@@ -62,8 +62,7 @@ final class ModelRunner: @unchecked Sendable {
             let x = m == .ecg ? segment.ecg : segment.ppg
             let q = m == .ecg ? segment.meta.ecgQuality : segment.meta.ppgQuality
             guard Modality.isPresent(x, flags: q) else { return nil }
-            let y = Preprocessing.prepare(x, modality: m)
-            return m == .ppg ? DeviceDelay.modelInput(y, delay: segment.meta.ppgDelay) : y
+            return DeviceDelay.prepared(x, modality: m, delay: segment.meta.ppgDelay)
         }
         guard let truth = prepared(target) else {
             throw WorkbenchError("\(store): segment \(index) has no \(target.rawValue.uppercased()) to compare the reconstruction with")
