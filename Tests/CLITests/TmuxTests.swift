@@ -151,7 +151,7 @@ import TestSupport
         let tmux = try Tmux(command: "cd '\(root.path)' && \(Self.binary) tui", folder: folder, width: 100, height: 30)
         defer { tmux.kill() }
         var screen = try tmux.waitFor("CVD 5-class (ECG)", timeout: 20)
-        #expect(screen.contains("cohort.h5 · 2,400 seg · model 0181fd1c85f6 · mode ECG+PPG"), "\(screen)")
+        #expect(screen.contains("cohort.h5 · 2,400 seg · model 44f135ad6152 · mode ECG+PPG"), "\(screen)")
         #expect(screen.contains("risk") && screen.contains("true: NSR"))
         tmux.send("Tab", "Tab")
         screen = try tmux.waitFor("RMSE", timeout: 20)

@@ -319,7 +319,7 @@ import TestSupport
         try StoreFixtures.write(url, count: 4)
         do {
             let again = try H5File(url, mode: .readWrite)
-            for c in ["subject", "record", "start", "ecg_rate", "ppg_rate", "ecg_quality", "ppg_quality"] {
+            for c in ["subject", "record", "start", "ecg_rate", "ppg_rate", "ecg_quality", "ppg_quality", "ppg_delay"] {
                 try H5Dataset.open(again, "/segments/" + c).setRows(1 << 40)
             }
             for m in ["ecg", "ppg"] { try H5Dataset.open(again, "/signals/" + m).setRows(1 << 40) }
