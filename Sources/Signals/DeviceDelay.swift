@@ -27,10 +27,11 @@ public enum DeviceDelay {
     // MARK: - API
 
     /// One segment's delay: the lag of the largest value of the PPG's slope (0.5–8 Hz
-    /// band-pass, central difference) averaged over the windows `plausible` after each R peak. The window does not stop at the next beat: at an
-    /// exercise heart rate a 0.56-s delay is longer than 0.9 RR. Where a window holds the next
-    /// beat's upstroke too, the own beat's is the sharper in the average (the next one lies an
-    /// RR interval later, and RR varies), so it is the larger.
+    /// band-pass, central difference) averaged over the windows `plausible` after each R peak.
+    /// The window does not stop at the next beat: at an exercise heart rate a 0.56-s delay is
+    /// longer than 0.9 RR. Where a window holds the next beat's upstroke too, the own beat's is
+    /// the sharper in the average (the next one lies an RR interval later, and RR varies), so it
+    /// is the larger.
     ///
     /// - Parameters:
     ///   - ecg, ppg: both modalities of one segment, same length, any units; NaN where missing.
@@ -49,7 +50,7 @@ public enum DeviceDelay {
         let slope = SignalMath.derivative(Filters.filtfilt(Filters.butterworth(rate: rate, low: low, high: high, order: 2), filled))
         var mean = [Double](repeating: 0, count: span), beats = 0
         for r in peaks where r + span <= slope.count {
-            for k in 0..<span { mean[k] += slope[r + k] }
+            for k in first..<span { mean[k] += slope[r + k] }
             beats += 1
         }
         guard beats >= minimumBeats else { return nil }
@@ -66,21 +67,23 @@ public enum DeviceDelay {
 
     /// The samples (`shift` > 0) moved `shift` samples earlier, or later when negative; the
     /// samples shifted in mirror the edge, so the length and the local shape are kept.
-    /// - Complexity: O(n).
+    /// - Complexity: O(n), whatever `shift`.
     public static func shifted(_ x: [Float], by shift: Int) -> [Float] {
         let n = x.count
         guard n > 1, shift != 0 else { return x }
+        // Mirroring at both edges repeats with period 2(n − 1).
+        let period = 2 * (n - 1), offset = shift % period
         return (0..<n).map { i in
-            var j = i + shift
-            while j < 0 || j >= n { j = j < 0 ? -j : 2 * (n - 1) - j }
-            return x[j]
+            var j = (i + offset) % period
+            if j < 0 { j += period }
+            return x[j < n ? j : period - j]
         }
     }
 
     /// The shift (samples at `rate`) that moves a PPG of `delay` to `modelDelay`; 0 when the
-    /// delay is unknown.
+    /// delay is unknown or outside `plausible` (no measurement gives one; stores refuse them).
     public static func shift(delay: Double?, rate: Double = 125) -> Int {
-        guard let delay, delay.isFinite else { return 0 }
+        guard let delay, plausible.contains(delay), rate.isFinite, rate > 0, rate <= 1e6 else { return 0 }
         return Int(((delay - modelDelay) * rate).rounded())
     }
 

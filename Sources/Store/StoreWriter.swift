@@ -1,5 +1,6 @@
 import CHDF5
 import Foundation
+import Signals
 
 /// Creates a store: writes into a temporary sibling of `url` and renames it into place on
 /// `commit()`. A writer released without `commit()` (an error, Ctrl-C handled by the
@@ -90,6 +91,9 @@ public final class StoreWriter {
             }
             guard s.meta.subjectIndex >= 0, Int(s.meta.subjectIndex) < subjectCount else {
                 throw StoreError(url, "segment \(at): subject index \(s.meta.subjectIndex) out of range (\(subjectCount) subjects)")
+            }
+            if let d = s.meta.ppgDelay, !DeviceDelay.plausible.contains(d) {
+                throw StoreError(url, "segment \(at): device delay \(d) s is outside \(DeviceDelay.plausible.lowerBound)–\(DeviceDelay.plausible.upperBound) s, where delays are measured")
             }
         }
         let n = segments.count

@@ -1,17 +1,19 @@
 import CHDF5
 import Foundation
+import Signals
 
 // MARK: - Internal API: checks made when a store is opened
 
 /// The checks `RecordStore` makes on open beyond shapes and types, so that every reader can
 /// trust a row's values: every announced row is stored, subject indices point into the subject
 /// table, start times and rates are finite and non-negative, quality bytes hold only defined
-/// flags, and every fingerprint matrix has one row per segment and its model's width.
+/// flags, device delays are unmeasured (NaN) or inside `DeviceDelay.plausible`, and every
+/// fingerprint matrix has one row per segment and its model's width.
 ///
 /// The per-segment columns are read in slices of ``sliceRows`` rows, so memory stays bounded
 /// whatever the store's size.
 ///
-/// - Complexity: O(N) for N segments, reading 30 bytes a segment.
+/// - Complexity: O(N) for N segments, reading 38 bytes a segment.
 enum StoreValidation {
     /// Rows read at a time.
     static let sliceRows = 65_536
@@ -47,6 +49,12 @@ enum StoreValidation {
                 let bytes: [UInt8] = try d.read(range, as: H5Type.uint8)
                 if let k = bytes.firstIndex(where: { $0 & ~definedQualityBits != 0 }) {
                     throw StoreError(url, "\(d.path) row \(from + k): quality byte \(bytes[k]) sets undefined flag bits (defined: \(definedQualityBits))")
+                }
+            }
+            if let d = columns.ppgDelay {
+                let delays: [Double] = try d.read(range, as: H5Type.float64)
+                if let k = delays.firstIndex(where: { !$0.isNaN && !DeviceDelay.plausible.contains($0) }) {
+                    throw StoreError(url, "\(d.path) row \(from + k): device delay \(delays[k]) s is outside \(DeviceDelay.plausible.lowerBound)–\(DeviceDelay.plausible.upperBound) s, where delays are measured")
                 }
             }
             from = range.upperBound

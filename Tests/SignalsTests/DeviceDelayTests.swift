@@ -50,8 +50,10 @@ private func beatTimes(rr: Double, seconds: Double = 10) -> [Double] {
 
     @Test func theModelInputMovesThePPGToTheModelsDelay() throws {
         let s = paired(beats: beatTimes(rr: 0.9), delay: 0.54)
-        #expect(DeviceDelay.shift(delay: 0.54) == 30 && DeviceDelay.shift(delay: 0.06) == -30)
+        #expect(DeviceDelay.shift(delay: 0.54) == 30 && DeviceDelay.shift(delay: 0.14) == -20)
+        // Unknown, or a delay no measurement gives (a hostile store's): not used.
         #expect(DeviceDelay.shift(delay: nil) == 0 && DeviceDelay.shift(delay: .nan) == 0)
+        #expect(DeviceDelay.shift(delay: 1e300) == 0 && DeviceDelay.shift(delay: -0.2) == 0 && DeviceDelay.shift(delay: .infinity) == 0)
         let aligned = DeviceDelay.modelInput(s.ppg, delay: 0.54)
         let measured = try #require(DeviceDelay.segment(ecg: s.ecg, ppg: aligned, rate: 125))
         #expect(abs(measured - DeviceDelay.modelDelay) <= 1.0 / 125 + 1e-9)
@@ -59,11 +61,15 @@ private func beatTimes(rr: Double, seconds: Double = 10) -> [Double] {
         // Moving back restores every sample that was not shifted in from beyond an edge.
         let back = DeviceDelay.recordTime(aligned, delay: 0.54)
         #expect(Array(back[30...]) == Array(s.ppg[30...]))
-        let early = DeviceDelay.modelInput(s.ppg, delay: 0.06)
-        #expect(Array(DeviceDelay.recordTime(early, delay: 0.06)[..<(s.ppg.count - 30)]) == Array(s.ppg[..<(s.ppg.count - 30)]))
+        let early = DeviceDelay.modelInput(s.ppg, delay: 0.14)
+        #expect(Array(DeviceDelay.recordTime(early, delay: 0.14)[..<(s.ppg.count - 20)]) == Array(s.ppg[..<(s.ppg.count - 20)]))
         // The edge mirrors: the last sample moved 2 earlier reads the samples before it.
         #expect(DeviceDelay.shifted([1, 2, 3, 4, 5], by: 2) == [3, 4, 5, 4, 3])
         #expect(DeviceDelay.shifted([1, 2, 3, 4, 5], by: -2) == [3, 2, 1, 2, 3])
         #expect(DeviceDelay.shifted([7], by: 3) == [7])
+        // Mirroring repeats with period 2(n − 1): any shift, however large, is one lookup a sample.
+        #expect(DeviceDelay.shifted([1, 2, 3, 4, 5], by: 10) == [3, 4, 5, 4, 3])
+        #expect(DeviceDelay.shifted([1, 2, 3, 4, 5], by: Int.max / 2 - (Int.max / 2) % 8 + 2) == [3, 4, 5, 4, 3])
+        #expect(DeviceDelay.shifted([1, 2, 3, 4, 5], by: Int.min / 2) == DeviceDelay.shifted([1, 2, 3, 4, 5], by: (Int.min / 2) % 8))
     }
 }

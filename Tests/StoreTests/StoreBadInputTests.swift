@@ -273,6 +273,21 @@ import TestSupport
         }
     }
 
+    @Test func deviceDelaysOutsideWhatIsMeasured() throws {
+        for bad in [5.0, -0.3, Double.infinity] {
+            let url = try patched("/segments/ppg_delay", row: 7, bad, as: H5Type.float64)
+            defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+            #expect(problem(url) == "/segments/ppg_delay row 7: device delay \(bad) s is outside 0.1–0.8 s, where delays are measured")
+        }
+        // The writer refuses one too, naming the segment.
+        let (dir, url) = try StoreFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let w = try StoreWriter(url: url, subjects: StoreFixtures.subjects, attributes: [:])
+        var s = StoreFixtures.segment(1)
+        s.meta.ppgDelay = 2
+        #expect { try w.append([StoreFixtures.segment(0), s]) } throws: { "\($0)".hasSuffix("segment 1: device delay 2.0 s is outside 0.1–0.8 s, where delays are measured") }
+    }
+
     @Test func undefinedQualityBits() throws {
         let url = try patched("/segments/ecg_quality", row: 9, UInt8(64), as: H5Type.uint8)
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
