@@ -27,7 +27,7 @@ enum StoreFixtures {
                     ppgOriginalRate: i % 5 == 0 ? 0 : 125,
                     ecgQuality: i % 7 == 0 ? [.flat, .noisy] : [],
                     ppgQuality: i % 5 == 0 ? [.absent] : (i % 3 == 0 ? [.clipped] : []),
-                    ppgDelay: i % 5 == 0 ? nil : 0.2 + Double(i / 4) / 100)
+                    ppgDelay: i % 5 == 0 ? nil : 0.2 + Double((i / 4) % 60) / 100)
     }
 
     /// Writes a committed store of `count` fixture segments, appended in uneven batches.
