@@ -82,15 +82,20 @@ extension Familiarity {
     }
 
     /// The masked-reconstruction RMSE of segments `rows` (ascending), nil where a modality is
-    /// missing; runs contiguous runs of rows as one range each.
-    public static func reconstructionErrors(store: RecordStore, rows: [Int], model: M2AEModel, maskSeed: UInt64 = 0) throws -> [Float?] {
+    /// missing; runs contiguous runs of rows as one range each, on `threads` cores when more
+    /// than one (`Reconstructor.scores(store:_:from:threads:)`: the same values).
+    public static func reconstructionErrors(store: RecordStore, rows: [Int], model: M2AEModel, maskSeed: UInt64 = 0,
+                                            threads: Int = 1) throws -> [Float?] {
         let r = Reconstructor(model: model, batchSize: 64, maskSeed: maskSeed)
         var out: [Float?] = []; out.reserveCapacity(rows.count)
         var i = 0
         while i < rows.count {
             var j = i + 1
             while j < rows.count, rows[j] == rows[j - 1] + 1, j - i < 1024 { j += 1 }
-            out += try r.scores(store: store, rows[i] ..< rows[j - 1] + 1, from: .masked).map { $0.map { Float($0.rmse) } }
+            let range = rows[i] ..< rows[j - 1] + 1
+            let scores = threads > 1 ? try r.scores(store: store, range, from: .masked, threads: threads)
+                                     : try r.scores(store: store, range, from: .masked)
+            out += scores.map { $0.map { Float($0.rmse) } }
             i = j
         }
         return out

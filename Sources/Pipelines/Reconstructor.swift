@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Model
 import Signals
@@ -42,7 +43,7 @@ public struct ReconstructionScore: Sendable, Codable, Equatable {
 }
 
 /// Runs the decoders over store segments and scores the reconstructions (`m2ae reconstruct`).
-public struct Reconstructor {
+public struct Reconstructor: Sendable {
     public let model: M2AEModel
     public let batchSize: Int
     /// Seed of the complementary masks; segment i uses `maskSeed + i`, so a segment's mask
@@ -113,6 +114,30 @@ public struct Reconstructor {
             progress(batch.upperBound - range.lowerBound, range.count)
         }
         return out
+    }
+
+    /// `scores` on `threads` cores: the range is cut into contiguous shares of whole batches,
+    /// each scored on its own thread with single-threaded BLAS (as `m2ae embed` runs), so the
+    /// batches, and the scores, are those of one thread with one BLAS thread.
+    /// - Complexity: as `scores`, about `threads` times faster in wall time; one workspace
+    ///   per thread at a time.
+    public func scores(store: RecordStore, _ range: Range<Int>, from source: ReconstructionSource,
+                       threads: Int) throws -> [ReconstructionScore?] {
+        let batches = (range.count + batchSize - 1) / batchSize
+        let shares = min(max(1, threads), batches)
+        guard shares > 1 else { return try withSingleThreadedBLAS { try scores(store: store, range, from: source) } }
+        let perShare = (batches + shares - 1) / shares * batchSize
+        let results = UnsafeMutablePointer<[ReconstructionScore?]>.allocate(capacity: shares)
+        results.initialize(repeating: [], count: shares)
+        defer { results.deinitialize(count: shares); results.deallocate() }
+        let out = SendablePointer(results)
+        try withSingleThreadedBLAS {
+            try parallelFor(shares) { t in
+                let lo = range.lowerBound + t * perShare, hi = min(range.upperBound, lo + perShare)
+                if lo < hi { out[t] = try scores(store: store, lo..<hi, from: source) }
+            }
+        }
+        return (0..<shares).flatMap { results[$0] }
     }
 
     /// Pearson r, RMSE over `scored` samples, and the heart rates of ECG targets.

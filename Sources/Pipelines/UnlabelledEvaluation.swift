@@ -17,6 +17,8 @@ public struct UnlabelledEvaluation {
     public var searchLimit = 5000
     /// Segments per forward pass.
     public var batch = 64
+    /// Threads the reconstructions run on (each with single-threaded BLAS, as `m2ae embed`).
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
 
     public init(store: URL, checkpoint: URL) { self.store = store; self.checkpoint = checkpoint }
 
@@ -74,8 +76,9 @@ public struct UnlabelledEvaluation {
 
     /// Runs the evaluation, streaming the store in blocks of 1,024 segments.
     /// - Complexity: three forward passes per paired segment (four in a store with measured
-    ///   device delays); memory O(segments) for the
-    ///   per-segment scores plus O(searchLimit · dim) for the searches.
+    ///   device delays), on `threads` cores; memory one model workspace per thread (≈ 125 MB
+    ///   for `small`), O(segments) for the per-segment scores and O(searchLimit · dim) for the
+    ///   searches.
     public func run(log: (String) -> Void = { _ in }) throws -> Report {
         let started = Date()
         let model: M2AEModel
@@ -121,23 +124,23 @@ public struct UnlabelledEvaluation {
         while lo < n {
             let hi = min(n, lo + 1024)
             log("segments \(lo)..<\(hi) of \(n)")
-            for (i, score) in try reconstructor.scores(store: s, lo..<hi, from: .ppg).enumerated() {
+            for (i, score) in try reconstructor.scores(store: s, lo..<hi, from: .ppg, threads: threads).enumerated() {
                 guard let score else { continue }
                 toECG[lo + i] = Float(score.pearson ?? .nan); toECGShape[lo + i] = Float(score.shapePearson ?? .nan)
                 if clean[lo + i], let d = score.heartRateDifference { hrWithin[lo + i] = abs(d) <= 5 ? 1 : 0 }
             }
             if let asRecorded {
-                for (i, score) in try asRecorded.scores(store: s, lo..<hi, from: .ppg).enumerated() {
+                for (i, score) in try asRecorded.scores(store: s, lo..<hi, from: .ppg, threads: threads).enumerated() {
                     if let r = score?.pearson { toECGAsRecorded[lo + i] = Float(r) }
                 }
             }
-            for (i, score) in try reconstructor.scores(store: s, lo..<hi, from: .ecg).enumerated() {
+            for (i, score) in try reconstructor.scores(store: s, lo..<hi, from: .ecg, threads: threads).enumerated() {
                 guard let score else { continue }
                 toPPG[lo + i] = Float(score.pearson ?? .nan); toPPGShape[lo + i] = Float(score.shapePearson ?? .nan)
             }
             if let familiarity {
                 let errors = try familiarity.reconstruction.map {
-                    try Familiarity.reconstructionErrors(store: s, rows: Array(lo..<hi), model: model, maskSeed: $0.maskSeed)
+                    try Familiarity.reconstructionErrors(store: s, rows: Array(lo..<hi), model: model, maskSeed: $0.maskSeed, threads: threads)
                 }
                 for (i, score) in (familiarity.scores(try both.rows(lo..<hi), mode: .both, reconstructionErrors: errors) ?? []).enumerated() {
                     if let score { reliable[lo + i] = score.reliable ? 0 : 1 }

@@ -32,6 +32,23 @@ import Support
         #expect(throws: EmbedError.self) { try Reconstructor(model: model).scores(store: store, 5..<10, from: .ppg) }
     }
 
+    /// On several threads (shares of whole batches, single-threaded BLAS each) the scores are
+    /// those of one thread with one BLAS thread, in segment order, whatever the share count.
+    @Test func threadsGiveTheScoresOfOneThread() throws {
+        let dir = try TestSupport.temporaryFolder("m2ae-recon-threads")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try RecordStore(url: EmbedderTests.makeStore(dir, n: 9))
+        let model = try M2AEModel.random(config: .tiny, seed: 8)
+        let r = Reconstructor(model: model, batchSize: 2, maskSeed: 5)
+        for source in ReconstructionSource.allCases {
+            let one = try r.scores(store: store, 1..<9, from: source, threads: 1)
+            #expect(one.count == 8)
+            for threads in [2, 3, 16] {
+                #expect(try r.scores(store: store, 1..<9, from: source, threads: threads) == one, "\(source), \(threads) threads")
+            }
+        }
+    }
+
     @Test func metricsOfKnownReconstructions() throws {
         let rate = 125.0
         // A synthetic ECG-like pulse train at 75 bpm (a narrow spike every 0.8 s).
